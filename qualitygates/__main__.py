@@ -1,0 +1,5 @@
+"""`python -m qualitygates`."""
+
+from qualitygates.cli import main
+
+main()

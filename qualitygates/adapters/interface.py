@@ -1,0 +1,147 @@
+"""The adapter interface: what a plugin author implements.
+
+An adapter turns one source (report files or a server) into metrics with units and
+findings. It never judges, prints or exits: the engine compares its metrics with the
+policy's thresholds. Raise `AdapterError` with one sentence naming the file and what to
+do when a source is missing, empty, truncated or of the wrong format.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from qualitygates.model import Finding, Measurement, Unit
+
+
+class OptionKind(str, enum.Enum):
+    """How the policy validates (and resolves) an adapter option under `with:`."""
+
+    PATH = "path"  # one file, resolved from the policy's folder
+    PATHS = "paths"  # one glob or a list of globs, resolved from the policy's folder
+    STRING = "string"
+    SECRET = "secret"  # a string never shown in any output
+    URL = "url"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    STRINGS = "strings"  # a list of strings (a single string is accepted as a list of one)
+    MAPPING = "mapping"  # a mapping of names to strings
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option an adapter accepts under `with:`."""
+
+    name: str
+    kind: OptionKind
+    description: str
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A metric name (or a family of names) an adapter can produce.
+
+    `name` is what `explain` shows, e.g. `vulnerabilities.<severity>`; `pattern`, when set,
+    is a regular expression a requested name must match in full. `unit` is `None` when only
+    the source can tell (a k6 `rate` is a ratio for a Rate metric, per second for a
+    Counter); a bare-number threshold is then in the tool's own unit.
+    """
+
+    name: str
+    unit: Unit | None
+    description: str
+    pattern: str | None = None
+    summary: bool = False  # reported on every run, asked for or not
+
+    def matches(self, metric: str) -> bool:
+        if self.pattern is None:
+            return metric == self.name
+        return re.fullmatch(self.pattern, metric) is not None
+
+
+@dataclass(frozen=True)
+class CollectRequest:
+    """What the engine asks of an adapter for one check."""
+
+    check_id: str
+    options: Mapping[str, Any]
+    metrics: tuple[str, ...]
+    base_dir: Path
+    now: datetime
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What an adapter measured: metrics, findings, and the sources it read."""
+
+    metrics: Mapping[str, Measurement]
+    findings: tuple[Finding, ...] = ()
+    sources: tuple[str, ...] = ()
+    timestamp: datetime | None = None  # the report's own time, where it has one
+    revision: str | None = None  # the commit the report says it describes
+    available: tuple[str, ...] = field(default=())  # names the source has, for error messages
+
+
+class Adapter(abc.ABC):
+    """Base class of every adapter; subclasses declare what they read and measure."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    formats: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[tuple[OptionSpec, ...]] = ()
+    metrics: ClassVar[tuple[MetricSpec, ...]] = ()
+
+    @abc.abstractmethod
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read the source and return its metrics and findings, or raise AdapterError."""
+
+    def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
+        """Metrics that count findings, from the findings left after waivers.
+
+        The engine calls this with the findings that are not waived, so a waiver changes
+        the counts without the adapter knowing about waivers.
+        """
+        return {}
+
+    @classmethod
+    def metric_spec(cls, metric: str) -> MetricSpec | None:
+        """The declared spec a metric name falls under, if any."""
+        for spec in cls.metrics:
+            if spec.matches(metric):
+                return spec
+        return None
+
+    @classmethod
+    def option_spec(cls, name: str) -> OptionSpec | None:
+        for spec in cls.options:
+            if spec.name == name:
+                return spec
+        return None
+
+
+def count_metric(value: int) -> Measurement:
+    return Measurement(float(value), Unit.COUNT)
+
+
+def percent_metric(value: float) -> Measurement:
+    return Measurement(float(value), Unit.PERCENT)
+
+
+def fingerprint(*parts: object) -> str:
+    """A stable finding fingerprint from identifying parts (never line numbers)."""
+    import hashlib
+
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(joined.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]

@@ -1,0 +1,215 @@
+"""The data model: what adapters measure and what the engine decides.
+
+Everything here is a frozen dataclass or an enum. Adapters produce `Measurement`s and
+`Finding`s; the engine turns them into `ConditionResult`, `CheckResult`, `GateResult` and
+finally a `RunResult`, which reporters render without judging anything again.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Union
+
+MetricValue = Union[float, str]
+
+
+class Status(str, enum.Enum):
+    """The verdict of a condition, a check, a gate or a run."""
+
+    PASSED = "passed"
+    WARNED = "warned"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+    @property
+    def rank(self) -> int:
+        """Order used for worst-of: error > failed > warned > passed > skipped."""
+        return _STATUS_RANK[self]
+
+    @classmethod
+    def worst(cls, statuses: list[Status] | tuple[Status, ...]) -> Status:
+        """The worst status of several; `skipped` when there is none."""
+        return max(statuses, key=lambda s: s.rank, default=cls.SKIPPED)
+
+
+_STATUS_RANK = {
+    Status.SKIPPED: 0,
+    Status.PASSED: 1,
+    Status.WARNED: 2,
+    Status.FAILED: 3,
+    Status.ERROR: 4,
+}
+
+
+class Unit(str, enum.Enum):
+    """The unit a metric's value is expressed in; thresholds are converted to it."""
+
+    PERCENT = "percent"  # 0-100
+    RATIO = "ratio"  # 0-1, as k6 rates are
+    MILLISECONDS = "ms"
+    SECONDS = "s"
+    BYTES = "bytes"
+    COUNT = "count"
+    PER_SECOND = "per_second"
+    NUMBER = "number"  # a plain number in the tool's own unit
+    TEXT = "text"  # a word such as OK or ERROR
+
+    @property
+    def is_numeric(self) -> bool:
+        return self is not Unit.TEXT
+
+
+class Severity(str, enum.Enum):
+    """Severity of a finding, normalised across tools."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+    UNKNOWN = "unknown"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 5,
+    Severity.HIGH: 4,
+    Severity.MEDIUM: 3,
+    Severity.LOW: 2,
+    Severity.UNKNOWN: 1,
+    Severity.INFO: 0,
+}
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One metric's value with its unit."""
+
+    value: MetricValue
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is: a file and line, or a package."""
+
+    path: str | None = None
+    line: int | None = None
+    package: str | None = None
+
+    def __str__(self) -> str:
+        if self.path and self.line:
+            return f"{self.path}:{self.line}"
+        return self.path or self.package or ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a tool reported: a vulnerability, a failed test, a lint result, ...
+
+    `id` is what a waiver names (CVE, rule id, test name); `fingerprint` is stable across
+    runs (no line numbers), so baselines can tell new findings from old ones.
+    """
+
+    id: str
+    tool: str
+    severity: Severity
+    message: str
+    rule: str | None = None
+    location: Location = field(default_factory=Location)
+    fixable: bool = False
+    fingerprint: str = ""
+    purl: str | None = None
+    category: str | None = None
+    waived: bool = False
+    waiver_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """The verdict on one condition of a check."""
+
+    expr: str
+    metric: str
+    status: Status
+    message: str
+    actual: MetricValue | None = None
+    threshold: MetricValue | None = None
+    unit: Unit | None = None
+    operator: str | None = None
+
+
+@dataclass(frozen=True)
+class WaiverNote:
+    """What happened to a waiver in a run: applied, expired, expiring soon or unused."""
+
+    id: str
+    state: str  # applied | expired | expiring | unused
+    reason: str
+    expires: str | None = None
+    owner: str | None = None
+    matched: int = 0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one check: its metrics, conditions and findings."""
+
+    id: str
+    adapter: str
+    status: Status
+    blocking: bool
+    name: str | None = None
+    error: str | None = None
+    metrics: Mapping[str, Measurement] = field(default_factory=dict)
+    conditions: tuple[ConditionResult, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    waivers: tuple[WaiverNote, ...] = ()
+    sources: tuple[str, ...] = ()
+    duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The verdict on one gate: the worst of its checks, softened when not blocking."""
+
+    id: str
+    name: str
+    status: Status
+    blocking: bool
+    checks: tuple[CheckResult, ...]
+    duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The whole result of a run: what reporters render and what the exit code comes from."""
+
+    status: Status
+    gates: tuple[GateResult, ...]
+    started_at: str
+    duration: float
+    policy_path: str
+    version: str
+    warn_only: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0 passed, 1 a blocking check failed, 3 a blocking check could not be evaluated."""
+        if self.warn_only:
+            return 0
+        return {Status.FAILED: 1, Status.ERROR: 3}.get(self.status, 0)
+
+    @property
+    def gates_passed(self) -> int:
+        return sum(1 for g in self.gates if g.status in (Status.PASSED, Status.WARNED))
+
+    @property
+    def gates_judged(self) -> int:
+        return sum(1 for g in self.gates if g.status is not Status.SKIPPED)
