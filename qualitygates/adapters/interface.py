@@ -34,6 +34,7 @@ class OptionKind(str, enum.Enum):
     CHOICE = "choice"
     STRINGS = "strings"  # a list of strings (a single string is accepted as a list of one)
     MAPPING = "mapping"  # a mapping of names to strings
+    LIST = "list"  # a list of mappings (or a mapping), validated by the adapter itself
 
 
 @dataclass(frozen=True)

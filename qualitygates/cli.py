@@ -1,0 +1,203 @@
+"""The command line: a thin shell over the Python API.
+
+The only module that parses argv, prints, writes report files and chooses exit codes
+(0 passed, 1 failed, 2 invalid policy or usage, 3 could not evaluate). Heavy modules are
+imported inside the commands so that `qualitygates --version` starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timezone
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from qualitygates._version import __version__
+from qualitygates.errors import PolicyError, QualityGatesError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fails_cleanly(func: F) -> F:
+    """Turn expected problems into one line on stderr and the right exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(click.get_current_context().find_root().params.get("debug") or kwargs.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except PolicyError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(EXIT_USAGE)
+        except QualityGatesError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="qualitygates")
+def cli() -> None:
+    """Judge your tools' reports against one policy (gates.yaml) and block bad deploys.
+
+    Exit codes: 0 passed, 1 a blocking check failed, 2 the policy or command line is
+    invalid, 3 a blocking check could not be evaluated.
+    """
+
+
+def _parse_vars(values: tuple[str, ...]) -> dict[str, str]:
+    variables = dict(os.environ)
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--var")
+        variables[key] = value
+    return variables
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date or time, e.g. 2026-11-24T12:00:00Z", param_hint="--now") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _configure_logging(verbose: int, debug: bool) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
+@click.option("--gate", "gates", multiple=True, metavar="ID", help="Run only this gate (repeatable).")
+@click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report here.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the JSON result here.")
+@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy.")
+@click.option("--now", metavar="ISO-TIME", help="Fix the clock (waiver expiry, maximum ages).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="S", help="Bound the whole run.")
+@click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
+@click.option("-v", "--verbose", count=True, help="Print every condition and finding.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
+@_fails_cleanly
+def run(
+    config: str, gates: tuple[str, ...], junit: str | None, json_path: str | None, variables: tuple[str, ...],
+    now: str | None, timeout: float | None, warn_only: bool, quiet: bool, verbose: int, debug: bool, no_color: bool,
+) -> None:
+    """Run the gates of a policy, write the reports, exit with the verdict."""
+    from qualitygates.engine import RunOptions
+    from qualitygates.engine import run as run_policy
+    from qualitygates.policy import load_policy
+    from qualitygates.reports.console import ansi, plain, render_console
+
+    _configure_logging(verbose, debug)
+    policy = load_policy(config, _parse_vars(variables))
+    options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
+    result = run_policy(policy, options)
+    _write_reports(result, {"junit": junit, "json": json_path}, policy.secrets)
+    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    text = render_console(result, -1 if quiet else verbose, ansi if colour else plain)
+    click.echo(_redact(text, policy.secrets), nl=False)
+    sys.exit(result.exit_code)
+
+
+def _write_reports(result: Any, targets: dict[str, str | None], secrets: frozenset[str]) -> None:
+    from qualitygates.plugins import reporter_registry
+    from qualitygates.reports.write import redact, write_atomic
+
+    registry = reporter_registry()
+    for name, path in targets.items():
+        if path:
+            data = registry.load(name)().render(result)
+            write_atomic(path, redact(data.decode("utf-8"), secrets).encode("utf-8"))
+
+
+def _redact(text: str, secrets: frozenset[str]) -> str:
+    from qualitygates.reports.write import redact
+
+    return redact(text, secrets)
+
+
+@cli.command()
+@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
+@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy.")
+@_fails_cleanly
+def validate(config: str, variables: tuple[str, ...]) -> None:
+    """Check the policy and run nothing (exit 2 on any problem)."""
+    from qualitygates.policy import load_policy
+
+    policy = load_policy(config, _parse_vars(variables))
+    checks = sum(len(g.checks) for g in policy.gates)
+    conditions = sum(len(c.conditions) for g in policy.gates for c in g.checks)
+    click.echo(f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)")
+
+
+@cli.command()
+@click.argument("path", default="gates.yaml", required=False)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_fails_cleanly
+def init(path: str, force: bool) -> None:
+    """Write a starter policy with the four gates, commented."""
+    from qualitygates.starter import STARTER_POLICY
+    from qualitygates.reports.write import write_atomic
+
+    if os.path.exists(path) and not force:
+        raise click.UsageError(f"{path} exists; use --force to overwrite it")
+    write_atomic(path, STARTER_POLICY.encode("utf-8"))
+    click.echo(f"wrote {path}: edit the report paths, then run 'qualitygates validate -c {path}'")
+
+
+@cli.command()
+@_fails_cleanly
+def adapters() -> None:
+    """List the adapters, built-in and from plugins."""
+    from qualitygates.plugins import PluginError, adapter_registry
+
+    registry = adapter_registry()
+    for name, ref in registry.refs().items():
+        try:
+            summary = registry.load(name).summary
+        except PluginError as exc:
+            summary = f"(cannot load: {exc})"
+        click.echo(f"{name:<18} {summary}  [{ref.origin}]")
+
+
+@cli.command()
+@click.argument("adapter")
+@_fails_cleanly
+def explain(adapter: str) -> None:
+    """Show an adapter's options, formats and metrics."""
+    from qualitygates.explain import explain_adapter
+    from qualitygates.plugins import adapter_registry
+    from qualitygates.policy.problems import suggest
+
+    registry = adapter_registry()
+    if adapter not in registry:
+        hint = suggest(adapter, registry.names()) or f" (known: {', '.join(registry.names())})"
+        raise click.BadParameter(f"unknown adapter {adapter!r}{hint}", param_hint="ADAPTER")
+    click.echo(explain_adapter(registry.load(adapter)), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="qualitygates")

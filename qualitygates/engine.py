@@ -1,0 +1,196 @@
+"""Run a policy: collect every check through its adapter, apply waivers, judge, combine.
+
+Problems are data: an adapter that cannot read its source makes its check `error` with a
+one-line reason; every gate is always evaluated so that every report can be written.
+Checks run concurrently (those that wait on a server overlap) within `timeout`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from qualitygates._version import __version__
+from qualitygates.adapters.interface import Adapter, Collection, CollectRequest
+from qualitygates.errors import AdapterError, PolicyError
+from qualitygates.judge import check_status, gate_status, judge_condition, run_status
+from qualitygates.model import CheckResult, ConditionResult, GateResult, Measurement, RunResult, Status
+from qualitygates.plugins import Registry, adapter_registry
+from qualitygates.policy.model import Check, Gate, Policy
+from qualitygates.waivers import apply_waivers
+
+log = logging.getLogger("qualitygates.engine")
+MAX_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a policy; the defaults are what `qualitygates run` does."""
+
+    gates: tuple[str, ...] = ()
+    now: datetime | None = None
+    timeout: float | None = None
+    warn_only: bool = False
+    baseline: Mapping[str, Mapping[str, Measurement]] | None = None  # "gate.check" -> metrics
+
+
+def run(policy: Policy, options: RunOptions | None = None, registry: Registry | None = None) -> RunResult:
+    """Judge every gate of `policy` and return the result; raises only PolicyError."""
+    options = options or RunOptions()
+    registry = registry or adapter_registry()
+    _check_gate_selection(policy, options.gates)
+    now = options.now or datetime.now(timezone.utc)
+    started = time.monotonic()
+    deadline = started + options.timeout if options.timeout else None
+    selected = [g for g in policy.gates if not options.gates or g.id in options.gates]
+    checks = {(g.id, c.id): c for g in selected for c in g.checks}
+    results = _run_checks(policy, checks, registry, now, deadline, options)
+    gates = tuple(_gate_result(g, results, g in selected) for g in policy.gates)
+    return RunResult(
+        status=run_status(gates),
+        gates=gates,
+        started_at=now.isoformat(),
+        duration=time.monotonic() - started,
+        policy_path=str(policy.path),
+        version=__version__,
+        warn_only=options.warn_only,
+    )
+
+
+def _check_gate_selection(policy: Policy, wanted: Sequence[str]) -> None:
+    known = [g.id for g in policy.gates]
+    unknown = [g for g in wanted if g not in known]
+    if unknown:
+        raise PolicyError(f"--gate {unknown[0]!r} is not a gate of {policy.path.name} (its gates: {', '.join(known)})")
+
+
+def _run_checks(
+    policy: Policy,
+    checks: dict[tuple[str, str], Check],
+    registry: Registry,
+    now: datetime,
+    deadline: float | None,
+    options: RunOptions,
+) -> dict[tuple[str, str], CheckResult]:
+    if not checks:
+        return {}
+    pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(checks)), thread_name_prefix="check")
+    futures: dict[tuple[str, str], Future[CheckResult]] = {
+        key: pool.submit(_run_check, policy, key[0], check, registry, now, deadline, options)
+        for key, check in checks.items()
+    }
+    remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+    wait(futures.values(), timeout=remaining)
+    pool.shutdown(wait=False, cancel_futures=True)  # a hung check must not hold the run
+    results = {}
+    for key, future in futures.items():
+        if future.done() and not future.cancelled():
+            results[key] = future.result()
+        else:
+            message = f"did not finish within the run's --timeout of {options.timeout:g} s"
+            results[key] = _error_result(checks[key], message)
+    return results
+
+
+def _run_check(
+    policy: Policy,
+    gate_id: str,
+    check: Check,
+    registry: Registry,
+    now: datetime,
+    deadline: float | None,
+    options: RunOptions,
+) -> CheckResult:
+    started = time.monotonic()
+    try:
+        adapter: Adapter = registry.load(check.adapter)()
+        request = CollectRequest(
+            check_id=check.id,
+            options=check.options,
+            metrics=tuple(dict.fromkeys(c.metric for c in check.conditions)),
+            base_dir=policy.base_dir,
+            now=now,
+            timeout=None if deadline is None else max(0.1, deadline - time.monotonic()),
+        )
+        collection = adapter.collect(request)
+    except AdapterError as exc:
+        return _error_result(check, str(exc), time.monotonic() - started)
+    except Exception as exc:  # an adapter bug must still fail closed, with a sentence
+        log.debug("adapter %s crashed", check.adapter, exc_info=True)
+        message = f"the {check.adapter} adapter failed unexpectedly: {type(exc).__name__}: {exc}"
+        return _error_result(check, message, time.monotonic() - started)
+    baseline = (options.baseline or {}).get(f"{gate_id}.{check.id}")
+    return _judge(policy, check, adapter, collection, now, baseline, time.monotonic() - started)
+
+
+def _judge(
+    policy: Policy,
+    check: Check,
+    adapter: Adapter,
+    collection: Collection,
+    now: datetime,
+    baseline: Mapping[str, Measurement] | None,
+    duration: float,
+) -> CheckResult:
+    findings, notes = apply_waivers(collection.findings, check.waivers, now, policy.waiver_notice_days)
+    metrics = dict(collection.metrics)
+    metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
+    available = collection.available or tuple(metrics)
+    conditions = tuple(judge_condition(c, metrics, available, baseline) for c in check.conditions)
+    wanted = {c.metric for c in check.conditions}
+    summary = {spec.name for spec in adapter.metrics if spec.summary}
+    shown = {k: v for k, v in metrics.items() if k in wanted or k in summary}
+    return CheckResult(
+        id=check.id,
+        adapter=check.adapter,
+        name=check.name,
+        status=check_status(conditions, None, check.on_error),
+        blocking=check.blocking,
+        metrics=shown,
+        conditions=conditions,
+        findings=findings,
+        waivers=notes,
+        sources=collection.sources,
+        duration=duration,
+    )
+
+
+def _error_result(check: Check, message: str, duration: float = 0.0) -> CheckResult:
+    """A check whose source could not be read: every one of its conditions is an error."""
+    conditions = tuple(
+        ConditionResult(c.expr, c.metric, Status.ERROR, message, operator=c.expression.operator)
+        for c in check.conditions
+    )
+    return CheckResult(
+        id=check.id,
+        adapter=check.adapter,
+        name=check.name,
+        status=check_status(conditions, message, check.on_error),
+        blocking=check.blocking,
+        error=message,
+        conditions=conditions,
+        duration=duration,
+    )
+
+
+def _gate_result(gate: Gate, results: Mapping[tuple[str, str], CheckResult], selected: bool) -> GateResult:
+    if not selected:
+        skipped = tuple(
+            CheckResult(id=c.id, adapter=c.adapter, name=c.name, status=Status.SKIPPED, blocking=c.blocking,
+                        error="not selected with --gate")
+            for c in gate.checks
+        )
+        return GateResult(gate.id, gate.name, Status.SKIPPED, gate.blocking, skipped)
+    checks = tuple(results[(gate.id, c.id)] for c in gate.checks)
+    return GateResult(
+        id=gate.id,
+        name=gate.name,
+        status=gate_status(checks, gate.blocking),
+        blocking=gate.blocking,
+        checks=checks,
+        duration=sum(c.duration for c in checks),
+    )

@@ -1,0 +1,145 @@
+"""The verdict rules, as pure functions: a condition, a check, a gate, a run.
+
+These are the rules of SPEC.md and nothing else: worst-of (`error` > `failed` >
+`warned` > `passed`), `on_fail: warn`, `on_error: warn` and `blocking: false`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from qualitygates.formatting import format_value, honest_pair
+from qualitygates.model import CheckResult, ConditionResult, GateResult, Measurement, Status, Unit
+from qualitygates.policy.expressions import ExpressionError, compare, convert
+from qualitygates.policy.model import Condition, OnFail
+
+
+def judge_condition(
+    condition: Condition,
+    metrics: Mapping[str, Measurement],
+    available: Sequence[str] = (),
+    baseline: Mapping[str, Measurement] | None = None,
+) -> ConditionResult:
+    """Compare one metric with its threshold; an absent metric is an error, never a pass."""
+    measurement = metrics.get(condition.metric)
+    if measurement is None:
+        return _error(condition, _absent_message(condition.metric, available))
+    if condition.threshold.baseline:
+        return _judge_against_baseline(condition, measurement, baseline)
+    try:
+        threshold = _threshold_value(condition, measurement)
+    except ExpressionError as exc:
+        return _error(condition, str(exc), measurement)
+    return _verdict(condition, measurement, threshold)
+
+
+def _threshold_value(condition: Condition, measurement: Measurement) -> float | str:
+    threshold = condition.threshold
+    if threshold.word is not None:
+        if measurement.unit is not Unit.TEXT:
+            raise ExpressionError(f"{condition.metric} is a number; it cannot be compared with {threshold.word!r}")
+        return threshold.word
+    if measurement.unit is Unit.TEXT:
+        raise ExpressionError(f"{condition.metric} is {measurement.value!r}, a word; compare it with a word")
+    assert threshold.number is not None
+    return convert(threshold.number, threshold.unit, measurement.unit, condition.metric)
+
+
+def _verdict(condition: Condition, measurement: Measurement, threshold: float | str, note: str = "") -> ConditionResult:
+    actual = measurement.value
+    if isinstance(actual, float) and actual != actual:
+        return _error(condition, f"{condition.metric} is NaN: the source has no usable value", measurement)
+    op = condition.expression.operator
+    holds = compare(actual, op, threshold)
+    shown_actual, shown_threshold = _shown(actual, threshold, measurement.unit)
+    if holds:
+        status, message = Status.PASSED, f"{condition.metric} {shown_actual} is {op} {shown_threshold}{note}"
+    else:
+        status = Status.WARNED if condition.on_fail is OnFail.WARN else Status.FAILED
+        message = f"{condition.metric} {shown_actual} is not {op} {shown_threshold}{note}"
+    return ConditionResult(
+        expr=condition.expr, metric=condition.metric, status=status, message=message,
+        actual=actual, threshold=threshold, unit=measurement.unit, operator=op,
+    )
+
+
+def _shown(actual: float | str, threshold: float | str, unit: Unit) -> tuple[str, str]:
+    if isinstance(actual, float) and isinstance(threshold, float):
+        return honest_pair(actual, threshold, unit)
+    return format_value(actual, unit), format_value(threshold, unit)
+
+
+def _judge_against_baseline(
+    condition: Condition, measurement: Measurement, baseline: Mapping[str, Measurement] | None
+) -> ConditionResult:
+    before = (baseline or {}).get(condition.metric)
+    if before is None or isinstance(before.value, str) or isinstance(measurement.value, str):
+        message = f"{condition.metric}: no baseline value to compare with (on_no_baseline: {condition.on_no_baseline.value})"
+        status = Status.WARNED if condition.on_no_baseline is OnFail.WARN else Status.FAILED
+        return ConditionResult(condition.expr, condition.metric, status, message, measurement.value, None, measurement.unit,
+                               condition.expression.operator)
+    threshold = condition.threshold
+    base = before.value
+    if threshold.baseline_op is None:
+        limit = base
+    elif threshold.baseline_op == "*":
+        limit = base * float(threshold.number or 1)
+    else:
+        try:
+            delta = convert(threshold.number or "0", threshold.unit, measurement.unit, condition.metric)
+        except ExpressionError as exc:
+            return _error(condition, str(exc), measurement)
+        limit = base + delta if threshold.baseline_op == "+" else base - delta
+    note = f" (baseline {format_value(base, measurement.unit)})"
+    return _verdict(condition, measurement, limit, note)
+
+
+def _absent_message(metric: str, available: Sequence[str]) -> str:
+    if available:
+        shown = ", ".join(sorted(available)[:12]) + (" …" if len(available) > 12 else "")
+        return f"{metric} is not in the source; it has: {shown}"
+    return f"{metric} is not in the source"
+
+
+def _error(condition: Condition, message: str, measurement: Measurement | None = None) -> ConditionResult:
+    return ConditionResult(
+        expr=condition.expr, metric=condition.metric, status=Status.ERROR, message=message,
+        actual=measurement.value if measurement else None, unit=measurement.unit if measurement else None,
+        operator=condition.expression.operator,
+    )
+
+
+def check_status(conditions: Sequence[ConditionResult], error: str | None, on_error: OnFail) -> Status:
+    """The worst of the conditions; an error becomes `warned` when the check says `on_error: warn`."""
+    status = Status.ERROR if error else Status.worst([c.status for c in conditions])
+    if status is Status.ERROR and on_error is OnFail.WARN:
+        return Status.WARNED
+    return status
+
+
+def gate_status(checks: Sequence[CheckResult], blocking: bool) -> Status:
+    """The worst of the blocking checks; failures of non-blocking ones only warn."""
+    statuses = [c.status if c.blocking else _soften(c.status) for c in checks]
+    worst = Status.worst(statuses)
+    return worst if blocking else _soften(worst)
+
+
+def run_status(gates: Sequence[GateResult]) -> Status:
+    """`failed` if a blocking check failed on real values (1 wins over 3), else `error`
+    if a blocking check could not be evaluated, else `passed`."""
+    blocking = [c for g in gates if g.blocking for c in g.checks if c.blocking]
+    if any(_failed_on_values(c) for c in blocking):
+        return Status.FAILED
+    if any(c.status is Status.ERROR for c in blocking):
+        return Status.ERROR
+    return Status.PASSED
+
+
+def _failed_on_values(check: CheckResult) -> bool:
+    return check.status is Status.FAILED or (
+        check.status is Status.ERROR and any(c.status is Status.FAILED for c in check.conditions)
+    )
+
+
+def _soften(status: Status) -> Status:
+    return Status.WARNED if status in (Status.FAILED, Status.ERROR) else status

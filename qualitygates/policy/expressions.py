@@ -1,0 +1,173 @@
+"""Condition expressions (`METRIC OP VALUE`) and threshold units.
+
+A threshold keeps the number and the unit as written; it is converted to the metric's
+own unit when judged, with exact rational arithmetic so that `300ms` against a metric in
+seconds is exactly the float 0.3, not 0.30000000000000004.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from qualitygates.model import MetricValue, Unit
+
+OPERATORS: dict[str, Callable[[object, object], bool]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+
+# unit token -> (dimension, factor to the dimension's base unit)
+UNITS: dict[str, tuple[str, Fraction]] = {
+    "%": ("percent", Fraction(1)),
+    "us": ("time", Fraction(1, 1_000_000)),
+    "µs": ("time", Fraction(1, 1_000_000)),
+    "ms": ("time", Fraction(1, 1000)),
+    "s": ("time", Fraction(1)),
+    "m": ("time", Fraction(60)),
+    "h": ("time", Fraction(3600)),
+    "B": ("bytes", Fraction(1)),
+    "KB": ("bytes", Fraction(1000)),
+    "MB": ("bytes", Fraction(1000**2)),
+    "GB": ("bytes", Fraction(1000**3)),
+    "KiB": ("bytes", Fraction(1024)),
+    "MiB": ("bytes", Fraction(1024**2)),
+    "GiB": ("bytes", Fraction(1024**3)),
+    "/s": ("rate", Fraction(1)),
+    "/m": ("rate", Fraction(1, 60)),
+}
+
+# metric unit -> (dimension it accepts, factor of its own unit in the dimension's base)
+_METRIC_DIMENSION: dict[Unit, tuple[str, Fraction]] = {
+    Unit.PERCENT: ("percent", Fraction(1)),
+    Unit.RATIO: ("percent", Fraction(100)),
+    Unit.MILLISECONDS: ("time", Fraction(1, 1000)),
+    Unit.SECONDS: ("time", Fraction(1)),
+    Unit.BYTES: ("bytes", Fraction(1)),
+    Unit.PER_SECOND: ("rate", Fraction(1)),
+}
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_NUMBER_WITH_UNIT = re.compile(rf"^({_NUMBER})\s*({_UNIT_ALTERNATION})?$")
+_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_QUOTED = re.compile(r"""^(?:"([^"]*)"|'([^']*)')$""")
+_BASELINE = re.compile(rf"^baseline(?:\s*([*+-])\s*({_NUMBER})\s*({_UNIT_ALTERNATION})?)?$")
+
+
+class ExpressionError(ValueError):
+    """A condition that cannot be parsed, or a threshold whose unit does not fit."""
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The right-hand side of a condition as written."""
+
+    text: str
+    number: str | None = None  # the literal, kept as text for exact conversion
+    unit: str | None = None
+    word: str | None = None
+    baseline: bool = False
+    baseline_op: str | None = None  # '*', '+' or '-'
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.word is None
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed condition: `metric operator threshold`."""
+
+    text: str
+    metric: str
+    operator: str
+    threshold: Threshold
+
+
+def parse_expression(text: str) -> Expression:
+    """Split `METRIC OP VALUE` at the first operator outside braces and parentheses."""
+    position, op = _find_operator(text)
+    if op is None:
+        ops = " ".join(OPERATORS)
+        raise ExpressionError(f"{text!r} has no comparison; write METRIC OP VALUE with OP one of {ops}")
+    metric, value = text[:position].strip(), text[position + len(op) :].strip()
+    if not metric:
+        raise ExpressionError(f"{text!r} names no metric before {op!r}")
+    if not value:
+        raise ExpressionError(f"{text!r} has no value after {op!r}")
+    if value[:1] in "<>=!":
+        raise ExpressionError(f"{text!r} has an invalid operator; use one of {' '.join(OPERATORS)}")
+    return Expression(text.strip(), metric, op, parse_threshold(value, op))
+
+
+def _find_operator(text: str) -> tuple[int, str | None]:
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "{(":
+            depth += 1
+        elif char in "})":
+            depth -= 1
+        elif depth == 0 and char in "<>=!":
+            two = text[i : i + 2]
+            if two in OPERATORS:
+                return i, two
+            if char in "<>":
+                return i, char
+            raise ExpressionError(f"{text!r}: {two!r} is not an operator; use one of {' '.join(OPERATORS)}")
+    return -1, None
+
+
+def parse_threshold(value: str, op: str) -> Threshold:
+    """Parse a threshold: a number with an optional unit, a word, or a baseline form."""
+    if match := _NUMBER_WITH_UNIT.match(value):
+        return Threshold(value, number=match.group(1), unit=match.group(2))
+    if match := _BASELINE.match(value):
+        return Threshold(value, number=match.group(2), unit=match.group(3), baseline=True, baseline_op=match.group(1))
+    word_match = _QUOTED.match(value)
+    word = (word_match.group(1) or word_match.group(2) or "") if word_match else None
+    if word is None and _WORD.match(value):
+        word = value
+    if word is None:
+        units = " ".join(UNITS)
+        raise ExpressionError(f"{value!r} is not a number with a known unit ({units}), a word or a baseline")
+    if op not in ("==", "!="):
+        raise ExpressionError(f"a word such as {word!r} can only be compared with == or !=")
+    return Threshold(value, word=word)
+
+
+def convert(number: str, unit: str | None, metric_unit: Unit, metric: str) -> float:
+    """The threshold `number unit` expressed in the metric's own unit, exactly rounded."""
+    value = Fraction(number)
+    if unit is None:
+        if metric_unit is Unit.PERCENT and value != 0:
+            raise ExpressionError(
+                f"{metric} is a percentage (0-100): write the threshold with %, e.g. {number}%"
+            )
+        if metric_unit is Unit.TEXT:
+            raise ExpressionError(f"{metric} is a word, not a number: compare it with a word")
+        return float(value)
+    dimension, factor = UNITS[unit]
+    accepted = _METRIC_DIMENSION.get(metric_unit)
+    if accepted is None or accepted[0] != dimension:
+        raise ExpressionError(f"{unit!r} does not apply to {metric}, which is in {unit_label(metric_unit)}")
+    return float(value * factor / accepted[1])
+
+
+def unit_label(unit: Unit) -> str:
+    labels = {Unit.PERCENT: "percent", Unit.RATIO: "a ratio (0-1)", Unit.MILLISECONDS: "milliseconds",
+              Unit.SECONDS: "seconds", Unit.PER_SECOND: "per second", Unit.COUNT: "a count",
+              Unit.BYTES: "bytes", Unit.NUMBER: "the tool's own unit", Unit.TEXT: "words"}
+    return labels[unit]
+
+
+def compare(actual: MetricValue, op: str, threshold: MetricValue) -> bool:
+    """True when `actual OP threshold` holds."""
+    return OPERATORS[op](actual, threshold)

@@ -1,0 +1,104 @@
+"""The validated policy: gates, checks, conditions and waivers, all frozen.
+
+Validation happens once, when a `gates.yaml` is loaded; inside the engine these types
+are trusted. `where` fields keep `FILE:LINE:COL` for messages at run time.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qualitygates.policy.expressions import Expression, Threshold
+
+
+class OnFail(str, enum.Enum):
+    """What a violated condition (or an errored check) does to its check."""
+
+    FAIL = "fail"
+    WARN = "warn"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One threshold on one metric."""
+
+    expression: Expression
+    on_fail: OnFail = OnFail.FAIL
+    on_no_baseline: OnFail = OnFail.WARN
+    where: str = ""
+
+    @property
+    def expr(self) -> str:
+        return self.expression.text
+
+    @property
+    def metric(self) -> str:
+        return self.expression.metric
+
+    @property
+    def threshold(self) -> Threshold:
+        return self.expression.threshold
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted finding: an id, optionally scoped, with a mandatory reason."""
+
+    id: str
+    reason: str
+    expires: date | None = None
+    owner: str | None = None
+    package: str | None = None
+    path: str | None = None
+    purl: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One adapter run and the conditions judged on what it measured."""
+
+    id: str
+    adapter: str
+    options: Mapping[str, Any]
+    conditions: tuple[Condition, ...]
+    name: str | None = None
+    blocking: bool = True
+    on_error: OnFail = OnFail.FAIL
+    waivers: tuple[Waiver, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A named group of checks; its status is the worst of theirs."""
+
+    id: str
+    name: str
+    checks: tuple[Check, ...]
+    blocking: bool = True
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A whole validated policy file."""
+
+    path: Path
+    gates: tuple[Gate, ...]
+    version: int = 1
+    waiver_notice_days: int = 14
+    secrets: frozenset[str] = field(default_factory=frozenset)
+    digest: str = ""
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def gate(self, gate_id: str) -> Gate | None:
+        return next((g for g in self.gates if g.id == gate_id), None)

@@ -1,0 +1,50 @@
+"""Collecting policy problems, each formatted as `FILE:LINE:COL: message`."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from qualitygates.policy.yaml_source import Located
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" hint for a near-miss name, or ""."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Problems:
+    """Every problem found in one file, so the user sees them all at once."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.messages: list[str] = []
+
+    def where(self, node: Located | None) -> str:
+        if node is None:
+            return f"{self.filename}:1:1"
+        return f"{self.filename}:{node.line}:{node.col}"
+
+    def add(self, node: Located | None, message: str) -> None:
+        self.messages.append(f"{self.where(node)}: {message}")
+
+    def add_at(self, line: int, col: int, message: str) -> None:
+        self.messages.append(f"{self.filename}:{line}:{col}: {message}")
+
+    def add_key(self, mapping: Located | None, key: str, message: str) -> None:
+        """A problem with a mapping key itself (unknown key, unknown option)."""
+        if mapping is not None and key in mapping.key_marks:
+            self.add_at(*mapping.key_marks[key], message)
+        else:
+            self.add(mapping, message)
+
+    def unknown_keys(self, mapping: Located, allowed: Iterable[str], what: str) -> None:
+        allowed = list(allowed)
+        for key in mapping.value:
+            if key not in allowed:
+                hint = suggest(key, allowed) or f" (allowed: {', '.join(allowed)})"
+                self.add_key(mapping, key, f"unknown key {key!r} in {what}{hint}")
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)

@@ -1,0 +1,113 @@
+"""YAML with positions: parse a policy safely and remember where every value came from.
+
+`yaml.safe_load` forgets line numbers, and every policy error must name `FILE:LINE:COL`.
+So the document is composed into nodes with the safe loader (no object construction) and
+turned into `Located` values that keep their marks. Alias bombs and huge documents are
+refused by a node budget and a size limit; duplicate keys, which YAML silently collapses,
+are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_POLICY_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+
+
+@dataclass
+class Located:
+    """A value from the YAML document with its 1-based line and column.
+
+    Mappings hold `dict[str, Located]` (with the marks of their keys in `key_marks`),
+    sequences `list[Located]`, scalars the plain Python value.
+    """
+
+    value: Any
+    line: int
+    col: int
+    key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def is_mapping(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_sequence(self) -> bool:
+        return isinstance(self.value, list)
+
+    def plain(self) -> Any:
+        """The value with all positions stripped."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+class YamlProblem(Exception):
+    """A YAML document that cannot be read; `line`/`col` are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def parse_yaml(text: str) -> Located:
+    """Parse one YAML document into `Located` values; raise YamlProblem when it cannot."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
+        raise YamlProblem(f"the file is larger than {MAX_POLICY_BYTES // (1024 * 1024)} MiB")
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise YamlProblem("the file is empty")
+        return _Converter(loader).convert(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+class _Converter:
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.budget = MAX_NODES
+
+    def convert(self, node: yaml.Node) -> Located:
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlProblem(
+                f"the document expands to more than {MAX_NODES} values (an alias bomb?)",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, line, col)
+        if isinstance(node, yaml.SequenceNode):
+            return Located([self.convert(item) for item in node.value], line, col)
+        value = self.loader.construct_object(node)  # scalars only: safe resolution by tag
+        return Located(value, line, col)
+
+    def _mapping(self, node: yaml.MappingNode, line: int, col: int) -> Located:
+        self.loader.flatten_mapping(node)  # honour `<<` merge keys as safe_load does
+        result: dict[str, Located] = {}
+        marks: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem("a mapping key must be a plain name", kline, kcol)
+            key = str(self.loader.construct_object(key_node))
+            if key in result:
+                raise YamlProblem(f"duplicate key {key!r} (the first one is on line {marks[key][0]})", kline, kcol)
+            marks[key] = (kline, kcol)
+            result[key] = self.convert(value_node)
+        return Located(result, line, col, marks)

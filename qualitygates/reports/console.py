@@ -1,0 +1,115 @@
+"""The console summary: each gate and its verdict, why anything failed, and a total line.
+
+Returns text; the CLI decides where it goes and whether it is coloured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from qualitygates.model import CheckResult, Finding, GateResult, RunResult, Status
+
+Style = Callable[[str, Status], str]
+
+LABELS = {
+    Status.PASSED: "PASS",
+    Status.WARNED: "WARN",
+    Status.FAILED: "FAIL",
+    Status.ERROR: "ERROR",
+    Status.SKIPPED: "SKIP",
+}
+COLOURS = {Status.PASSED: "32", Status.WARNED: "33", Status.FAILED: "31", Status.ERROR: "35", Status.SKIPPED: "90"}
+MAX_FINDINGS_SHOWN = 10
+
+
+def plain(text: str, _status: Status) -> str:
+    return text
+
+
+def ansi(text: str, status: Status) -> str:
+    return f"\x1b[{COLOURS[status]}m{text}\x1b[0m"
+
+
+def render_console(result: RunResult, verbosity: int = 0, style: Style = plain) -> str:
+    """The summary; verbosity -1 shows only problems, 1 every condition and finding."""
+    lines: list[str] = []
+    for gate in result.gates:
+        lines.extend(_gate_lines(gate, verbosity, style))
+    lines.append(total_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def total_line(result: RunResult) -> str:
+    """`3/4 gates passed — deployment blocked`."""
+    judged = result.gates_judged
+    counts = f"{result.gates_passed}/{judged} gates passed"
+    if result.status is Status.PASSED:
+        verdict = "deployment allowed"
+    elif result.warn_only:
+        verdict = "deployment would be blocked (--warn-only: exiting 0)"
+    elif result.status is Status.ERROR:
+        verdict = "deployment blocked: a check could not be evaluated"
+    else:
+        verdict = "deployment blocked"
+    return f"{counts} — {verdict}"
+
+
+def _label(status: Status, style: Style) -> str:
+    return style(f"{LABELS[status]:<5}", status)
+
+
+def _gate_lines(gate: GateResult, verbosity: int, style: Style) -> list[str]:
+    if verbosity < 0 and gate.status in (Status.PASSED, Status.SKIPPED):
+        return []
+    note = "" if gate.blocking else " (non-blocking)"
+    lines = [f"{_label(gate.status, style)} {gate.name} [{gate.id}]{note}"]
+    for check in gate.checks:
+        lines.extend(_check_lines(check, verbosity, style))
+    return lines
+
+
+def _check_lines(check: CheckResult, verbosity: int, style: Style) -> list[str]:
+    quiet_ok = check.status in (Status.PASSED, Status.SKIPPED)
+    if verbosity < 0 and quiet_ok:
+        return []
+    note = "" if check.blocking else " (non-blocking)"
+    lines = [f"  {_label(check.status, style)} {check.name or check.id} ({check.adapter}){note}"]
+    if check.error:
+        lines.append(f"        {check.error}")
+    else:
+        for condition in check.conditions:
+            if verbosity > 0 or condition.status is not Status.PASSED:
+                lines.append(f"        {_label(condition.status, style)} {condition.message}")
+    lines.extend(_waiver_lines(check))
+    if verbosity > 0 or not quiet_ok:
+        lines.extend(_finding_lines(check.findings, verbosity))
+    return lines
+
+
+def _waiver_lines(check: CheckResult) -> list[str]:
+    lines = []
+    for note in check.waivers:
+        if note.state == "expired":
+            lines.append(f"        waiver {note.id} EXPIRED on {note.expires}: it no longer applies")
+        elif note.state == "expiring":
+            lines.append(f"        waiver {note.id} expires on {note.expires}")
+        elif note.state == "unused":
+            lines.append(f"        waiver {note.id} matched nothing: remove it if it is stale")
+    return lines
+
+
+def _finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
+    active = sorted((f for f in findings if not f.waived), key=lambda f: -f.severity.rank)
+    waived = [f for f in findings if f.waived]
+    limit = len(active) if verbosity > 0 else MAX_FINDINGS_SHOWN
+    lines = [f"        - {f.severity.value}: {f.id} {f.location} {_short(f.message)}".rstrip() for f in active[:limit]]
+    if len(active) > limit:
+        lines.append(f"        … and {len(active) - limit} more findings (-v shows all)")
+    if waived:
+        lines.append(f"        {len(waived)} waived finding(s): " + ", ".join(sorted({f.id for f in waived})[:5]))
+    return lines
+
+
+def _short(message: str, width: int = 100) -> str:
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    return first if len(first) <= width else first[: width - 1] + "…"

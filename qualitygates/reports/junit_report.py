@@ -1,0 +1,75 @@
+"""The JUnit XML report: one testsuite per gate, one testcase per condition.
+
+`classname` is `gate-id.check-id` and `name` the condition as written, so CI test viewers
+(Jenkins, GitLab, GitHub) show each threshold as a test. Failed conditions carry the
+actual value and the threshold in `<failure message>`; a check that could not be
+evaluated gives `<error>`; a check that did not run, `<skipped>`; warnings pass with the
+warning in `<system-out>`. Written with junitparser.
+"""
+
+from __future__ import annotations
+
+from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
+
+from qualitygates.model import CheckResult, ConditionResult, GateResult, RunResult, Status
+from qualitygates.reports.interface import Reporter
+
+
+class JUnitReporter(Reporter):
+    """Gates as test suites, conditions as test cases."""
+
+    name = "junit"
+    description = "JUnit XML (Jenkins schema), one test case per condition"
+
+    def render(self, result: RunResult) -> bytes:
+        xml = JUnitXml(name="qualitygates")
+        for gate in result.gates:
+            xml.add_testsuite(_suite(gate, result.started_at))
+        xml.update_statistics()
+        xml.time = _seconds(result.duration)
+        body: bytes = xml.tostring()
+        return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
+
+
+def _suite(gate: GateResult, timestamp: str) -> TestSuite:
+    suite = TestSuite(gate.id)
+    suite.timestamp = timestamp[:19]  # the Jenkins schema wants xs:dateTime without a zone
+    for check in gate.checks:
+        for case in _cases(gate, check):
+            suite.add_testcase(case)
+    suite.update_statistics()
+    suite.time = _seconds(gate.duration)
+    return suite
+
+
+def _cases(gate: GateResult, check: CheckResult) -> list[TestCase]:
+    classname = f"{gate.id}.{check.id}"
+    if not check.conditions:  # only when the check was skipped before it had conditions
+        case = TestCase(check.name or check.id, classname, _seconds(check.duration))
+        case.result = [Skipped(check.error or "not run")]
+        return [case]
+    share = _seconds(check.duration / len(check.conditions))
+    return [_case(classname, check, condition, share) for condition in check.conditions]
+
+
+def _case(classname: str, check: CheckResult, condition: ConditionResult, seconds: float) -> TestCase:
+    case = TestCase(condition.expr, classname, seconds)
+    status = Status.SKIPPED if check.status is Status.SKIPPED else condition.status
+    if status is Status.FAILED:
+        case.result = [Failure(condition.message, "threshold")]
+    elif status is Status.ERROR:
+        case.result = [Error(condition.message, "not-evaluated")]
+    elif status is Status.SKIPPED:
+        case.result = [Skipped(check.error or "not run")]
+    elif status is Status.WARNED:
+        case.system_out = f"WARNING: {condition.message}"
+    else:
+        case.system_out = condition.message
+    if not check.blocking and status in (Status.FAILED, Status.ERROR):
+        case.system_out = "non-blocking check: reported, does not block the deploy"
+    return case
+
+
+def _seconds(value: float) -> float:
+    # The Jenkins schema's SUREFIRE_TIME forbids exponents: keep three decimals.
+    return round(max(value, 0.0), 3)

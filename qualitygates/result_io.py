@@ -1,0 +1,152 @@
+"""The result as plain data (`qualitygates/result/v1`) and back.
+
+The JSON report is this dictionary; `qualitygates report` reads it back into a
+`RunResult` so any format can be rendered later without running the checks again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qualitygates.errors import ReportError
+from qualitygates.model import (
+    CheckResult,
+    ConditionResult,
+    Finding,
+    GateResult,
+    Location,
+    Measurement,
+    RunResult,
+    Severity,
+    Status,
+    Unit,
+    WaiverNote,
+)
+
+SCHEMA = "qualitygates/result/v1"
+
+
+def result_to_dict(result: RunResult) -> dict[str, Any]:
+    """The whole result, in the documented, versioned shape."""
+    return {
+        "schema": SCHEMA,
+        "status": result.status.value,
+        "exit_code": result.exit_code,
+        "warn_only": result.warn_only,
+        "version": result.version,
+        "policy": result.policy_path,
+        "started_at": result.started_at,
+        "duration": round(result.duration, 6),
+        "summary": {"gates_passed": result.gates_passed, "gates_judged": result.gates_judged,
+                    "gates_total": len(result.gates)},
+        "gates": [_gate(g) for g in result.gates],
+    }
+
+
+def _gate(gate: GateResult) -> dict[str, Any]:
+    return {
+        "id": gate.id,
+        "name": gate.name,
+        "status": gate.status.value,
+        "blocking": gate.blocking,
+        "duration": round(gate.duration, 6),
+        "checks": [_check(c) for c in gate.checks],
+    }
+
+
+def _check(check: CheckResult) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "name": check.name,
+        "adapter": check.adapter,
+        "status": check.status.value,
+        "blocking": check.blocking,
+        "error": check.error,
+        "duration": round(check.duration, 6),
+        "sources": list(check.sources),
+        "metrics": {k: {"value": m.value, "unit": m.unit.value} for k, m in check.metrics.items()},
+        "conditions": [_condition(c) for c in check.conditions],
+        "findings": [_finding(f) for f in check.findings],
+        "waivers": [vars(w).copy() for w in check.waivers],
+    }
+
+
+def _condition(condition: ConditionResult) -> dict[str, Any]:
+    return {
+        "expr": condition.expr,
+        "metric": condition.metric,
+        "operator": condition.operator,
+        "actual": condition.actual,
+        "threshold": condition.threshold,
+        "unit": condition.unit.value if condition.unit else None,
+        "status": condition.status.value,
+        "message": condition.message,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    loc = finding.location
+    return {
+        "id": finding.id,
+        "tool": finding.tool,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "location": {"path": loc.path, "line": loc.line, "package": loc.package},
+        "fingerprint": finding.fingerprint,
+        "fixable": finding.fixable,
+        "purl": finding.purl,
+        "category": finding.category,
+        "waived": finding.waived,
+        "waiver_reason": finding.waiver_reason,
+    }
+
+
+def result_from_dict(data: Any) -> RunResult:
+    """Rebuild a RunResult from its JSON form; ReportError if it is not one."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ReportError(f"not a qualitygates result: expected \"schema\": \"{SCHEMA}\"")
+    try:
+        return RunResult(
+            status=Status(data["status"]),
+            gates=tuple(_gate_from(g) for g in data["gates"]),
+            started_at=data["started_at"],
+            duration=float(data["duration"]),
+            policy_path=data["policy"],
+            version=data["version"],
+            warn_only=bool(data.get("warn_only", False)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReportError(f"the result file is incomplete or damaged ({type(exc).__name__}: {exc})") from None
+
+
+def _gate_from(g: dict[str, Any]) -> GateResult:
+    return GateResult(g["id"], g["name"], Status(g["status"]), g["blocking"],
+                      tuple(_check_from(c) for c in g["checks"]), g.get("duration", 0.0))
+
+
+def _check_from(c: dict[str, Any]) -> CheckResult:
+    return CheckResult(
+        id=c["id"], adapter=c["adapter"], status=Status(c["status"]), blocking=c["blocking"], name=c.get("name"),
+        error=c.get("error"),
+        metrics={k: Measurement(m["value"], Unit(m["unit"])) for k, m in c.get("metrics", {}).items()},
+        conditions=tuple(_condition_from(x) for x in c.get("conditions", [])),
+        findings=tuple(_finding_from(f) for f in c.get("findings", [])),
+        waivers=tuple(WaiverNote(**w) for w in c.get("waivers", [])),
+        sources=tuple(c.get("sources", [])), duration=c.get("duration", 0.0),
+    )
+
+
+def _condition_from(c: dict[str, Any]) -> ConditionResult:
+    return ConditionResult(c["expr"], c["metric"], Status(c["status"]), c["message"], c.get("actual"),
+                           c.get("threshold"), Unit(c["unit"]) if c.get("unit") else None, c.get("operator"))
+
+
+def _finding_from(f: dict[str, Any]) -> Finding:
+    loc = f.get("location") or {}
+    return Finding(
+        id=f["id"], tool=f["tool"], severity=Severity(f["severity"]), message=f.get("message", ""),
+        rule=f.get("rule"), location=Location(loc.get("path"), loc.get("line"), loc.get("package")),
+        fixable=f.get("fixable", False), fingerprint=f.get("fingerprint", ""), purl=f.get("purl"),
+        category=f.get("category"), waived=f.get("waived", False), waiver_reason=f.get("waiver_reason"),
+    )

@@ -1,0 +1,174 @@
+"""The engine: fail closed, worst-of, blocking, waivers, --gate, timeouts."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from qualitygates.adapters.interface import Collection, CollectRequest
+from qualitygates.engine import RunOptions, run
+from qualitygates.errors import PolicyError
+from qualitygates.model import Status
+from qualitygates.policy import load_policy
+from tests.fakes import FakeAdapter, registry_with_fake, write_fake
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+
+
+def policy_for(tmp_path: Path, body: str):
+    path = tmp_path / "gates.yaml"
+    path.write_text("version: 1\ngates:\n" + textwrap.indent(textwrap.dedent(body), "  "))
+    return load_policy(path, {}, registry_with_fake())
+
+
+def run_policy(tmp_path: Path, body: str, **options):
+    registry = registry_with_fake()
+    return run(policy_for(tmp_path, body), RunOptions(now=NOW, **options), registry)
+
+
+ONE_CHECK = """\
+- id: g
+  checks:
+    - id: c
+      adapter: fake
+      with: {path: m.json}
+      conditions: [line_rate >= 80%, {expr: "p95 < 300ms", on_fail: warn}]
+"""
+
+
+def test_passing_check(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [85.25, "percent"], "p95": [120.0, "ms"]})
+    result = run_policy(tmp_path, ONE_CHECK)
+    check = result.gates[0].checks[0]
+    assert (result.status, result.exit_code, check.status) == (Status.PASSED, 0, Status.PASSED)
+    assert [c.message for c in check.conditions] == ["line_rate 85.25% is >= 80%", "p95 120ms is < 300ms"]
+
+
+def test_failed_condition_names_actual_and_threshold(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [72.5, "percent"], "p95": [320.0, "ms"]})
+    result = run_policy(tmp_path, ONE_CHECK)
+    conditions = result.gates[0].checks[0].conditions
+    assert result.exit_code == 1
+    assert (conditions[0].status, conditions[0].message) == (Status.FAILED, "line_rate 72.5% is not >= 80%")
+    assert (conditions[1].status, conditions[1].actual, conditions[1].threshold) == (Status.WARNED, 320.0, 300.0)
+
+
+def test_rounding_never_hides_a_miss(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [79.996, "percent"], "p95": [1.0, "ms"]})
+    message = run_policy(tmp_path, ONE_CHECK).gates[0].checks[0].conditions[0].message
+    assert message == "line_rate 79.996% is not >= 80%"
+
+
+def test_missing_source_is_an_error_of_every_condition(tmp_path: Path) -> None:
+    result = run_policy(tmp_path, ONE_CHECK)
+    check = result.gates[0].checks[0]
+    assert (result.status, result.exit_code, check.status) == (Status.ERROR, 3, Status.ERROR)
+    assert check.error == f"{tmp_path / 'm.json'} does not exist: check the path, or that the tool ran before this step"
+    assert [c.status for c in check.conditions] == [Status.ERROR, Status.ERROR]
+
+
+def test_absent_metric_is_an_error_naming_what_exists(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [90.0, "percent"]})
+    condition = run_policy(tmp_path, ONE_CHECK).gates[0].checks[0].conditions[1]
+    assert (condition.status, condition.message) == (
+        Status.ERROR,
+        "p95 is not in the source; it has: line_rate, vulnerabilities.critical, vulnerabilities.high, "
+        "vulnerabilities.low, vulnerabilities.medium, vulnerabilities.total",
+    )
+
+
+def test_adapter_crash_fails_closed_with_a_sentence(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", crash="boom")
+    check = run_policy(tmp_path, ONE_CHECK).gates[0].checks[0]
+    assert check.status is Status.ERROR
+    assert check.error == "the fake adapter failed unexpectedly: RuntimeError: boom"
+
+
+def test_failure_wins_over_error_for_the_exit_code(tmp_path: Path) -> None:
+    write_fake(tmp_path / "bad.json", {"line_rate": [10.0, "percent"], "p95": [1.0, "ms"]})
+    body = ONE_CHECK + ONE_CHECK.replace("id: g", "id: h").replace("m.json", "bad.json")
+    result = run_policy(tmp_path, body)
+    assert [g.status for g in result.gates] == [Status.ERROR, Status.FAILED]
+    assert (result.status, result.exit_code) == (Status.FAILED, 1)
+
+
+def test_on_error_warn_and_non_blocking(tmp_path: Path) -> None:
+    write_fake(tmp_path / "bad.json", {"line_rate": [10.0, "percent"], "p95": [1.0, "ms"]})
+    body = ONE_CHECK.replace("      adapter: fake", "      adapter: fake\n      on_error: warn")
+    body += ONE_CHECK.replace("id: g", "id: h\n  blocking: false").replace("m.json", "bad.json")
+    result = run_policy(tmp_path, body)
+    assert [g.status for g in result.gates] == [Status.WARNED, Status.WARNED]
+    assert result.gates[1].checks[0].status is Status.FAILED  # reported as it is
+    assert (result.status, result.exit_code) == (Status.PASSED, 0)
+
+
+def test_warn_only_exits_zero_but_keeps_the_verdict(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [10.0, "percent"], "p95": [1.0, "ms"]})
+    result = run_policy(tmp_path, ONE_CHECK, warn_only=True)
+    assert (result.status, result.exit_code) == (Status.FAILED, 0)
+
+
+def test_gate_selection_skips_the_others(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [90.0, "percent"], "p95": [1.0, "ms"]})
+    body = ONE_CHECK + ONE_CHECK.replace("id: g", "id: h").replace("m.json", "absent.json")
+    result = run_policy(tmp_path, body, gates=("g",))
+    assert [g.status for g in result.gates] == [Status.PASSED, Status.SKIPPED]
+    assert result.exit_code == 0 and result.gates_judged == 1
+    with pytest.raises(PolicyError, match="--gate 'x' is not a gate of gates.yaml"):
+        run_policy(tmp_path, body, gates=("x",))
+
+
+FINDINGS_CHECK = """\
+- id: security
+  checks:
+    - id: scan
+      adapter: fake
+      with: {path: f.json}
+      conditions: [vulnerabilities.critical == 0]
+      waivers:
+        - {id: CVE-1, reason: not reachable, package: openssl}
+        - {id: CVE-2, reason: old exception, expires: 2026-11-23}
+        - {id: CVE-3, reason: nothing has it}
+        - {id: CVE-4, reason: vendor fix next week, expires: 2026-12-01}
+"""
+
+
+def test_waivers_applied_expired_unused_expiring(tmp_path: Path) -> None:
+    findings = [
+        {"id": "CVE-1", "severity": "critical", "package": "openssl@3.0.1"},
+        {"id": "CVE-1", "severity": "critical", "package": "zlib@1.2"},
+        {"id": "CVE-2", "severity": "critical"},
+        {"id": "CVE-4", "severity": "high"},
+    ]
+    write_fake(tmp_path / "f.json", findings=findings)
+    check = run_policy(tmp_path, FINDINGS_CHECK).gates[0].checks[0]
+    assert [f.waived for f in check.findings] == [True, False, False, True]
+    assert check.metrics["vulnerabilities.critical"].value == 2  # zlib's CVE-1 and expired CVE-2
+    assert {w.id: w.state for w in check.waivers} == {
+        "CVE-1": "applied", "CVE-2": "expired", "CVE-3": "unused", "CVE-4": "expiring",
+    }
+
+
+def test_waiver_is_valid_through_its_expiry_day(tmp_path: Path) -> None:
+    write_fake(tmp_path / "f.json", findings=[{"id": "CVE-2", "severity": "critical"}])
+    policy = policy_for(tmp_path, FINDINGS_CHECK)
+    last_day = datetime(2026, 11, 23, 23, 59, tzinfo=timezone.utc)
+    result = run(policy, RunOptions(now=last_day), registry_with_fake())
+    assert result.gates[0].checks[0].findings[0].waived is True
+
+
+def test_timeout_bounds_the_whole_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow_collect(self: FakeAdapter, request: CollectRequest) -> Collection:
+        time.sleep(5)
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(FakeAdapter, "collect", slow_collect)
+    started = time.monotonic()
+    result = run_policy(tmp_path, ONE_CHECK, timeout=0.3)
+    assert time.monotonic() - started < 2
+    assert result.gates[0].checks[0].error == "did not finish within the run's --timeout of 0.3 s"
+    assert result.exit_code == 3
