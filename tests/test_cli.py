@@ -1,0 +1,131 @@
+"""The command line: exit codes, one-line errors, reports written in every case."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualitygates import plugins
+from qualitygates.cli import cli
+from tests.fakes import write_fake
+
+
+@pytest.fixture(autouse=True)
+def fake_adapter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(plugins.BUILTIN_ADAPTERS, "fake", "tests.fakes:FakeAdapter")
+
+
+POLICY = """\
+version: 1
+gates:
+  - id: g
+    name: Quality
+    checks:
+      - id: c
+        adapter: fake
+        with: {path: m.json, token: "${TOKEN:-tok-123456}"}
+        conditions: [line_rate >= 80%]
+"""
+
+
+def invoke(tmp_path: Path, *args: str, policy: str = POLICY):
+    (tmp_path / "gates.yaml").write_text(textwrap.dedent(policy))
+    runner = CliRunner()
+    return runner.invoke(cli, [args[0], "-c", str(tmp_path / "gates.yaml"), *args[1:]], catch_exceptions=False)
+
+
+def test_pass_prints_the_total_and_exits_zero(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [91.0, "percent"]})
+    result = invoke(tmp_path, "run")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "1/1 gates passed — deployment allowed"
+
+
+def test_failure_names_actual_and_threshold_in_console_and_junit(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [72.5, "percent"]})
+    junit = tmp_path / "out" / "gates.xml"
+    result = invoke(tmp_path, "run", "--junit", str(junit))
+    assert result.exit_code == 1
+    assert "FAIL  line_rate 72.5% is not >= 80%" in result.output
+    assert result.output.splitlines()[-1] == "0/1 gates passed — deployment blocked"
+    assert '<failure message="line_rate 72.5% is not &gt;= 80%" type="threshold"' in junit.read_text()
+
+
+def test_missing_report_exits_3_and_still_writes_reports(tmp_path: Path) -> None:
+    junit, result_json = tmp_path / "gates.xml", tmp_path / "gates.json"
+    result = invoke(tmp_path, "run", "--junit", str(junit), "--json", str(result_json))
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert f"{tmp_path / 'm.json'} does not exist" in result.output
+    assert '<error message="' in junit.read_text()
+    data = json.loads(result_json.read_text())
+    assert (data["status"], data["gates"][0]["checks"][0]["status"]) == ("error", "error")
+
+
+def test_policy_error_exits_2_with_position(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "run", policy=POLICY.replace("line_rate >=", "line_rat >="))
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        "gates.yaml:9:22: unknown metric 'line_rat' for adapter 'fake' (did you mean 'line_rate'?)"
+    )
+
+
+def test_unset_variable_exits_2(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "validate", policy=POLICY.replace("${TOKEN:-tok-123456}", "${SONAR_TOKEN}"))
+    assert result.exit_code == 2
+    assert "${SONAR_TOKEN} is not set" in result.output
+
+
+def test_var_sets_a_variable_and_secrets_never_appear(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", error="server said: bad token very-secret-token")
+    out = tmp_path / "r.json"
+    result = invoke(tmp_path, "run", "--var", "TOKEN=very-secret-token", "--json", str(out))
+    assert result.exit_code == 3
+    assert "very-secret-token" not in result.output and "***" in result.output
+    assert "very-secret-token" not in out.read_text()
+
+
+def test_warn_only_exits_zero(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [10.0, "percent"]})
+    result = invoke(tmp_path, "run", "--warn-only")
+    assert result.exit_code == 0
+    assert "--warn-only: exiting 0" in result.output
+
+
+def test_bad_now_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "run", "--now", "yesterday")
+    assert result.exit_code == 2
+    assert "'yesterday' is not an ISO date or time" in result.output
+
+
+def test_validate_counts_what_it_checked(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "validate")
+    assert result.exit_code == 0
+    assert result.output.endswith("valid (1 gates, 1 checks, 1 conditions)\n")
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [91.0, "percent"]})
+    assert invoke(tmp_path, "run", "-q").output == "1/1 gates passed — deployment allowed\n"
+    assert "PASS  line_rate 91% is >= 80%" in invoke(tmp_path, "run", "-v").output
+
+
+def test_adapters_and_explain() -> None:
+    runner = CliRunner()
+    listing = runner.invoke(cli, ["adapters"]).output
+    assert listing.startswith("coverage ") and "fake" in listing
+    explained = runner.invoke(cli, ["explain", "fake"])
+    assert explained.exit_code == 0
+    assert "  line_rate [percent, always reported]" in explained.output
+    assert "  path (path, required)" in explained.output
+    unknown = runner.invoke(cli, ["explain", "fak"])
+    assert unknown.exit_code == 2 and "did you mean 'fake'?" in unknown.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("qualitygates, version ")
