@@ -30,7 +30,9 @@ def _fails_cleanly(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = bool(click.get_current_context().find_root().params.get("debug") or kwargs.get("debug"))
+        debug = bool(
+            click.get_current_context().find_root().params.get("debug") or kwargs.get("debug")
+        )
         try:
             return func(*args, **kwargs)
         except PolicyError as exc:
@@ -45,7 +47,10 @@ def _fails_cleanly(func: F) -> F:
         except Exception as exc:
             if debug:
                 traceback.print_exc()
-            click.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            click.echo(
+                f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                err=True,
+            )
             sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]
@@ -77,32 +82,54 @@ def _parse_now(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date or time, e.g. 2026-11-24T12:00:00Z", param_hint="--now") from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO date or time, e.g. 2026-11-24T12:00:00Z", param_hint="--now"
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _configure_logging(verbose: int, debug: bool) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 @cli.command()
 @click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
-@click.option("--gate", "gates", multiple=True, metavar="ID", help="Run only this gate (repeatable).")
+@click.option(
+    "--gate", "gates", multiple=True, metavar="ID", help="Run only this gate (repeatable)."
+)
 @click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report here.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the JSON result here.")
-@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy.")
+@click.option(
+    "--json", "json_path", type=click.Path(dir_okay=False), help="Write the JSON result here."
+)
+@click.option(
+    "--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy."
+)
 @click.option("--now", metavar="ISO-TIME", help="Fix the clock (waiver expiry, maximum ages).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), metavar="S", help="Bound the whole run.")
 @click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
 @click.option("-v", "--verbose", count=True, help="Print every condition and finding.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
-@click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
+@click.option(
+    "--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too)."
+)
 @_fails_cleanly
 def run(
-    config: str, gates: tuple[str, ...], junit: str | None, json_path: str | None, variables: tuple[str, ...],
-    now: str | None, timeout: float | None, warn_only: bool, quiet: bool, verbose: int, debug: bool, no_color: bool,
+    config: str,
+    gates: tuple[str, ...],
+    junit: str | None,
+    json_path: str | None,
+    variables: tuple[str, ...],
+    now: str | None,
+    timeout: float | None,
+    warn_only: bool,
+    quiet: bool,
+    verbose: int,
+    debug: bool,
+    no_color: bool,
 ) -> None:
     """Run the gates of a policy, write the reports, exit with the verdict."""
     from qualitygates.engine import RunOptions
@@ -140,7 +167,9 @@ def _redact(text: str, secrets: frozenset[str]) -> str:
 
 @cli.command()
 @click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
-@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy.")
+@click.option(
+    "--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy."
+)
 @_fails_cleanly
 def validate(config: str, variables: tuple[str, ...]) -> None:
     """Check the policy and run nothing (exit 2 on any problem)."""
@@ -149,7 +178,9 @@ def validate(config: str, variables: tuple[str, ...]) -> None:
     policy = load_policy(config, _parse_vars(variables))
     checks = sum(len(g.checks) for g in policy.gates)
     conditions = sum(len(c.conditions) for g in policy.gates for c in g.checks)
-    click.echo(f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)")
+    click.echo(
+        f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)"
+    )
 
 
 @cli.command()
@@ -158,8 +189,8 @@ def validate(config: str, variables: tuple[str, ...]) -> None:
 @_fails_cleanly
 def init(path: str, force: bool) -> None:
     """Write a starter policy with the four gates, commented."""
-    from qualitygates.starter import STARTER_POLICY
     from qualitygates.reports.write import write_atomic
+    from qualitygates.starter import STARTER_POLICY
 
     if os.path.exists(path) and not force:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")

@@ -18,7 +18,14 @@ from qualitygates._version import __version__
 from qualitygates.adapters.interface import Adapter, Collection, CollectRequest
 from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.judge import check_status, gate_status, judge_condition, run_status
-from qualitygates.model import CheckResult, ConditionResult, GateResult, Measurement, RunResult, Status
+from qualitygates.model import (
+    CheckResult,
+    ConditionResult,
+    GateResult,
+    Measurement,
+    RunResult,
+    Status,
+)
 from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.model import Check, Gate, Policy
 from qualitygates.waivers import apply_waivers
@@ -38,7 +45,9 @@ class RunOptions:
     baseline: Mapping[str, Mapping[str, Measurement]] | None = None  # "gate.check" -> metrics
 
 
-def run(policy: Policy, options: RunOptions | None = None, registry: Registry | None = None) -> RunResult:
+def run(
+    policy: Policy, options: RunOptions | None = None, registry: Registry | None = None
+) -> RunResult:
     """Judge every gate of `policy` and return the result; raises only PolicyError."""
     options = options or RunOptions()
     registry = registry or adapter_registry()
@@ -65,7 +74,9 @@ def _check_gate_selection(policy: Policy, wanted: Sequence[str]) -> None:
     known = [g.id for g in policy.gates]
     unknown = [g for g in wanted if g not in known]
     if unknown:
-        raise PolicyError(f"--gate {unknown[0]!r} is not a gate of {policy.path.name} (its gates: {', '.join(known)})")
+        raise PolicyError(
+            f"--gate {unknown[0]!r} is not a gate of {policy.path.name} (its gates: {', '.join(known)})"
+        )
 
 
 def _run_checks(
@@ -136,7 +147,9 @@ def _judge(
     baseline: Mapping[str, Measurement] | None,
     duration: float,
 ) -> CheckResult:
-    findings, notes = apply_waivers(collection.findings, check.waivers, now, policy.waiver_notice_days)
+    findings, notes = apply_waivers(
+        collection.findings, check.waivers, now, policy.waiver_notice_days
+    )
     metrics = dict(collection.metrics)
     metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
     available = collection.available or tuple(metrics)
@@ -177,11 +190,19 @@ def _error_result(check: Check, message: str, duration: float = 0.0) -> CheckRes
     )
 
 
-def _gate_result(gate: Gate, results: Mapping[tuple[str, str], CheckResult], selected: bool) -> GateResult:
+def _gate_result(
+    gate: Gate, results: Mapping[tuple[str, str], CheckResult], selected: bool
+) -> GateResult:
     if not selected:
         skipped = tuple(
-            CheckResult(id=c.id, adapter=c.adapter, name=c.name, status=Status.SKIPPED, blocking=c.blocking,
-                        error="not selected with --gate")
+            CheckResult(
+                id=c.id,
+                adapter=c.adapter,
+                name=c.name,
+                status=Status.SKIPPED,
+                blocking=c.blocking,
+                error="not selected with --gate",
+            )
             for c in gate.checks
         )
         return GateResult(gate.id, gate.name, Status.SKIPPED, gate.blocking, skipped)

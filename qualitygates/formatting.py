@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from qualitygates.model import MetricValue, Unit
 
-_SUFFIX = {Unit.PERCENT: "%", Unit.MILLISECONDS: "ms", Unit.SECONDS: "s", Unit.BYTES: " B", Unit.PER_SECOND: "/s"}
+_SUFFIX = {
+    Unit.PERCENT: "%",
+    Unit.MILLISECONDS: "ms",
+    Unit.SECONDS: "s",
+    Unit.BYTES: " B",
+    Unit.PER_SECOND: "/s",
+}
 
 
 def format_number(value: float, digits: int = 2) -> str:

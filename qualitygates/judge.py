@@ -37,29 +37,46 @@ def _threshold_value(condition: Condition, measurement: Measurement) -> float | 
     threshold = condition.threshold
     if threshold.word is not None:
         if measurement.unit is not Unit.TEXT:
-            raise ExpressionError(f"{condition.metric} is a number; it cannot be compared with {threshold.word!r}")
+            raise ExpressionError(
+                f"{condition.metric} is a number; it cannot be compared with {threshold.word!r}"
+            )
         return threshold.word
     if measurement.unit is Unit.TEXT:
-        raise ExpressionError(f"{condition.metric} is {measurement.value!r}, a word; compare it with a word")
+        raise ExpressionError(
+            f"{condition.metric} is {measurement.value!r}, a word; compare it with a word"
+        )
     assert threshold.number is not None
     return convert(threshold.number, threshold.unit, measurement.unit, condition.metric)
 
 
-def _verdict(condition: Condition, measurement: Measurement, threshold: float | str, note: str = "") -> ConditionResult:
+def _verdict(
+    condition: Condition, measurement: Measurement, threshold: float | str, note: str = ""
+) -> ConditionResult:
     actual = measurement.value
     if isinstance(actual, float) and actual != actual:
-        return _error(condition, f"{condition.metric} is NaN: the source has no usable value", measurement)
+        return _error(
+            condition, f"{condition.metric} is NaN: the source has no usable value", measurement
+        )
     op = condition.expression.operator
     holds = compare(actual, op, threshold)
     shown_actual, shown_threshold = _shown(actual, threshold, measurement.unit)
     if holds:
-        status, message = Status.PASSED, f"{condition.metric} {shown_actual} is {op} {shown_threshold}{note}"
+        status, message = (
+            Status.PASSED,
+            f"{condition.metric} {shown_actual} is {op} {shown_threshold}{note}",
+        )
     else:
         status = Status.WARNED if condition.on_fail is OnFail.WARN else Status.FAILED
         message = f"{condition.metric} {shown_actual} is not {op} {shown_threshold}{note}"
     return ConditionResult(
-        expr=condition.expr, metric=condition.metric, status=status, message=message,
-        actual=actual, threshold=threshold, unit=measurement.unit, operator=op,
+        expr=condition.expr,
+        metric=condition.metric,
+        status=status,
+        message=message,
+        actual=actual,
+        threshold=threshold,
+        unit=measurement.unit,
+        operator=op,
     )
 
 
@@ -74,10 +91,21 @@ def _judge_against_baseline(
 ) -> ConditionResult:
     before = (baseline or {}).get(condition.metric)
     if before is None or isinstance(before.value, str) or isinstance(measurement.value, str):
-        message = f"{condition.metric}: no baseline value to compare with (on_no_baseline: {condition.on_no_baseline.value})"
+        policy = condition.on_no_baseline.value
+        message = (
+            f"{condition.metric}: no baseline value to compare with (on_no_baseline: {policy})"
+        )
         status = Status.WARNED if condition.on_no_baseline is OnFail.WARN else Status.FAILED
-        return ConditionResult(condition.expr, condition.metric, status, message, measurement.value, None, measurement.unit,
-                               condition.expression.operator)
+        return ConditionResult(
+            condition.expr,
+            condition.metric,
+            status,
+            message,
+            measurement.value,
+            None,
+            measurement.unit,
+            condition.expression.operator,
+        )
     threshold = condition.threshold
     base = before.value
     if threshold.baseline_op is None:
@@ -86,7 +114,9 @@ def _judge_against_baseline(
         limit = base * float(threshold.number or 1)
     else:
         try:
-            delta = convert(threshold.number or "0", threshold.unit, measurement.unit, condition.metric)
+            delta = convert(
+                threshold.number or "0", threshold.unit, measurement.unit, condition.metric
+            )
         except ExpressionError as exc:
             return _error(condition, str(exc), measurement)
         limit = base + delta if threshold.baseline_op == "+" else base - delta
@@ -101,15 +131,23 @@ def _absent_message(metric: str, available: Sequence[str]) -> str:
     return f"{metric} is not in the source"
 
 
-def _error(condition: Condition, message: str, measurement: Measurement | None = None) -> ConditionResult:
+def _error(
+    condition: Condition, message: str, measurement: Measurement | None = None
+) -> ConditionResult:
     return ConditionResult(
-        expr=condition.expr, metric=condition.metric, status=Status.ERROR, message=message,
-        actual=measurement.value if measurement else None, unit=measurement.unit if measurement else None,
+        expr=condition.expr,
+        metric=condition.metric,
+        status=Status.ERROR,
+        message=message,
+        actual=measurement.value if measurement else None,
+        unit=measurement.unit if measurement else None,
         operator=condition.expression.operator,
     )
 
 
-def check_status(conditions: Sequence[ConditionResult], error: str | None, on_error: OnFail) -> Status:
+def check_status(
+    conditions: Sequence[ConditionResult], error: str | None, on_error: OnFail
+) -> Status:
     """The worst of the conditions; an error becomes `warned` when the check says `on_error: warn`."""
     status = Status.ERROR if error else Status.worst([c.status for c in conditions])
     if status is Status.ERROR and on_error is OnFail.WARN:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeAlias
 
-MetricValue = Union[float, str]
+MetricValue: TypeAlias = "float | str"
 
 
 class Status(str, enum.Enum):

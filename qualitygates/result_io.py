@@ -37,8 +37,11 @@ def result_to_dict(result: RunResult) -> dict[str, Any]:
         "policy": result.policy_path,
         "started_at": result.started_at,
         "duration": round(result.duration, 6),
-        "summary": {"gates_passed": result.gates_passed, "gates_judged": result.gates_judged,
-                    "gates_total": len(result.gates)},
+        "summary": {
+            "gates_passed": result.gates_passed,
+            "gates_judged": result.gates_judged,
+            "gates_total": len(result.gates),
+        },
         "gates": [_gate(g) for g in result.gates],
     }
 
@@ -105,7 +108,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def result_from_dict(data: Any) -> RunResult:
     """Rebuild a RunResult from its JSON form; ReportError if it is not one."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ReportError(f"not a qualitygates result: expected \"schema\": \"{SCHEMA}\"")
+        raise ReportError(f'not a qualitygates result: expected "schema": "{SCHEMA}"')
     try:
         return RunResult(
             status=Status(data["status"]),
@@ -117,36 +120,67 @@ def result_from_dict(data: Any) -> RunResult:
             warn_only=bool(data.get("warn_only", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ReportError(f"the result file is incomplete or damaged ({type(exc).__name__}: {exc})") from None
+        raise ReportError(
+            f"the result file is incomplete or damaged ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def _gate_from(g: dict[str, Any]) -> GateResult:
-    return GateResult(g["id"], g["name"], Status(g["status"]), g["blocking"],
-                      tuple(_check_from(c) for c in g["checks"]), g.get("duration", 0.0))
+    return GateResult(
+        g["id"],
+        g["name"],
+        Status(g["status"]),
+        g["blocking"],
+        tuple(_check_from(c) for c in g["checks"]),
+        g.get("duration", 0.0),
+    )
 
 
 def _check_from(c: dict[str, Any]) -> CheckResult:
     return CheckResult(
-        id=c["id"], adapter=c["adapter"], status=Status(c["status"]), blocking=c["blocking"], name=c.get("name"),
+        id=c["id"],
+        adapter=c["adapter"],
+        status=Status(c["status"]),
+        blocking=c["blocking"],
+        name=c.get("name"),
         error=c.get("error"),
-        metrics={k: Measurement(m["value"], Unit(m["unit"])) for k, m in c.get("metrics", {}).items()},
+        metrics={
+            k: Measurement(m["value"], Unit(m["unit"])) for k, m in c.get("metrics", {}).items()
+        },
         conditions=tuple(_condition_from(x) for x in c.get("conditions", [])),
         findings=tuple(_finding_from(f) for f in c.get("findings", [])),
         waivers=tuple(WaiverNote(**w) for w in c.get("waivers", [])),
-        sources=tuple(c.get("sources", [])), duration=c.get("duration", 0.0),
+        sources=tuple(c.get("sources", [])),
+        duration=c.get("duration", 0.0),
     )
 
 
 def _condition_from(c: dict[str, Any]) -> ConditionResult:
-    return ConditionResult(c["expr"], c["metric"], Status(c["status"]), c["message"], c.get("actual"),
-                           c.get("threshold"), Unit(c["unit"]) if c.get("unit") else None, c.get("operator"))
+    return ConditionResult(
+        c["expr"],
+        c["metric"],
+        Status(c["status"]),
+        c["message"],
+        c.get("actual"),
+        c.get("threshold"),
+        Unit(c["unit"]) if c.get("unit") else None,
+        c.get("operator"),
+    )
 
 
 def _finding_from(f: dict[str, Any]) -> Finding:
     loc = f.get("location") or {}
     return Finding(
-        id=f["id"], tool=f["tool"], severity=Severity(f["severity"]), message=f.get("message", ""),
-        rule=f.get("rule"), location=Location(loc.get("path"), loc.get("line"), loc.get("package")),
-        fixable=f.get("fixable", False), fingerprint=f.get("fingerprint", ""), purl=f.get("purl"),
-        category=f.get("category"), waived=f.get("waived", False), waiver_reason=f.get("waiver_reason"),
+        id=f["id"],
+        tool=f["tool"],
+        severity=Severity(f["severity"]),
+        message=f.get("message", ""),
+        rule=f.get("rule"),
+        location=Location(loc.get("path"), loc.get("line"), loc.get("package")),
+        fixable=f.get("fixable", False),
+        fingerprint=f.get("fingerprint", ""),
+        purl=f.get("purl"),
+        category=f.get("category"),
+        waived=f.get("waived", False),
+        waiver_reason=f.get("waiver_reason"),
     )

@@ -29,7 +29,9 @@ def apply_waivers(
         if not expired:
             for i in matched:
                 if not result[i].waived:
-                    result[i] = dataclasses.replace(result[i], waived=True, waiver_reason=waiver.reason)
+                    result[i] = dataclasses.replace(
+                        result[i], waived=True, waiver_reason=waiver.reason
+                    )
         notes.append(_note(waiver, len(matched), expired, today + timedelta(days=notice_days)))
     return tuple(result), tuple(notes)
 

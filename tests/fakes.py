@@ -41,15 +41,21 @@ class FakeAdapter(Adapter):
         MetricSpec("duration", Unit.SECONDS, "a time metric in s"),
         MetricSpec("count", Unit.COUNT, "a count"),
         MetricSpec("state", Unit.TEXT, "a word"),
-        MetricSpec("vulnerabilities.<severity>", Unit.COUNT, "findings by severity",
-                   pattern=r"vulnerabilities\.(critical|high|medium|low|total)"),
+        MetricSpec(
+            "vulnerabilities.<severity>",
+            Unit.COUNT,
+            "findings by severity",
+            pattern=r"vulnerabilities\.(critical|high|medium|low|total)",
+        ),
         MetricSpec("dyn.<name>", None, "unit known only at run time", pattern=r"dyn\.[a-z]+"),
     )
 
     def collect(self, request: CollectRequest) -> Collection:
         path = Path(request.options["path"])
         if not path.exists():
-            raise AdapterError(f"{path} does not exist: check the path, or that the tool ran before this step")
+            raise AdapterError(
+                f"{path} does not exist: check the path, or that the tool ran before this step"
+            )
         data = json.loads(path.read_text())
         if "error" in data:
             raise AdapterError(data["error"])
@@ -57,8 +63,14 @@ class FakeAdapter(Adapter):
             raise RuntimeError(data["crash"])
         metrics = {k: Measurement(v[0], Unit(v[1])) for k, v in data.get("metrics", {}).items()}
         findings = tuple(
-            Finding(id=f["id"], tool="fake", severity=Severity(f.get("severity", "high")), message=f.get("message", ""),
-                    location=Location(f.get("path"), f.get("line"), f.get("package")), purl=f.get("purl"))
+            Finding(
+                id=f["id"],
+                tool="fake",
+                severity=Severity(f.get("severity", "high")),
+                message=f.get("message", ""),
+                location=Location(f.get("path"), f.get("line"), f.get("package")),
+                purl=f.get("purl"),
+            )
             for f in data.get("findings", [])
         )
         return Collection(metrics=metrics, findings=findings, sources=(str(path),))

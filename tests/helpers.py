@@ -43,7 +43,10 @@ def corpus_params(*patterns: str) -> list[Any]:
 
 
 def collect(
-    adapter: type[Adapter], metrics: tuple[str, ...] = (), base_dir: Path | None = None, **options: Any
+    adapter: type[Adapter],
+    metrics: tuple[str, ...] = (),
+    base_dir: Path | None = None,
+    **options: Any,
 ) -> Collection:
     """Run one adapter directly, as the engine would, with options as written in `with:`."""
     request = CollectRequest(

@@ -35,7 +35,9 @@ gates:
 def invoke(tmp_path: Path, *args: str, policy: str = POLICY):
     (tmp_path / "gates.yaml").write_text(textwrap.dedent(policy))
     runner = CliRunner()
-    return runner.invoke(cli, [args[0], "-c", str(tmp_path / "gates.yaml"), *args[1:]], catch_exceptions=False)
+    return runner.invoke(
+        cli, [args[0], "-c", str(tmp_path / "gates.yaml"), *args[1:]], catch_exceptions=False
+    )
 
 
 def test_pass_prints_the_total_and_exits_zero(tmp_path: Path) -> None:
@@ -52,7 +54,9 @@ def test_failure_names_actual_and_threshold_in_console_and_junit(tmp_path: Path)
     assert result.exit_code == 1
     assert "FAIL  line_rate 72.5% is not >= 80%" in result.output
     assert result.output.splitlines()[-1] == "0/1 gates passed — deployment blocked"
-    assert '<failure message="line_rate 72.5% is not &gt;= 80%" type="threshold"' in junit.read_text()
+    assert (
+        '<failure message="line_rate 72.5% is not &gt;= 80%" type="threshold"' in junit.read_text()
+    )
 
 
 def test_missing_report_exits_3_and_still_writes_reports(tmp_path: Path) -> None:
@@ -75,7 +79,9 @@ def test_policy_error_exits_2_with_position(tmp_path: Path) -> None:
 
 
 def test_unset_variable_exits_2(tmp_path: Path) -> None:
-    result = invoke(tmp_path, "validate", policy=POLICY.replace("${TOKEN:-tok-123456}", "${SONAR_TOKEN}"))
+    result = invoke(
+        tmp_path, "validate", policy=POLICY.replace("${TOKEN:-tok-123456}", "${SONAR_TOKEN}")
+    )
     assert result.exit_code == 2
     assert "${SONAR_TOKEN} is not set" in result.output
 

@@ -45,7 +45,10 @@ def test_passing_check(tmp_path: Path) -> None:
     result = run_policy(tmp_path, ONE_CHECK)
     check = result.gates[0].checks[0]
     assert (result.status, result.exit_code, check.status) == (Status.PASSED, 0, Status.PASSED)
-    assert [c.message for c in check.conditions] == ["line_rate 85.25% is >= 80%", "p95 120ms is < 300ms"]
+    assert [c.message for c in check.conditions] == [
+        "line_rate 85.25% is >= 80%",
+        "p95 120ms is < 300ms",
+    ]
 
 
 def test_failed_condition_names_actual_and_threshold(tmp_path: Path) -> None:
@@ -53,8 +56,15 @@ def test_failed_condition_names_actual_and_threshold(tmp_path: Path) -> None:
     result = run_policy(tmp_path, ONE_CHECK)
     conditions = result.gates[0].checks[0].conditions
     assert result.exit_code == 1
-    assert (conditions[0].status, conditions[0].message) == (Status.FAILED, "line_rate 72.5% is not >= 80%")
-    assert (conditions[1].status, conditions[1].actual, conditions[1].threshold) == (Status.WARNED, 320.0, 300.0)
+    assert (conditions[0].status, conditions[0].message) == (
+        Status.FAILED,
+        "line_rate 72.5% is not >= 80%",
+    )
+    assert (conditions[1].status, conditions[1].actual, conditions[1].threshold) == (
+        Status.WARNED,
+        320.0,
+        300.0,
+    )
 
 
 def test_rounding_never_hides_a_miss(tmp_path: Path) -> None:
@@ -67,7 +77,10 @@ def test_missing_source_is_an_error_of_every_condition(tmp_path: Path) -> None:
     result = run_policy(tmp_path, ONE_CHECK)
     check = result.gates[0].checks[0]
     assert (result.status, result.exit_code, check.status) == (Status.ERROR, 3, Status.ERROR)
-    assert check.error == f"{tmp_path / 'm.json'} does not exist: check the path, or that the tool ran before this step"
+    assert (
+        check.error
+        == f"{tmp_path / 'm.json'} does not exist: check the path, or that the tool ran before this step"
+    )
     assert [c.status for c in check.conditions] == [Status.ERROR, Status.ERROR]
 
 
@@ -118,7 +131,7 @@ def test_gate_selection_skips_the_others(tmp_path: Path) -> None:
     result = run_policy(tmp_path, body, gates=("g",))
     assert [g.status for g in result.gates] == [Status.PASSED, Status.SKIPPED]
     assert result.exit_code == 0 and result.gates_judged == 1
-    with pytest.raises(PolicyError, match="--gate 'x' is not a gate of gates.yaml"):
+    with pytest.raises(PolicyError, match=r"--gate 'x' is not a gate of gates\.yaml"):
         run_policy(tmp_path, body, gates=("x",))
 
 
@@ -149,7 +162,10 @@ def test_waivers_applied_expired_unused_expiring(tmp_path: Path) -> None:
     assert [f.waived for f in check.findings] == [True, False, False, True]
     assert check.metrics["vulnerabilities.critical"].value == 2  # zlib's CVE-1 and expired CVE-2
     assert {w.id: w.state for w in check.waivers} == {
-        "CVE-1": "applied", "CVE-2": "expired", "CVE-3": "unused", "CVE-4": "expiring",
+        "CVE-1": "applied",
+        "CVE-2": "expired",
+        "CVE-3": "unused",
+        "CVE-4": "expiring",
     }
 
 

@@ -86,7 +86,9 @@ def read_bytes(path: Path, limit: int = MAX_WHOLE_FILE_BYTES) -> bytes:
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise AdapterError(f"{path} is not a readable gzip file: {exc}") from exc
     if len(data) > limit:
-        raise AdapterError(f"{path} is larger than {limit // (1024 * 1024)} MiB; refusing to load it")
+        raise AdapterError(
+            f"{path} is larger than {limit // (1024 * 1024)} MiB; refusing to load it"
+        )
     return data
 
 
@@ -128,8 +130,12 @@ def expect_type(value: Any, kind: type | tuple[type, ...], path: Path, where: st
     if isinstance(value, bool) and kind in (int, float, (int, float)):
         raise AdapterError(f"{path}: {where} should be a number, not a boolean")
     if not isinstance(value, kind):
-        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise AdapterError(f"{path}: {where} should be {_article(expected)}, not {type(value).__name__}")
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
+        raise AdapterError(
+            f"{path}: {where} should be {_article(expected)}, not {type(value).__name__}"
+        )
     return value
 
 

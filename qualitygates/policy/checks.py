@@ -26,7 +26,11 @@ _CONDITION_KEYS = ("expr", "on_fail", "on_no_baseline", "description")
 
 
 def validate_options(
-    node: Located | None, adapter: type[Adapter], base_dir: Path, problems: Problems, secrets: set[str]
+    node: Located | None,
+    adapter: type[Adapter],
+    base_dir: Path,
+    problems: Problems,
+    secrets: set[str],
 ) -> dict[str, Any]:
     """Check `with:` against the adapter's declared options; resolve paths; fill defaults."""
     given: dict[str, Located] = {}
@@ -41,49 +45,66 @@ def validate_options(
         spec = adapter.option_spec(key)
         if spec is None:
             hint = suggest(key, declared) or f" (its options: {', '.join(declared) or 'none'})"
-            problems.add_key(node, key, f"unknown option {key!r} for adapter {adapter.name!r}{hint}")
+            problems.add_key(
+                node, key, f"unknown option {key!r} for adapter {adapter.name!r}{hint}"
+            )
             continue
         options[key] = _option_value(value, spec, base_dir, problems, secrets)
     for spec in adapter.options:
         if spec.name not in given:
             if spec.required:
                 where = node if node is not None else None
-                problems.add(where, f"adapter {adapter.name!r} needs the option {spec.name!r}: {spec.description}")
+                problems.add(
+                    where,
+                    f"adapter {adapter.name!r} needs the option {spec.name!r}: {spec.description}",
+                )
             else:
                 options[spec.name] = spec.default
     return options
 
 
-def _option_value(node: Located, spec: OptionSpec, base_dir: Path, problems: Problems, secrets: set[str]) -> Any:
+def _option_value(
+    node: Located, spec: OptionSpec, base_dir: Path, problems: Problems, secrets: set[str]
+) -> Any:
     value = node.plain()
     if spec.kind in (OptionKind.PATHS, OptionKind.STRINGS):
         items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items or not all(isinstance(i, str) and i for i in items):
-            problems.add(node, f"option {spec.name!r} must be a string or a non-empty list of strings")
+        if (
+            not isinstance(items, list)
+            or not items
+            or not all(isinstance(i, str) and i for i in items)
+        ):
+            problems.add(
+                node, f"option {spec.name!r} must be a string or a non-empty list of strings"
+            )
             return []
         return [_resolve(i, base_dir) for i in items] if spec.kind is OptionKind.PATHS else items
     if spec.kind is OptionKind.MAPPING:
-        if not isinstance(value, dict) or not all(isinstance(v, (str, int, float)) for v in value.values()):
+        if not isinstance(value, dict) or not all(
+            isinstance(v, (str, int, float)) for v in value.values()
+        ):
             problems.add(node, f"option {spec.name!r} must be a mapping of names to values")
             return {}
         return {str(k): str(v) for k, v in value.items()}
-    if spec.kind.value == "list":  # structured options validated by the adapter itself
-        if not isinstance(value, list):
-            problems.add(node, f"option {spec.name!r} must be a list")
+    if spec.kind is OptionKind.LIST:  # structured options: the adapter validates their items
+        if not isinstance(value, (list, dict)):
+            problems.add(node, f"option {spec.name!r} must be a list or a mapping")
         return value
     expected = _SCALAR_KINDS[spec.kind]
-    if isinstance(value, bool) and bool not in expected or not isinstance(value, expected):
+    if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
         if spec.kind is OptionKind.NUMBER and isinstance(value, str):
             problems.add(node, f"option {spec.name!r} must be a number, not {value!r}")
             return None
-        problems.add(node, f"option {spec.name!r} must be {spec.kind.value}, not {type(value).__name__}")
+        problems.add(
+            node, f"option {spec.name!r} must be {spec.kind.value}, not {type(value).__name__}"
+        )
         return None
     if spec.kind is OptionKind.CHOICE and value not in spec.choices:
-        hint = suggest(value, list(spec.choices)) or f" (one of {', '.join(spec.choices)})"
+        hint = suggest(str(value), list(spec.choices)) or f" (one of {', '.join(spec.choices)})"
         problems.add(node, f"option {spec.name!r} cannot be {value!r}{hint}")
     if spec.kind is OptionKind.SECRET and value:
-        secrets.add(value)
-    return _resolve(value, base_dir) if spec.kind is OptionKind.PATH else value
+        secrets.add(str(value))
+    return _resolve(str(value), base_dir) if spec.kind is OptionKind.PATH else value
 
 
 def _resolve(path: str, base_dir: Path) -> str:
@@ -91,14 +112,19 @@ def _resolve(path: str, base_dir: Path) -> str:
     return str(expanded if expanded.is_absolute() else base_dir / expanded)
 
 
-def validate_condition(node: Located, adapter: type[Adapter], problems: Problems) -> Condition | None:
+def validate_condition(
+    node: Located, adapter: type[Adapter], problems: Problems
+) -> Condition | None:
     """Parse one condition (short or long form) and check its metric and unit."""
     on_fail, on_no_baseline = OnFail.FAIL, OnFail.WARN
     text_node = node
     if node.is_mapping:
         problems.unknown_keys(node, _CONDITION_KEYS, "a condition")
         if "expr" not in node.value:
-            problems.add(node, "a condition in long form needs 'expr', e.g. {expr: 'line_rate >= 80%', on_fail: warn}")
+            problems.add(
+                node,
+                "a condition in long form needs 'expr', e.g. {expr: 'line_rate >= 80%', on_fail: warn}",
+            )
             return None
         text_node = node.value["expr"]
         on_fail = _on_fail(node, "on_fail", OnFail.FAIL, problems)
@@ -127,14 +153,16 @@ def _on_fail(node: Located, key: str, default: OnFail, problems: Problems) -> On
         return default
 
 
-def _check_metric(node: Located, metric: str, threshold: Any, adapter: type[Adapter], problems: Problems) -> bool:
+def _check_metric(
+    node: Located, metric: str, threshold: Any, adapter: type[Adapter], problems: Problems
+) -> bool:
     spec = adapter.metric_spec(metric)
     if spec is None:
         names = [m.name for m in adapter.metrics]
         hint = suggest(metric, names) or f" (its metrics: {', '.join(names)})"
         problems.add(node, f"unknown metric {metric!r} for adapter {adapter.name!r}{hint}")
         return False
-    if spec.unit is None or threshold.baseline and threshold.number is None:
+    if spec.unit is None or (threshold.baseline and threshold.number is None):
         return True
     if spec.unit is Unit.TEXT and threshold.is_numeric:
         problems.add(node, f"{metric} is a word (such as OK); compare it with == or != and a word")

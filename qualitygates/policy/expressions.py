@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from qualitygates.model import MetricValue, Unit
 
-OPERATORS: dict[str, Callable[[object, object], bool]] = {
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">=": operator.ge,
     "==": operator.eq,
@@ -97,7 +98,9 @@ def parse_expression(text: str) -> Expression:
     position, op = _find_operator(text)
     if op is None:
         ops = " ".join(OPERATORS)
-        raise ExpressionError(f"{text!r} has no comparison; write METRIC OP VALUE with OP one of {ops}")
+        raise ExpressionError(
+            f"{text!r} has no comparison; write METRIC OP VALUE with OP one of {ops}"
+        )
     metric, value = text[:position].strip(), text[position + len(op) :].strip()
     if not metric:
         raise ExpressionError(f"{text!r} names no metric before {op!r}")
@@ -121,7 +124,9 @@ def _find_operator(text: str) -> tuple[int, str | None]:
                 return i, two
             if char in "<>":
                 return i, char
-            raise ExpressionError(f"{text!r}: {two!r} is not an operator; use one of {' '.join(OPERATORS)}")
+            raise ExpressionError(
+                f"{text!r}: {two!r} is not an operator; use one of {' '.join(OPERATORS)}"
+            )
     return -1, None
 
 
@@ -130,14 +135,22 @@ def parse_threshold(value: str, op: str) -> Threshold:
     if match := _NUMBER_WITH_UNIT.match(value):
         return Threshold(value, number=match.group(1), unit=match.group(2))
     if match := _BASELINE.match(value):
-        return Threshold(value, number=match.group(2), unit=match.group(3), baseline=True, baseline_op=match.group(1))
+        return Threshold(
+            value,
+            number=match.group(2),
+            unit=match.group(3),
+            baseline=True,
+            baseline_op=match.group(1),
+        )
     word_match = _QUOTED.match(value)
     word = (word_match.group(1) or word_match.group(2) or "") if word_match else None
     if word is None and _WORD.match(value):
         word = value
     if word is None:
         units = " ".join(UNITS)
-        raise ExpressionError(f"{value!r} is not a number with a known unit ({units}), a word or a baseline")
+        raise ExpressionError(
+            f"{value!r} is not a number with a known unit ({units}), a word or a baseline"
+        )
     if op not in ("==", "!="):
         raise ExpressionError(f"a word such as {word!r} can only be compared with == or !=")
     return Threshold(value, word=word)
@@ -157,17 +170,27 @@ def convert(number: str, unit: str | None, metric_unit: Unit, metric: str) -> fl
     dimension, factor = UNITS[unit]
     accepted = _METRIC_DIMENSION.get(metric_unit)
     if accepted is None or accepted[0] != dimension:
-        raise ExpressionError(f"{unit!r} does not apply to {metric}, which is in {unit_label(metric_unit)}")
+        raise ExpressionError(
+            f"{unit!r} does not apply to {metric}, which is in {unit_label(metric_unit)}"
+        )
     return float(value * factor / accepted[1])
 
 
 def unit_label(unit: Unit) -> str:
-    labels = {Unit.PERCENT: "percent", Unit.RATIO: "a ratio (0-1)", Unit.MILLISECONDS: "milliseconds",
-              Unit.SECONDS: "seconds", Unit.PER_SECOND: "per second", Unit.COUNT: "a count",
-              Unit.BYTES: "bytes", Unit.NUMBER: "the tool's own unit", Unit.TEXT: "words"}
+    labels = {
+        Unit.PERCENT: "percent",
+        Unit.RATIO: "a ratio (0-1)",
+        Unit.MILLISECONDS: "milliseconds",
+        Unit.SECONDS: "seconds",
+        Unit.PER_SECOND: "per second",
+        Unit.COUNT: "a count",
+        Unit.BYTES: "bytes",
+        Unit.NUMBER: "the tool's own unit",
+        Unit.TEXT: "words",
+    }
     return labels[unit]
 
 
 def compare(actual: MetricValue, op: str, threshold: MetricValue) -> bool:
     """True when `actual OP threshold` holds."""
-    return OPERATORS[op](actual, threshold)
+    return bool(OPERATORS[op](actual, threshold))

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 
+from qualitygates.adapters.interface import Adapter
 from qualitygates.errors import PolicyError
 from qualitygates.plugins import PluginError, Registry, adapter_registry
 from qualitygates.policy.checks import validate_condition, validate_options
@@ -25,7 +26,17 @@ SUPPORTED_VERSIONS = (1,)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _TOP_KEYS = ("version", "gates", "waivers", "waiver_notice_days")
 _GATE_KEYS = ("id", "name", "description", "blocking", "checks")
-_CHECK_KEYS = ("id", "name", "description", "adapter", "with", "conditions", "blocking", "on_error", "waivers")
+_CHECK_KEYS = (
+    "id",
+    "name",
+    "description",
+    "adapter",
+    "with",
+    "conditions",
+    "blocking",
+    "on_error",
+    "waivers",
+)
 _WAIVER_KEYS = ("id", "reason", "expires", "owner", "package", "path", "purl")
 
 
@@ -67,13 +78,17 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise PolicyError(f"{path}: no such policy file; create one with 'qualitygates init'") from None
+        raise PolicyError(
+            f"{path}: no such policy file; create one with 'qualitygates init'"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path}: cannot be read: {exc}") from None
 
 
 class _Loader:
-    def __init__(self, filename: str, base_dir: Path, env: dict[str, str], registry: Registry) -> None:
+    def __init__(
+        self, filename: str, base_dir: Path, env: dict[str, str], registry: Registry
+    ) -> None:
         self.problems = Problems(filename)
         self.base_dir = base_dir
         self.env = env
@@ -84,9 +99,13 @@ class _Loader:
         try:
             root = parse_yaml(text)
         except YamlProblem as exc:
-            raise PolicyError(f"{self.problems.filename}:{exc.line}:{exc.col}: {exc.message}") from None
+            raise PolicyError(
+                f"{self.problems.filename}:{exc.line}:{exc.col}: {exc.message}"
+            ) from None
         if not root.is_mapping:
-            raise PolicyError(f"{self.problems.where(root)}: a policy is a mapping with 'version' and 'gates'")
+            raise PolicyError(
+                f"{self.problems.where(root)}: a policy is a mapping with 'version' and 'gates'"
+            )
         self._substitute(root)
         self.problems.unknown_keys(root, _TOP_KEYS, "the policy")
         self._version(root)
@@ -105,8 +124,11 @@ class _Loader:
             try:
                 node.value = expand(node.value, self.env)
             except UnsetVariable as exc:
-                self.problems.add(node, f"${{{exc.name}}} is not set: set it, pass --var {exc.name}=VALUE, "
-                                  f"or give a default with ${{{exc.name}:-default}}")
+                self.problems.add(
+                    node,
+                    f"${{{exc.name}}} is not set: set it, pass --var {exc.name}=VALUE, "
+                    f"or give a default with ${{{exc.name}:-default}}",
+                )
             except BadVariable as exc:
                 self.problems.add(node, str(exc))
 
@@ -115,11 +137,15 @@ class _Loader:
         if version is None:
             self.problems.add(root, "the policy needs 'version: 1' at the top")
         elif version.value not in SUPPORTED_VERSIONS or isinstance(version.value, bool):
-            self.problems.add(version, f"unknown version {version.value!r}; this qualitygates reads version 1")
+            self.problems.add(
+                version, f"unknown version {version.value!r}; this qualitygates reads version 1"
+            )
 
     def _notice_days(self, root: Located) -> None:
         node = root.value.get("waiver_notice_days")
-        if node is not None and (not isinstance(node.value, int) or isinstance(node.value, bool) or node.value < 0):
+        if node is not None and (
+            not isinstance(node.value, int) or isinstance(node.value, bool) or node.value < 0
+        ):
             self.problems.add(node, "waiver_notice_days must be a whole number of days, e.g. 14")
 
     def _gates(self, root: Located, shared: tuple[Waiver, ...]) -> tuple[Gate, ...]:
@@ -134,7 +160,9 @@ class _Loader:
             if gate is None:
                 continue
             if gate.id in seen:
-                self.problems.add(gate_node, f"duplicate gate id {gate.id!r} (first on line {seen[gate.id].line})")
+                self.problems.add(
+                    gate_node, f"duplicate gate id {gate.id!r} (first on line {seen[gate.id].line})"
+                )
             seen[gate.id] = gate_node
             gates.append(gate)
         return tuple(gates)
@@ -147,7 +175,9 @@ class _Loader:
         gate_id = self._id(node, "gate")
         checks_node = node.value.get("checks")
         if checks_node is None or not checks_node.is_sequence or not checks_node.value:
-            self.problems.add(checks_node or node, f"gate {gate_id!r} needs a non-empty list of 'checks'")
+            self.problems.add(
+                checks_node or node, f"gate {gate_id!r} needs a non-empty list of 'checks'"
+            )
             return None
         checks: list[Check] = []
         seen: dict[str, int] = {}
@@ -156,25 +186,41 @@ class _Loader:
             if check is None:
                 continue
             if check.id in seen:
-                self.problems.add(check_node, f"duplicate check id {check.id!r} in gate {gate_id!r} (first on line {seen[check.id]})")
+                self.problems.add(
+                    check_node,
+                    f"duplicate check id {check.id!r} in gate {gate_id!r} (first on line {seen[check.id]})",
+                )
             seen[check.id] = check_node.line
             checks.append(check)
         name = self._string(node, "name") or gate_id
-        return Gate(gate_id, name, tuple(checks), self._bool(node, "blocking"), self._string(node, "description"))
+        return Gate(
+            gate_id,
+            name,
+            tuple(checks),
+            self._bool(node, "blocking"),
+            self._string(node, "description"),
+        )
 
     def _check(self, node: Located, shared: tuple[Waiver, ...]) -> Check | None:
         if not node.is_mapping:
-            self.problems.add(node, "a check must be a mapping with 'id', 'adapter' and 'conditions'")
+            self.problems.add(
+                node, "a check must be a mapping with 'id', 'adapter' and 'conditions'"
+            )
             return None
         self.problems.unknown_keys(node, _CHECK_KEYS, "a check")
         check_id = self._id(node, "check")
         adapter = self._adapter(node)
         if adapter is None:
             return None
-        options = validate_options(node.value.get("with"), adapter, self.base_dir, self.problems, self.secrets)
+        options = validate_options(
+            node.value.get("with"), adapter, self.base_dir, self.problems, self.secrets
+        )
         conditions_node = node.value.get("conditions")
         if conditions_node is None or not conditions_node.is_sequence or not conditions_node.value:
-            self.problems.add(conditions_node or node, f"check {check_id!r} needs a non-empty list of 'conditions'")
+            self.problems.add(
+                conditions_node or node,
+                f"check {check_id!r} needs a non-empty list of 'conditions'",
+            )
             return None
         conditions = [validate_condition(c, adapter, self.problems) for c in conditions_node.value]
         on_error = node.value.get("on_error")
@@ -191,18 +237,24 @@ class _Loader:
             where=self.problems.where(node),
         )
 
-    def _adapter(self, node: Located) -> type | None:
+    def _adapter(self, node: Located) -> type[Adapter] | None:
         adapter_node = node.value.get("adapter")
         if adapter_node is None or not isinstance(adapter_node.value, str):
-            self.problems.add(adapter_node or node, f"a check needs 'adapter', one of: {', '.join(self.registry.names())}")
+            self.problems.add(
+                adapter_node or node,
+                f"a check needs 'adapter', one of: {', '.join(self.registry.names())}",
+            )
             return None
         name = adapter_node.value
         if name not in self.registry:
-            hint = suggest(name, self.registry.names()) or f" (known: {', '.join(self.registry.names())})"
+            hint = (
+                suggest(name, self.registry.names())
+                or f" (known: {', '.join(self.registry.names())})"
+            )
             self.problems.add(adapter_node, f"unknown adapter {name!r}{hint}")
             return None
         try:
-            adapter: type = self.registry.load(name)
+            adapter: type[Adapter] = self.registry.load(name)
         except PluginError as exc:
             self.problems.add(adapter_node, str(exc))
             return None
@@ -222,7 +274,9 @@ class _Loader:
         if isinstance(node.value, str):
             return self._waiver_file(node)
         if not node.is_sequence:
-            self.problems.add(node, "'waivers' must be a list of waivers or the path of a waivers file")
+            self.problems.add(
+                node, "'waivers' must be a list of waivers or the path of a waivers file"
+            )
             return ()
         return tuple(w for w in (self._waiver(item, self.problems) for item in node.value) if w)
 
@@ -234,12 +288,16 @@ class _Loader:
             self.problems.add(node, f"waivers file {node.value} cannot be read: {exc.strerror}")
             return ()
         except YamlProblem as exc:
-            self.problems.add_at(node.line, node.col, f"waivers file {path}:{exc.line}:{exc.col}: {exc.message}")
+            self.problems.add_at(
+                node.line, node.col, f"waivers file {path}:{exc.line}:{exc.col}: {exc.message}"
+            )
             return ()
         items = root.value.get("waivers") if root.is_mapping else root
         file_problems = Problems(str(path))
         if items is None or not items.is_sequence:
-            file_problems.add(root, "a waivers file holds a list, or a mapping with a 'waivers' list")
+            file_problems.add(
+                root, "a waivers file holds a list, or a mapping with a 'waivers' list"
+            )
             self.problems.messages.extend(file_problems.messages)
             return ()
         waivers = tuple(w for w in (self._waiver(i, file_problems) for i in items.value) if w)
@@ -253,25 +311,43 @@ class _Loader:
         problems.unknown_keys(node, _WAIVER_KEYS, "a waiver")
         values = {k: v.value for k, v in node.value.items()}
         if not isinstance(values.get("id"), str) or not values["id"].strip():
-            problems.add(node, "a waiver needs the 'id' of the finding it accepts (a CVE, rule or secret rule)")
+            problems.add(
+                node,
+                "a waiver needs the 'id' of the finding it accepts (a CVE, rule or secret rule)",
+            )
             return None
         reason = values.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            problems.add(node, f"waiver {values['id']!r} needs a 'reason': say why this finding is accepted")
+            problems.add(
+                node, f"waiver {values['id']!r} needs a 'reason': say why this finding is accepted"
+            )
             return None
         expires = values.get("expires")
         if isinstance(expires, datetime):
             expires = expires.date()
         if expires is not None and not isinstance(expires, date):
-            problems.add(node.value["expires"], f"expires must be a date such as 2026-12-31, not {expires!r}")
+            problems.add(
+                node.value["expires"], f"expires must be a date such as 2026-12-31, not {expires!r}"
+            )
             return None
-        scope = {k: str(values[k]) if values.get(k) is not None else None for k in ("owner", "package", "path", "purl")}
-        return Waiver(id=values["id"].strip(), reason=reason.strip(), expires=expires, where=problems.where(node), **scope)
+        scope = {
+            k: str(values[k]) if values.get(k) is not None else None
+            for k in ("owner", "package", "path", "purl")
+        }
+        return Waiver(
+            id=values["id"].strip(),
+            reason=reason.strip(),
+            expires=expires,
+            where=problems.where(node),
+            **scope,
+        )
 
     def _id(self, node: Located, what: str) -> str:
         id_node = node.value.get("id")
         if id_node is None or not isinstance(id_node.value, str) or not _ID.match(id_node.value):
-            self.problems.add(id_node or node, f"a {what} needs an 'id' of letters, digits, '-', '_' or '.'")
+            self.problems.add(
+                id_node or node, f"a {what} needs an 'id' of letters, digits, '-', '_' or '.'"
+            )
             return f"<{what} on line {node.line}>"
         return str(id_node.value)
 

@@ -29,7 +29,9 @@ def expand(text: str, variables: Mapping[str, str]) -> str:
             return "$"
         name, default = match.group(1), match.group(2)
         if name is None:
-            raise BadVariable(f"{whole!r} is not a variable reference; write ${{NAME}} or ${{NAME:-default}}")
+            raise BadVariable(
+                f"{whole!r} is not a variable reference; write ${{NAME}} or ${{NAME:-default}}"
+            )
         if name in variables:
             return variables[name]
         if default is not None:

@@ -107,7 +107,9 @@ class _Converter:
                 raise YamlProblem("a mapping key must be a plain name", kline, kcol)
             key = str(self.loader.construct_object(key_node))
             if key in result:
-                raise YamlProblem(f"duplicate key {key!r} (the first one is on line {marks[key][0]})", kline, kcol)
+                raise YamlProblem(
+                    f"duplicate key {key!r} (the first one is on line {marks[key][0]})", kline, kcol
+                )
             marks[key] = (kline, kcol)
             result[key] = self.convert(value_node)
         return Located(result, line, col, marks)

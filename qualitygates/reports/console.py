@@ -18,7 +18,13 @@ LABELS = {
     Status.ERROR: "ERROR",
     Status.SKIPPED: "SKIP",
 }
-COLOURS = {Status.PASSED: "32", Status.WARNED: "33", Status.FAILED: "31", Status.ERROR: "35", Status.SKIPPED: "90"}
+COLOURS = {
+    Status.PASSED: "32",
+    Status.WARNED: "33",
+    Status.FAILED: "31",
+    Status.ERROR: "35",
+    Status.SKIPPED: "90",
+}
 MAX_FINDINGS_SHOWN = 10
 
 
@@ -90,7 +96,9 @@ def _waiver_lines(check: CheckResult) -> list[str]:
     lines = []
     for note in check.waivers:
         if note.state == "expired":
-            lines.append(f"        waiver {note.id} EXPIRED on {note.expires}: it no longer applies")
+            lines.append(
+                f"        waiver {note.id} EXPIRED on {note.expires}: it no longer applies"
+            )
         elif note.state == "expiring":
             lines.append(f"        waiver {note.id} expires on {note.expires}")
         elif note.state == "unused":
@@ -102,11 +110,17 @@ def _finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
     active = sorted((f for f in findings if not f.waived), key=lambda f: -f.severity.rank)
     waived = [f for f in findings if f.waived]
     limit = len(active) if verbosity > 0 else MAX_FINDINGS_SHOWN
-    lines = [f"        - {f.severity.value}: {f.id} {f.location} {_short(f.message)}".rstrip() for f in active[:limit]]
+    lines = [
+        f"        - {f.severity.value}: {f.id} {f.location} {_short(f.message)}".rstrip()
+        for f in active[:limit]
+    ]
     if len(active) > limit:
         lines.append(f"        … and {len(active) - limit} more findings (-v shows all)")
     if waived:
-        lines.append(f"        {len(waived)} waived finding(s): " + ", ".join(sorted({f.id for f in waived})[:5]))
+        lines.append(
+            f"        {len(waived)} waived finding(s): "
+            + ", ".join(sorted({f.id for f in waived})[:5])
+        )
     return lines
 
 

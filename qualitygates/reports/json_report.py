@@ -16,4 +16,6 @@ class JsonReporter(Reporter):
     description = "the whole result as JSON (schema qualitygates/result/v1)"
 
     def render(self, result: RunResult) -> bytes:
-        return (json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n").encode(
+            "utf-8"
+        )

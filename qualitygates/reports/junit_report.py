@@ -25,10 +25,10 @@ class JUnitReporter(Reporter):
         xml = JUnitXml(name="qualitygates")
         for gate in result.gates:
             xml.add_testsuite(_suite(gate, result.started_at))
-        xml.update_statistics()
+        xml.update_statistics()  # type: ignore[no-untyped-call]
         xml.time = _seconds(result.duration)
         xml._elem.attrib.pop("skipped", None)  # not allowed on <testsuites> by the Jenkins schema
-        body: bytes = xml.tostring()
+        body: bytes = xml.tostring()  # type: ignore[no-untyped-call]
         return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
@@ -38,7 +38,7 @@ def _suite(gate: GateResult, timestamp: str) -> TestSuite:
     for check in gate.checks:
         for case in _cases(gate, check):
             suite.add_testcase(case)
-    suite.update_statistics()
+    suite.update_statistics()  # type: ignore[no-untyped-call]
     suite.time = _seconds(gate.duration)
     return suite
 
@@ -53,7 +53,9 @@ def _cases(gate: GateResult, check: CheckResult) -> list[TestCase]:
     return [_case(classname, check, condition, share) for condition in check.conditions]
 
 
-def _case(classname: str, check: CheckResult, condition: ConditionResult, seconds: float) -> TestCase:
+def _case(
+    classname: str, check: CheckResult, condition: ConditionResult, seconds: float
+) -> TestCase:
     case = TestCase(condition.expr, classname, seconds)
     status = Status.SKIPPED if check.status is Status.SKIPPED else condition.status
     if status is Status.FAILED:

@@ -97,11 +97,17 @@ def test_unset_variable_is_a_policy_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("condition", "message"),
     [
-        ("line_rate >= 0.8", "line_rate is a percentage (0-100): write the threshold with %, e.g. 0.8%"),
+        (
+            "line_rate >= 0.8",
+            "line_rate is a percentage (0-100): write the threshold with %, e.g. 0.8%",
+        ),
         ("line_rate >= 80ms", "'ms' does not apply to line_rate, which is in percent"),
         ("p95 =< 300", "'p95 =< 300': '=<' is not an operator; use one of <= >= == != < >"),
-        ("p95 < 300 parsecs", "'300 parsecs' is not a number with a known unit "
-         "(% us µs ms s m h B KB MB GB KiB MiB GiB /s /m), a word or a baseline"),
+        (
+            "p95 < 300 parsecs",
+            "'300 parsecs' is not a number with a known unit "
+            "(% us µs ms s m h B KB MB GB KiB MiB GiB /s /m), a word or a baseline",
+        ),
         ("state >= OK", "a word such as 'OK' can only be compared with == or !="),
         ("state == 3", "state is a word (such as OK); compare it with == or != and a word"),
         ("count == OK", "count is a number; 'OK' is not a number with a unit"),
@@ -162,12 +168,16 @@ def test_yaml_syntax_error_has_a_position(tmp_path: Path) -> None:
 
 
 def test_missing_policy_file(tmp_path: Path) -> None:
-    with pytest.raises(PolicyError, match="no such policy file; create one with 'qualitygates init'"):
+    with pytest.raises(
+        PolicyError, match="no such policy file; create one with 'qualitygates init'"
+    ):
         load_policy(tmp_path / "absent.yaml", {}, registry_with_fake())
 
 
 def test_waivers_from_a_file_resolve_from_the_policy_folder(tmp_path: Path) -> None:
-    (tmp_path / "waivers.yaml").write_text("waivers:\n  - {id: CVE-9, reason: vendor fix pending, owner: sec}\n")
+    (tmp_path / "waivers.yaml").write_text(
+        "waivers:\n  - {id: CVE-9, reason: vendor fix pending, owner: sec}\n"
+    )
     policy = load(tmp_path, VALID.replace("version: 1", "version: 1\nwaivers: waivers.yaml"))
     ids = [w.id for w in policy.gates[0].checks[0].waivers]
     assert ids == ["CVE-9", "CVE-2024-0001"]
@@ -175,7 +185,10 @@ def test_waivers_from_a_file_resolve_from_the_policy_folder(tmp_path: Path) -> N
 
 def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 9)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 9)
+    ]
     result = problems(tmp_path, "\n".join(lines) + "\n")
     assert len(result) == 1 and "expands to more than 200000 values (an alias bomb?)" in result[0]
 

@@ -15,13 +15,22 @@ def test_skeleton_fields() -> None:
     assert (data["status"], data["exit_code"]) == ("failed", 1)
     gate = data["gates"][0]
     assert {k: gate[k] for k in ("id", "name", "status", "blocking")} == {
-        "id": "code-quality", "name": "Code quality", "status": "failed", "blocking": True,
+        "id": "code-quality",
+        "name": "Code quality",
+        "status": "failed",
+        "blocking": True,
     }
     check = gate["checks"][0]
     assert check["metrics"] == {"line_rate": {"value": 72.5, "unit": "percent"}}
     assert check["conditions"][0] == {
-        "expr": "line_rate >= 80%", "metric": "line_rate", "operator": ">=", "actual": 72.5, "threshold": 80.0,
-        "unit": "percent", "status": "failed", "message": "line_rate 72.5% is not >= 80%",
+        "expr": "line_rate >= 80%",
+        "metric": "line_rate",
+        "operator": ">=",
+        "actual": 72.5,
+        "threshold": 80.0,
+        "unit": "percent",
+        "status": "failed",
+        "message": "line_rate 72.5% is not >= 80%",
     }
     finding = data["gates"][1]["checks"][1]["findings"][0]
     assert finding["location"] == {"path": None, "line": None, "package": "openssl@3.0.1"}
