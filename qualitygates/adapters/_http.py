@@ -1,0 +1,408 @@
+"""The one HTTP client of the adapters that read a server's JSON API (Prometheus, SonarQube).
+
+What each such adapter needs, in one place:
+
+- One deadline for the whole check (`CollectRequest.timeout`): every attempt's connect and
+  read timeouts are cut to the time left, so a hanging server cannot outlive `--timeout`.
+- Bounded retries with exponential backoff on connection errors, timeouts, HTTP 5xx and 429
+  (Retry-After honoured up to a cap), never on other 4xx: a bad token or URL does not heal.
+- TLS verified by default; `ca_bundle` for a private CA. requests' `trust_env` honours
+  REQUESTS_CA_BUNDLE, HTTPS_PROXY and NO_PROXY.
+- A bearer token or basic auth that never follows a redirect to another host: requests drops
+  the Authorization header when the scheme, host or port changes (`Session.rebuild_auth`),
+  and the tests pin that.
+- A response size limit, and every failure as one AdapterError sentence naming the URL
+  without its userinfo, token-like query parameters or the secret values themselves.
+
+`requests` is imported inside functions so that `qualitygates --version` never loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from qualitygates._version import __version__
+from qualitygates.errors import AdapterError
+
+if TYPE_CHECKING:
+    import requests
+
+LOG = logging.getLogger("qualitygates.http")
+MAX_BYTES = 32 * 1024 * 1024
+ATTEMPTS = 3
+ATTEMPT_TIMEOUT = 30.0  # seconds per attempt when the run has no --timeout
+CONNECT_TIMEOUT = 10.0
+BACKOFF = 0.5  # first pause between attempts; it doubles each time
+MAX_RETRY_AFTER = 10.0
+_MIN_ATTEMPT = 0.05  # below this much time left, another attempt cannot succeed
+_MIN_SECRET = 4  # shorter secrets would mangle messages ("HTTP 401") and hide nothing
+_SENSITIVE_PARAM = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential|session", re.I)
+
+
+@dataclass(frozen=True)
+class JsonResponse:
+    """A decoded JSON answer and the HTTP status it came with."""
+
+    status: int
+    data: Any
+
+
+class _Retry(Exception):
+    """A failed attempt that may be tried again; `reason` ends the sentence if it was the last."""
+
+    def __init__(self, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.wait = wait
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be shown: no userinfo, token-like query values redacted, no fragment."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    query = [
+        (k, "***" if _SENSITIVE_PARAM.search(k) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*/:"), ""))
+
+
+class HttpClient:
+    """GET JSON from one server within one check's time; use it as a context manager."""
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        ca_bundle: str | None = None,
+        timeout: float | None = None,
+        attempts: int = ATTEMPTS,
+        attempt_timeout: float = ATTEMPT_TIMEOUT,
+        backoff: float = BACKOFF,
+        max_bytes: int = MAX_BYTES,
+    ) -> None:
+        if token and (username or password):
+            raise AdapterError("give either 'token' or 'username'/'password', not both")
+        if bool(username) != bool(password):
+            raise AdapterError("basic auth needs both 'username' and 'password'")
+        self.token, self.username, self.password = token or None, username or None, password
+        self.ca_bundle = ca_bundle or None
+        if self.ca_bundle and not Path(self.ca_bundle).is_file():
+            raise AdapterError(
+                f"ca_bundle {self.ca_bundle} is not a file: give a PEM file of CA certificates"
+            )
+        self.attempts = max(1, attempts)
+        self.attempt_timeout = attempt_timeout
+        self.backoff = backoff
+        self.max_bytes = max_bytes
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self._secrets = [s for s in (token, password) if s and len(s) >= _MIN_SECRET]
+        self._session: requests.Session | None = None
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], timeout: float | None) -> HttpClient:
+        """A client from the usual options: token, username, password, ca_bundle."""
+        return cls(
+            token=options.get("token"),
+            username=options.get("username"),
+            password=options.get("password"),
+            ca_bundle=options.get("ca_bundle"),
+            timeout=timeout,
+        )
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret value of this client replaced by `***`."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def get_json(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        json_statuses: Collection[int] = (),
+    ) -> JsonResponse:
+        """GET `url` and decode its JSON, retrying what may heal; raise AdapterError otherwise.
+
+        `json_statuses` are 4xx statuses whose JSON body the caller reads itself (Prometheus
+        explains a bad query in the body of an HTTP 400).
+        """
+        shown = display_url(url)
+        reason, tried = "was not tried: the check's time had run out", 0
+        for attempt in range(1, self.attempts + 1):
+            budget = self._budget()
+            if budget < _MIN_ATTEMPT:
+                break
+            tried = attempt
+            try:
+                return self._attempt(url, params, budget, json_statuses, shown)
+            except _Retry as retry:
+                reason = retry.reason
+                pause = self.backoff * 2 ** (attempt - 1) if retry.wait is None else retry.wait
+                if attempt == self.attempts or self._budget() - pause < _MIN_ATTEMPT:
+                    break
+                LOG.info(
+                    "GET %s %s; retrying in %.1f s (attempt %d of %d)",
+                    shown,
+                    self.redact(reason),
+                    pause,
+                    attempt + 1,
+                    self.attempts,
+                )
+                time.sleep(pause)
+        counted = f" ({tried} attempt{'s' if tried != 1 else ''})" if tried else ""
+        raise AdapterError(self.redact(f"GET {shown} {reason}{counted}"))
+
+    def _budget(self) -> float:
+        if self._deadline is None:
+            return self.attempt_timeout
+        return min(self.attempt_timeout, self._deadline - time.monotonic())
+
+    def _attempt(
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        budget: float,
+        json_statuses: Collection[int],
+        shown: str,
+    ) -> JsonResponse:
+        import requests
+
+        session = self._open()
+        try:
+            response = session.get(
+                url,
+                params=params,
+                timeout=(min(CONNECT_TIMEOUT, budget), budget),
+                stream=True,
+                verify=self.ca_bundle or True,
+                auth=self._auth(),
+            )
+        except requests.exceptions.SSLError as exc:
+            raise self._error(shown, _tls_problem(exc)) from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
+            raise self._error(shown, f"is not a valid http(s) URL ({exc})") from None
+        except requests.exceptions.InvalidSchema:
+            raise self._error(shown, "is not an http or https URL") from None
+        except requests.exceptions.TooManyRedirects:
+            raise self._error(shown, "redirected too many times: check the URL") from None
+        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+            raise _Retry(_network_problem(exc, budget)) from None
+        except requests.exceptions.RequestException as exc:
+            raise self._error(shown, f"failed: {exc}") from None
+        with response:
+            body = self._read(response, shown, budget)
+        return self._decode(response, body, json_statuses, shown)
+
+    def _open(self) -> requests.Session:
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+            self._session.headers["User-Agent"] = f"qualitygates/{__version__}"
+            self._session.headers["Accept"] = "application/json"
+        return self._session
+
+    def _auth(self) -> _BearerAuth | tuple[str, str] | None:
+        if self.token:
+            return _BearerAuth(self.token)
+        if self.username and self.password:
+            return (self.username, self.password)
+        return None
+
+    def _read(self, response: requests.Response, shown: str, budget: float) -> bytes:
+        import requests
+
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._error(shown, f"answered with more than {_mib(self.max_bytes)}")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in _chunks(response):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise self._error(shown, f"answered with more than {_mib(self.max_bytes)}")
+                chunks.append(chunk)
+                if self._deadline is not None and time.monotonic() > self._deadline:
+                    raise _Retry(f"timed out after {budget:.3g} s while answering")
+        except (requests.exceptions.RequestException, OSError) as exc:
+            raise _Retry(_network_problem(exc, budget)) from None
+        return b"".join(chunks)
+
+    def _decode(
+        self,
+        response: requests.Response,
+        body: bytes,
+        json_statuses: Collection[int],
+        shown: str,
+    ) -> JsonResponse:
+        status = response.status_code
+        if status == 429 or status >= 500:
+            raise _Retry(_status_text(status, body), wait=_retry_after(response))
+        if status >= 300 and status not in json_statuses:
+            raise self._error(shown, _status_text(status, body) + self._hint(status))
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            if status >= 300:
+                raise self._error(shown, _status_text(status, body) + self._hint(status)) from None
+            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            what = "an empty body" if not body.strip() else kind
+            raise self._error(
+                shown, f"did not answer with JSON (got {what}): check the URL"
+            ) from None
+        return JsonResponse(status, data)
+
+    def _hint(self, status: int) -> str:
+        if status == 401:
+            if self.token:
+                return ": check the token"
+            if self.username:
+                return ": check the username and password"
+            return ": the server needs credentials (set 'token')"
+        if status == 403:
+            return ": the credentials lack the permission"
+        if status == 404:
+            return ": check the URL"
+        if 300 <= status < 400:
+            return ": a redirect without a usable Location"
+        return ""
+
+    def _error(self, shown: str, problem: str) -> AdapterError:
+        return AdapterError(self.redact(f"GET {shown} {problem}"))
+
+
+class _BearerAuth:
+    """`Authorization: Bearer <token>`, applied like requests' own auth (so redirects drop it)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    # iter_content decodes gzip, so the size limit holds for the decoded body too.
+    yield from response.iter_content(chunk_size=64 * 1024)
+
+
+def _status_text(status: int, body: bytes) -> str:
+    try:
+        phrase = f" {HTTPStatus(status).phrase}"
+    except ValueError:
+        phrase = ""
+    said = _server_message(body)
+    return f"answered HTTP {status}{phrase}" + (f" ({said})" if said else "")
+
+
+def _server_message(body: bytes) -> str:
+    """The error text of a JSON error body (Prometheus `error`, SonarQube `errors[].msg`)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    found = data.get("error") or data.get("message")
+    errors = data.get("errors")
+    if not found and isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        found = errors[0].get("msg") or errors[0].get("message")
+    return " ".join(str(found).split())[:300] if found else ""
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    raw = response.headers.get("Retry-After", "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return min(float(raw), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps (args, `reason`, causes), depth first."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack and len(seen) < 50:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = [*current.args, getattr(current, "reason", None)]
+        linked += [current.__cause__, current.__context__]
+        stack.extend(e for e in linked if isinstance(e, BaseException))
+
+
+def _network_problem(exc: BaseException, budget: float) -> str:
+    import socket
+
+    names = {type(e).__name__ for e in _causes(exc)}
+    if names & {"ReadTimeout", "ConnectTimeout", "ReadTimeoutError", "ConnectTimeoutError"} or any(
+        isinstance(e, TimeoutError) for e in _causes(exc)
+    ):
+        return f"timed out after {budget:.3g} s"
+    if any(isinstance(e, socket.gaierror) for e in _causes(exc)) or "NameResolutionError" in names:
+        return "failed: the host name does not resolve: check the URL"
+    if any(isinstance(e, ConnectionRefusedError) for e in _causes(exc)):
+        return "failed: connection refused: check the URL and that the server is running"
+    if names & {"ConnectionResetError", "RemoteDisconnected", "ProtocolError", "BrokenPipeError"}:
+        return "failed: the server closed the connection without answering"
+    if "ChunkedEncodingError" in names or "IncompleteRead" in names:
+        return "failed: the answer was cut off"
+    return "failed: could not connect: check the URL and that the server is running"
+
+
+def _tls_problem(exc: BaseException) -> str:
+    text = " ".join(str(e) for e in _causes(exc))
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        detail = re.search(r"certificate verify failed: ([^()'\"]+)", text)
+        why = f" ({detail.group(1).strip()})" if detail else ""
+        return (
+            f"failed TLS verification{why}: set 'ca_bundle' (or REQUESTS_CA_BUNDLE) to the "
+            "certificate of the CA that signed the server's certificate"
+        )
+    return "failed to set up TLS: check that the URL's scheme and port match the server"
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB"
