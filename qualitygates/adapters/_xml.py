@@ -11,7 +11,7 @@ Events are yielded as `(event, tag, payload)`: `("start", tag, attributes)` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.parsers import expat
 
@@ -116,6 +116,50 @@ def _feed(parser: expat.XMLParserType, chunk: bytes, final: bool, path: Path) ->
         raise AdapterError(
             f"{path} is not well-formed XML: {code} at line {exc.lineno}, column {exc.offset}{hint}"
         ) from None
+
+
+StartHandler = Callable[[str, "dict[str, str]"], None]
+EndHandler = Callable[[str], None]
+
+
+class BadReport(Exception):
+    """Raised by a `parse_xml` handler for content it cannot read; becomes an AdapterError."""
+
+
+def parse_xml(path: Path, start: StartHandler, end: EndHandler | None = None) -> None:
+    """Stream `path` through the same hardened parser, calling `start(tag, attrs)`/`end(tag)`.
+
+    Faster than `iter_xml` for reports of millions of elements (a monorepo's Cobertura):
+    no event tuples, no text. A handler raises `BadReport` for content it cannot read.
+    """
+    parser = _make_parser(_Collector(frozenset()))
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = None
+    with open_report(path) as stream:
+        while True:
+            chunk = _read_chunk(stream, path)
+            try:
+                _feed(parser, chunk, not chunk, path)
+            except BadReport as exc:
+                raise AdapterError(f"{path}:{parser.CurrentLineNumber}: {exc}") from None
+            if not chunk:
+                return
+
+
+def first_tags(path: Path, count: int = 2) -> list[str]:
+    """The first `count` element names of an XML file (fewer if it has fewer)."""
+    tags: list[str] = []
+    events = iter_xml(path)
+    try:
+        for event, tag, _payload in events:
+            if event == "start":
+                tags.append(tag)
+                if len(tags) == count:
+                    break
+    finally:
+        events.close()  # type: ignore[attr-defined]
+    return tags
 
 
 def local_name(tag: str) -> str:

@@ -1,0 +1,203 @@
+"""The `coverage` adapter: line and branch coverage from any common report format.
+
+Formats are told apart by content, never by file name: Cobertura XML (root `<coverage>`
+with `<sources>`/`<packages>`), JaCoCo XML (root `<report>`), coverage.py JSON, LCOV
+tracefiles, and coverage.py's `.coverage` SQLite data file. Several files (globs, lists)
+are merged line by line (see `store`), so overlapping reports never count a line twice.
+
+`total` is the figure `coverage report` prints, unrounded:
+100 * (covered lines + covered branches) / (lines + branches). A source that measures no
+line is an error, never 100 %; without branches `branch_rate` is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from qualitygates.adapters._io import expand_paths, open_report
+from qualitygates.adapters._xml import first_tags
+from qualitygates.adapters.coverage.cobertura import read_cobertura
+from qualitygates.adapters.coverage.coveragepy_data import SQLITE_MAGIC, read_data_file
+from qualitygates.adapters.coverage.coveragepy_json import read_coverage_json
+from qualitygates.adapters.coverage.jacoco import read_jacoco
+from qualitygates.adapters.coverage.lcov import looks_like_lcov, read_lcov
+from qualitygates.adapters.coverage.store import LineStore, Totals
+from qualitygates.adapters.interface import (
+    Adapter,
+    Collection,
+    CollectRequest,
+    MetricSpec,
+    OptionKind,
+    OptionSpec,
+    count_metric,
+    percent_metric,
+)
+from qualitygates.errors import AdapterError
+from qualitygates.model import Measurement, Unit
+
+FORMATS = ("cobertura", "jacoco", "coveragepy-json", "coveragepy-data", "lcov")
+_COBERTURA_CHILDREN = frozenset({"sources", "packages"})
+_HEAD_BYTES = 4096
+
+
+class CoverageAdapter(Adapter):
+    """Line and branch coverage from Cobertura, JaCoCo, LCOV and coverage.py reports."""
+
+    name: ClassVar[str] = "coverage"
+    summary: ClassVar[str] = (
+        "Line and branch coverage from Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON "
+        "and .coverage data files; several reports are merged line by line."
+    )
+    formats: ClassVar[tuple[str, ...]] = (
+        "Cobertura XML (coverage.py, gcovr, istanbul/c8, coverlet, Cobertura)",
+        "JaCoCo XML",
+        "LCOV tracefile (.info, .lcov)",
+        "coverage.py JSON (coverage json)",
+        "coverage.py .coverage data file (needs the measured sources)",
+    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (
+        OptionSpec(
+            "path", OptionKind.PATHS, "Coverage report(s): a glob or a list of globs.", True
+        ),
+        OptionSpec(
+            "format",
+            OptionKind.CHOICE,
+            "Read every file as this format instead of detecting it from its content.",
+            default="auto",
+            choices=("auto", *FORMATS),
+        ),
+        OptionSpec(
+            "source_root",
+            OptionKind.PATH,
+            "For .coverage data: the checkout whose sources were measured, when they are "
+            "not at the recorded paths (default: the data file's folder).",
+        ),
+        OptionSpec(
+            "config",
+            OptionKind.PATH,
+            "For .coverage data: the coverage.py configuration, as `coverage report "
+            "--rcfile` takes it (default: coverage's own search from the current folder).",
+        ),
+    )
+    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+        MetricSpec(
+            "total",
+            Unit.PERCENT,
+            "What `coverage report` prints: lines and branches together, where measured.",
+            summary=True,
+        ),
+        MetricSpec("line_rate", Unit.PERCENT, "Covered lines over valid lines.", summary=True),
+        MetricSpec(
+            "branch_rate",
+            Unit.PERCENT,
+            "Covered branches over branches; absent when the reports have no branches.",
+            summary=True,
+        ),
+        MetricSpec("lines_covered", Unit.COUNT, "Lines that ran.", summary=True),
+        MetricSpec("lines_valid", Unit.COUNT, "Lines that could run (statements).", summary=True),
+        MetricSpec("branches_covered", Unit.COUNT, "Branches taken.", summary=True),
+        MetricSpec("branches_valid", Unit.COUNT, "Branches (0 without branch data).", summary=True),
+        MetricSpec("files", Unit.COUNT, "Source files the reports list.", summary=True),
+    )
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read every report, merge them, and return the coverage metrics."""
+        options = request.options
+        if not options.get("path"):
+            raise AdapterError("the coverage adapter needs `path`: the report file(s) to read")
+        paths = expand_paths(options["path"])
+        forced = options.get("format") or "auto"
+        store = LineStore()
+        stamps: list[datetime] = []
+        for path in paths:
+            # Each report is read on its own first, so one that measures nothing shows.
+            report = LineStore()
+            stamp = _read(path, forced, report, options)
+            if not report.totals().lines_valid:
+                raise AdapterError(f"{path} measures no lines: {_NO_LINES_HINT}")
+            if stamp is not None:
+                stamps.append(stamp)
+            store.merge(report)
+        totals = store.totals()
+        metrics = _metrics(totals)
+        return Collection(
+            metrics=metrics,
+            sources=tuple(str(p) for p in paths),
+            # The oldest report dates the whole measurement (a stale file must show).
+            timestamp=min(stamps) if stamps else None,
+            available=tuple(metrics),
+        )
+
+
+_NO_LINES_HINT = "check that the tests ran with coverage on and measured the right sources"
+
+
+def _metrics(totals: Totals) -> dict[str, Measurement]:
+    metrics = {
+        "total": percent_metric(totals.total),
+        "line_rate": percent_metric(totals.line_rate),
+        "lines_covered": count_metric(totals.lines_covered),
+        "lines_valid": count_metric(totals.lines_valid),
+        "branches_covered": count_metric(totals.branches_covered),
+        "branches_valid": count_metric(totals.branches_valid),
+        "files": count_metric(totals.files),
+    }
+    if totals.branch_rate is not None:
+        metrics["branch_rate"] = percent_metric(totals.branch_rate)
+    return metrics
+
+
+def _read(path: Path, forced: str, store: LineStore, options: Mapping[str, Any]) -> datetime | None:
+    kind = forced if forced != "auto" else detect(path)
+    if kind == "cobertura":
+        return read_cobertura(path, store)
+    if kind == "jacoco":
+        return read_jacoco(path, store)
+    if kind == "coveragepy-json":
+        return read_coverage_json(path, store)
+    if kind == "lcov":
+        read_lcov(path, store)
+        return None
+    if kind != "coveragepy-data":
+        raise AdapterError(f"format {kind!r} is not one of {', '.join(('auto', *FORMATS))}")
+    source_root, config = options.get("source_root"), options.get("config")
+    read_data_file(
+        path, store, Path(source_root) if source_root else None, Path(config) if config else None
+    )
+    return None
+
+
+def detect(path: Path) -> str:
+    """The format of a report, from its first bytes (and, for XML, its first elements)."""
+    with open_report(path) as stream:
+        head = stream.read(_HEAD_BYTES)
+    if head.startswith(SQLITE_MAGIC):
+        return "coveragepy-data"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("<"):
+        return _xml_kind(path)
+    if text.startswith(("{", "[")):
+        return "coveragepy-json"
+    if looks_like_lcov(text):
+        return "lcov"
+    raise AdapterError(
+        f"{path} is not a coverage report this adapter reads (Cobertura or JaCoCo XML, "
+        "LCOV, coverage.py JSON or .coverage data): check the path, or set `format`"
+    )
+
+
+def _xml_kind(path: Path) -> str:
+    tags = first_tags(path)
+    root = tags[0] if tags else ""
+    if root == "report":
+        return "jacoco"
+    if root == "coverage" and (len(tags) == 1 or tags[1] in _COBERTURA_CHILDREN):
+        return "cobertura"
+    inside = f" whose first element is <{tags[1]}>" if len(tags) > 1 else ""
+    raise AdapterError(
+        f"{path} is XML with root <{root}>{inside}, neither Cobertura (<coverage> with "
+        "<sources>/<packages>) nor JaCoCo (<report>): write a Cobertura, JaCoCo or LCOV report"
+    )

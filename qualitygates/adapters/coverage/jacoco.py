@@ -1,0 +1,119 @@
+"""JaCoCo XML (and the JaCoCo-format reports of Pester, gcovr, Kover, ...).
+
+Counted from the `<line nr mi ci mb cb>` elements of each `<sourcefile>`, as JaCoCo's own
+LINE and BRANCH counters are: a line with instructions is valid, and covered when at least
+one of them ran (`ci > 0`); its branches are `mb + cb`, of which `cb` are covered. A file
+is named `group/…/package/sourcefile`. gcovr writes lines without any instruction counts;
+such a file is taken from its own `<counter type="LINE">`/`"BRANCH"` totals instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from qualitygates.adapters._xml import BadReport, parse_xml
+from qualitygates.adapters.coverage.store import FileCounts, LineStore, merge_branches
+from qualitygates.adapters.coverage.timestamps import from_epoch
+
+_LINE_ATTRS = ("nr", "mi", "ci", "mb", "cb")
+
+
+@dataclass
+class _JacocoReader:
+    """Expat callbacks; a source file's lines are held until its end tag decides their use."""
+
+    store: LineStore
+    groups: list[str] = field(default_factory=list)
+    package: str | None = None
+    source: str | None = None
+    rows: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    has_instructions: bool = False
+    counters: dict[str, tuple[int, int]] = field(default_factory=dict)
+    started: int = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "line":
+            self._line(attrs)
+        elif tag == "counter":
+            if self.source is not None:
+                self.counters[attrs.get("type", "")] = _counter(attrs)
+        elif tag == "sourcefile":
+            if self.package is None:
+                raise BadReport("<sourcefile> outside a <package>: this is not a JaCoCo report")
+            self.source = "/".join([*self.groups, self.package, attrs.get("name", "")]).lstrip("/")
+            self.rows.clear()
+            self.counters.clear()
+            self.has_instructions = False
+        elif tag == "package":
+            self.package = attrs.get("name", "")
+        elif tag == "group":
+            self.groups.append(attrs.get("name", ""))
+        elif tag == "sessioninfo":
+            self.started = max(self.started, _int(attrs.get("start") or "0", "start"))
+
+    def end(self, tag: str) -> None:
+        if tag == "sourcefile" and self.source is not None:
+            self._flush(self.source)
+            self.source = None
+        elif tag == "package":
+            self.package = None
+        elif tag == "group":
+            self.groups.pop()
+
+    def _line(self, attrs: dict[str, str]) -> None:
+        if self.source is None:
+            raise BadReport("<line> outside a <sourcefile>: this is not a JaCoCo report")
+        if "nr" not in attrs:
+            raise BadReport("<line> without 'nr'")
+        if "mi" in attrs or "ci" in attrs:
+            self.has_instructions = True
+        row = [_int(attrs.get(name) or "0", name) for name in _LINE_ATTRS]
+        self.rows.append((row[0], row[1], row[2], row[3], row[4]))
+
+    def _flush(self, name: str) -> None:
+        if not self.has_instructions and self.rows:
+            self._flush_counters(name)
+            return
+        lines = self.store.file_lines(name)
+        branches = self.store.file_branches(name)
+        for number, missed, covered, missed_branches, covered_branches in self.rows:
+            if covered:
+                lines[number] = 1
+            elif missed and number not in lines:
+                lines[number] = 0
+            if missed_branches or covered_branches:
+                total = missed_branches + covered_branches
+                merge_branches(branches, number, covered_branches, total)
+
+    def _flush_counters(self, name: str) -> None:
+        if "LINE" not in self.counters:
+            raise BadReport(f"{name}: lines without instruction counts and no LINE counter")
+        missed, covered = self.counters["LINE"]
+        branch_missed, branch_covered = self.counters.get("BRANCH", (0, 0))
+        counts = FileCounts(
+            covered, missed + covered, branch_covered, branch_missed + branch_covered
+        )
+        self.store.add_counts(name, counts)
+
+
+def _int(raw: str, name: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadReport(f"{name}={raw!r} is not a whole number") from None
+    if value < 0:
+        raise BadReport(f"{name}={raw!r} is negative")
+    return value
+
+
+def _counter(attrs: dict[str, str]) -> tuple[int, int]:
+    return _int(attrs.get("missed") or "0", "missed"), _int(attrs.get("covered") or "0", "covered")
+
+
+def read_jacoco(path: Path, store: LineStore) -> datetime | None:
+    """Add a JaCoCo report's lines to `store`; return its latest session start, if any."""
+    reader = _JacocoReader(store)
+    parse_xml(path, reader.start, reader.end)
+    return from_epoch(str(reader.started)) if reader.started else None
