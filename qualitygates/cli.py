@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -227,6 +228,53 @@ def explain(adapter: str) -> None:
         hint = suggest(adapter, registry.names()) or f" (known: {', '.join(registry.names())})"
         raise click.BadParameter(f"unknown adapter {adapter!r}{hint}", param_hint="ADAPTER")
     click.echo(explain_adapter(registry.load(adapter)), nl=False)
+
+
+@cli.command()
+@click.argument("check")
+@click.option("--result", type=click.Choice(["pass", "fail"]), required=True, help="The outcome.")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who ran the check.")
+@click.option("--evidence", metavar="URL", help="A link to the evidence (run log, ticket).")
+@click.option(
+    "--approver", metavar="NAME", help="Who approved it, when a second person is required."
+)
+@click.option(
+    "--file", "record", metavar="PATH", help="The record (default: the policy's attestations path)."
+)
+@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
+@click.option("--now", metavar="ISO-TIME", help="The time to record (default: now).")
+@_fails_cleanly
+def attest(
+    check: str,
+    result: str,
+    by: str,
+    evidence: str | None,
+    approver: str | None,
+    record: str | None,
+    config: str,
+    now: str | None,
+) -> None:
+    """Append a signed-off manual check (rollback drill, DR test, ...) to the record."""
+    from qualitygates.adapters.attestations import append_attestation
+
+    path = record or _attestations_path(config)
+    at = _parse_now(now) or datetime.now(timezone.utc)
+    append_attestation(Path(path), check, result, by, evidence, at, approver)
+    click.echo(f"recorded {check}: {result} by {by} at {at.isoformat()} in {path}")
+
+
+def _attestations_path(config: str) -> str:
+    """The `path` of the policy's first attestations check, so nobody has to repeat it."""
+    from qualitygates.policy import load_policy
+
+    if not Path(config).is_file():
+        raise click.UsageError(f"{config} not found: name the record with --file")
+    policy = load_policy(config)
+    for gate in policy.gates:
+        for check in gate.checks:
+            if check.adapter == "attestations":
+                return str(check.options["path"])
+    raise click.UsageError(f"{config} has no attestations check: name the record with --file")
 
 
 def main() -> None:

@@ -135,3 +135,28 @@ def test_adapters_and_explain() -> None:
 def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("qualitygates, version ")
+
+
+def test_attest_appends_to_the_policys_record(tmp_path: Path) -> None:
+    policy = """\
+    version: 1
+    gates:
+      - id: ops
+        checks:
+          - id: drills
+            adapter: attestations
+            with: {path: ops/attestations.yaml, required: {rollback-drill: 30d}}
+            conditions: [problems == 0]
+    """
+    (tmp_path / "gates.yaml").write_text(textwrap.dedent(policy))
+    runner = CliRunner()
+    args = ["attest", "rollback-drill", "--result", "pass", "--by", "alice", "--evidence", "https://ci/1",
+            "-c", str(tmp_path / "gates.yaml"), "--now", "2026-11-20T10:00:00Z"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    record = (tmp_path / "ops" / "attestations.yaml").read_text()
+    assert "- check: rollback-drill\n    result: pass\n    by: alice\n" in record
+    judged = runner.invoke(cli, ["run", "-c", str(tmp_path / "gates.yaml"), "--now", "2026-11-24T00:00:00Z"])
+    assert judged.exit_code == 0, judged.output
+    stale = runner.invoke(cli, ["run", "-c", str(tmp_path / "gates.yaml"), "--now", "2027-01-24T00:00:00Z"])
+    assert stale.exit_code == 1
