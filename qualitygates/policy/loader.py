@@ -269,7 +269,7 @@ class _Loader:
         return OnFail(node.value)
 
     def _waivers(self, node: Located | None) -> tuple[Waiver, ...]:
-        if node is None:
+        if node is None or node.value is None:  # `waivers:` left empty, e.g. all commented out
             return ()
         if isinstance(node.value, str):
             return self._waiver_file(node)
