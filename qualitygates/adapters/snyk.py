@@ -1,0 +1,194 @@
+"""Snyk CLI `snyk test --json` and `snyk container test --json` reports.
+
+One project is a JSON object; `--all-projects` writes an array of them. A container scan
+lists the image's OS packages in `vulnerabilities` and each application found in the
+image under `applications[]`, which are counted too.
+
+Snyk lists a vulnerability once per dependency path, so findings are unique by
+(project, issue id, package@version) across paths. Severity is `severityWithCritical`
+where older CLIs wrote it (their `severity` stops at high), else `severity`. A finding is
+fixable when Snyk marks it upgradable (`isUpgradable`) or patchable (`isPatchable`).
+License issues (`type: license`) are findings counted under `licenses.total`, not as
+vulnerabilities.
+
+`ok: true` with no vulnerabilities is a clean project. A project that carries an `error`
+and no `vulnerabilities` array (Snyk could not test it) is an error naming Snyk's own
+message, as is a report without `vulnerabilities` at all (e.g. `snyk iac test`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters.interface import (
+    Adapter,
+    Collection,
+    CollectRequest,
+    MetricSpec,
+    OptionKind,
+    OptionSpec,
+    count_metric,
+    fingerprint,
+)
+from qualitygates.errors import AdapterError
+from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+
+TOOL = "snyk"
+SEVERITIES = ("critical", "high", "medium", "low")
+LICENSE = "license"
+
+
+def _severity(vuln: dict[str, Any]) -> Severity:
+    raw = vuln.get("severityWithCritical") or vuln.get("severity")
+    try:
+        severity = Severity(str(raw).lower())
+    except ValueError:
+        return Severity.UNKNOWN
+    return severity if severity.value in SEVERITIES else Severity.UNKNOWN
+
+
+def _projects(data: Any, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(label, result) for every tested project, container applications included."""
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise AdapterError(f"{path} is an empty array: Snyk tested no project; check its output")
+    for i, item in _objects(items, path, "projects"):
+        label = _label(item, i)
+        yield label, _checked(item, path, label)
+        apps = expect_type(item.get("applications") or [], list, path, f"{label}: applications")
+        for j, app in _objects(apps, path, f"{label}: applications"):
+            app_label = f"{label} > {_label(app, j)}"
+            yield app_label, _checked(app, path, app_label)
+
+
+def _objects(values: list[Any], path: Path, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each item of an array with its index, every one checked to be an object."""
+    for i, value in enumerate(values):
+        yield i, expect_type(value, dict, path, f"{where}[{i}]")
+
+
+def _label(item: dict[str, Any], index: int) -> str:
+    for key in ("displayTargetFile", "targetFile", "projectName", "path"):
+        if isinstance(item.get(key), str) and item[key]:
+            return str(item[key])
+    return f"project {index}"
+
+
+def _checked(item: dict[str, Any], path: Path, label: str) -> dict[str, Any]:
+    if "infrastructureAsCodeIssues" in item:  # it also carries an empty `vulnerabilities`
+        raise AdapterError(
+            f"{path} is a `snyk iac test` report: the snyk adapter reads `snyk test --json` "
+            "and `snyk container test --json`; use SARIF (--sarif) with the sarif adapter"
+        )
+    if isinstance(item.get("vulnerabilities"), list):
+        return item
+    if item.get("error"):
+        message = " ".join(str(item["error"]).split())[:500]  # one line, as errors are shown
+        raise AdapterError(f"{path}: Snyk could not test {label}: {message}")
+    raise AdapterError(
+        f"{path}: {label} has no vulnerabilities array: this is not a `snyk test --json` report"
+    )
+
+
+def _finding(vuln: dict[str, Any], label: str) -> Finding:
+    issue = str(vuln["id"])
+    package = f"{vuln.get('packageName') or vuln.get('name') or '?'}@{vuln.get('version') or '?'}"
+    is_license = vuln.get("type") == LICENSE
+    cwe = ((vuln.get("identifiers") or {}).get("CWE") or [None])[0] if not is_license else None
+    return Finding(
+        id=issue,
+        tool=TOOL,
+        severity=_severity(vuln),
+        message=f"{vuln.get('title') or issue} in {package}",
+        rule=issue,
+        location=Location(path=label, package=package),
+        fixable=vuln.get("isUpgradable") is True or vuln.get("isPatchable") is True,
+        fingerprint=fingerprint(TOOL, issue, package, label),
+        category=LICENSE if is_license else (str(cwe) if cwe else "vulnerability"),
+    )
+
+
+def _read(path: Path) -> list[Finding]:
+    with open_report(path) as stream:
+        head = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head and head[:1] not in b"[{":
+        raise AdapterError(f"{path} is Snyk's text output, not JSON: run `snyk test --json`")
+    data = load_json(path, "Snyk")
+    if not isinstance(data, (dict, list)):
+        raise AdapterError(f"{path} is not a Snyk JSON report: run `snyk test --json`")
+    found: dict[tuple[str, str, str], Finding] = {}
+    for label, project in _projects(data, path):
+        for i, vuln in _objects(project["vulnerabilities"], path, f"{label}: vulnerabilities"):
+            if not isinstance(vuln.get("id"), str):
+                raise AdapterError(f"{path}: {label}: vulnerabilities[{i}] has no id")
+            finding = _finding(vuln, label)
+            # One entry per dependency path: keep the first of each (id, package@version).
+            found.setdefault((label, finding.id, finding.location.package or ""), finding)
+    return list(found.values())
+
+
+class SnykAdapter(Adapter):
+    """Open-source and container vulnerabilities from Snyk CLI JSON reports."""
+
+    name: ClassVar[str] = "snyk"
+    summary: ClassVar[str] = (
+        "Vulnerabilities from `snyk test --json` / `snyk container test --json`"
+    )
+    formats: ClassVar[tuple[str, ...]] = (
+        "snyk test --json: one project (object) or --all-projects (array)",
+        "snyk container test --json, with the image's applications",
+    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (
+        OptionSpec(
+            "path",
+            OptionKind.PATHS,
+            "Snyk JSON report(s): a glob or a list; all are merged",
+            required=True,
+        ),
+    )
+    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+        MetricSpec(
+            "vulnerabilities.total", Unit.COUNT, "vulnerabilities (not waived)", summary=True
+        ),
+        MetricSpec(
+            "vulnerabilities.<severity>",
+            Unit.COUNT,
+            "vulnerabilities by severity (critical, high, medium, low, unknown) or total",
+            pattern=r"vulnerabilities\.(critical|high|medium|low|unknown|total)",
+        ),
+        MetricSpec(
+            "vulnerabilities.fixable.<severity>",
+            Unit.COUNT,
+            "upgradable or patchable vulnerabilities, by severity or total",
+            pattern=r"vulnerabilities\.fixable\.(critical|high|medium|low|unknown|total)",
+        ),
+        MetricSpec("licenses.total", Unit.COUNT, "license policy issues"),
+    )
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read every report the `path` globs match; counting is left to count_findings."""
+        paths = expand_paths(request.options["path"])
+        findings = [f for path in paths for f in _read(path)]
+        return Collection(
+            metrics={}, findings=tuple(findings), sources=tuple(str(p) for p in paths)
+        )
+
+    def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
+        """Counts by severity of the findings left after waivers."""
+        kept = [f for f in findings if not f.waived]
+        vulns = [f for f in kept if f.category != LICENSE]
+        metrics = _by_severity("vulnerabilities", vulns)
+        metrics.update(_by_severity("vulnerabilities.fixable", [f for f in vulns if f.fixable]))
+        metrics["licenses.total"] = count_metric(len(kept) - len(vulns))
+        return metrics
+
+
+def _by_severity(prefix: str, findings: Sequence[Finding]) -> dict[str, Measurement]:
+    counts = Counter(f.severity.value for f in findings)
+    metrics = {f"{prefix}.{s}": count_metric(counts[s]) for s in (*SEVERITIES, "unknown")}
+    metrics[f"{prefix}.total"] = count_metric(len(findings))
+    return metrics

@@ -1,0 +1,232 @@
+"""OWASP ZAP alerts from its traditional reports: JSON and XML, with or without `-plus`.
+
+Read: `zap-baseline.py -J/-x` reports, the reports add-on's `traditional-json`,
+`traditional-json-plus`, `traditional-xml` and `traditional-xml-plus` templates (the
+Automation Framework's `report` job writes the same), ZAP 2.8 to 2.16. Request and
+response bodies of the `-plus` forms are never kept.
+
+An *alert* is one entry of a site's alert list: ZAP already groups the instances of one
+alert type (same plugin, name, risk and confidence) per site, so an alert raised on two
+sites counts twice. `alerts.<risk>` counts these entries by `riskcode` (3 high,
+2 medium, 1 low, 0 informational); `instances.<risk>` adds up their instance counts
+(the report's `count`, which older versions keep even when they list fewer instances).
+An alert whose `confidence` is 0 was marked a false positive in ZAP: it is listed as
+waived and not counted.
+
+A report without any site means ZAP scanned nothing, which is an error; a site without
+alerts is a clean scan. An Automation Framework plan that reported errors
+(`afPlanErrors`) is an error too, since its scan may be incomplete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters._xml import iter_xml, local_name
+from qualitygates.adapters.interface import (
+    Adapter,
+    Collection,
+    CollectRequest,
+    MetricSpec,
+    OptionKind,
+    OptionSpec,
+    count_metric,
+    fingerprint,
+)
+from qualitygates.errors import AdapterError
+from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+
+TOOL = "zap"
+RISKS = {"3": Severity.HIGH, "2": Severity.MEDIUM, "1": Severity.LOW, "0": Severity.INFO}
+RISK_NAMES = {
+    Severity.HIGH: "high",
+    Severity.MEDIUM: "medium",
+    Severity.LOW: "low",
+    Severity.INFO: "informational",
+}
+FALSE_POSITIVE = "0"
+_FIELDS = ("pluginid", "alertRef", "alert", "name", "riskcode", "confidence", "count", "cweid")
+_TEXT_TAGS = frozenset({*_FIELDS, "uri"})
+
+
+@dataclasses.dataclass(frozen=True)
+class ZapAlert(Finding):
+    """A finding for one ZAP alert, with how many instances ZAP saw of it."""
+
+    instances: int = 1
+
+
+def _alert(
+    fields: dict[str, str], site: str, first_uri: str | None, listed: int, path: Path
+) -> ZapAlert:
+    name = fields.get("name") or fields.get("alert") or "unnamed alert"
+    risk = fields.get("riskcode", "").strip()
+    if risk not in RISKS:
+        raise AdapterError(f"{path}: alert {name!r} on {site} has riskcode {risk!r}, not 0 to 3")
+    plugin = fields.get("pluginid", "").strip()
+    ref = fields.get("alertRef", "").strip() or plugin or name
+    count = fields.get("count", "").strip()
+    cwe = fields.get("cweid", "").strip()
+    false_positive = fields.get("confidence", "").strip() == FALSE_POSITIVE
+    return ZapAlert(
+        id=ref,
+        tool=TOOL,
+        severity=RISKS[risk],
+        message=name,
+        rule=plugin or ref,
+        location=Location(path=first_uri or site),
+        fingerprint=fingerprint(TOOL, ref, site, risk, fields.get("confidence")),
+        category=f"CWE-{cwe}" if cwe.isdigit() and int(cwe) > 0 else None,
+        waived=false_positive,
+        waiver_reason="marked as a false positive in ZAP" if false_positive else None,
+        instances=int(count) if count.isdigit() else listed,
+    )
+
+
+def _read_xml(path: Path) -> Iterator[ZapAlert]:
+    stack: list[str] = []
+    fields: dict[str, str] = {}
+    uri: str | None = None
+    site, listed, sites = "", 0, 0
+    for event, tag, payload in iter_xml(path, _TEXT_TAGS):
+        name = local_name(tag)
+        if event == "start" and isinstance(payload, dict):
+            if not stack and name != "OWASPZAPReport":
+                raise AdapterError(
+                    f"{path} is not a ZAP report (its root element is <{name}>, not <OWASPZAPReport>)"
+                )
+            stack.append(name)
+            if name == "site":
+                site, sites = payload.get("name", ""), sites + 1
+            elif name == "alertitem":
+                fields, uri, listed = {}, None, 0
+            elif name == "instance":
+                listed += 1
+            continue
+        stack.pop()
+        parent = stack[-1] if stack else ""
+        if parent == "alertitem" and name in _FIELDS and isinstance(payload, str):
+            fields[name] = payload
+        elif name == "uri" and parent == "instance" and uri is None and isinstance(payload, str):
+            uri = payload.strip() or None
+        elif name == "alertitem":
+            yield _alert(fields, site, uri, listed, path)
+    if not sites:
+        raise AdapterError(
+            f"{path} lists no site: ZAP scanned nothing; check the target URL and the scan's log"
+        )
+
+
+def _read_json(path: Path) -> Iterator[ZapAlert]:
+    data = expect_type(load_json(path, "ZAP"), dict, path, "the report")
+    if "site" not in data:
+        raise AdapterError(f"{path} is not a ZAP traditional JSON report (it has no `site`)")
+    errors = data.get("afPlanErrors") or []
+    if errors:
+        raise AdapterError(
+            f"{path}: ZAP's automation plan reported errors, so the scan may be incomplete: {errors[0]}"
+        )
+    sites = _as_list(data["site"], path, "site")
+    if not sites:
+        raise AdapterError(
+            f"{path} lists no site: ZAP scanned nothing; check the target URL and the scan's log"
+        )
+    for i, site in _objects(sites, path, "site"):
+        name = str(site.get("@name", ""))
+        for j, alert in enumerate(_as_list(site.get("alerts"), path, f"site[{i}].alerts")):
+            yield _json_alert(expect_type(alert, dict, path, f"site[{i}].alerts[{j}]"), name, path)
+
+
+def _objects(values: list[Any], path: Path, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each item of an array with its index, every one checked to be an object."""
+    for i, value in enumerate(values):
+        yield i, expect_type(value, dict, path, f"{where}[{i}]")
+
+
+def _json_alert(alert: dict[str, Any], site: str, path: Path) -> ZapAlert:
+    fields = {k: str(alert[k]) for k in _FIELDS if alert.get(k) is not None}
+    instances = [
+        i for i in _as_list(alert.get("instances"), path, "instances") if isinstance(i, dict)
+    ]
+    first = instances[0].get("uri") if instances else None
+    return _alert(fields, site, str(first) if first else None, len(instances), path)
+
+
+def _as_list(value: Any, path: Path, where: str) -> list[Any]:
+    """ZAP before 2.8 wrote one item as an object and none as an empty string."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, dict):
+        return [value]
+    return list(expect_type(value, list, path, where))
+
+
+def _is_xml(path: Path) -> bool:
+    with open_report(path) as stream:
+        return stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+class ZapAdapter(Adapter):
+    """Alerts by risk from OWASP ZAP traditional JSON and XML reports."""
+
+    name: ClassVar[str] = "zap"
+    summary: ClassVar[str] = "Alerts by risk from OWASP ZAP reports (traditional JSON/XML)"
+    formats: ClassVar[tuple[str, ...]] = (
+        "ZAP traditional JSON (zap-baseline.py -J, traditional-json, traditional-json-plus)",
+        "ZAP traditional XML (zap-baseline.py -x, traditional-xml, traditional-xml-plus)",
+    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (
+        OptionSpec(
+            "path",
+            OptionKind.PATHS,
+            "ZAP report(s): a glob or a list; all are merged",
+            required=True,
+        ),
+    )
+    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+        MetricSpec(
+            "alerts.total", Unit.COUNT, "alerts (alert types per site), not waived", summary=True
+        ),
+        MetricSpec(
+            "alerts.<risk>",
+            Unit.COUNT,
+            "alerts of one risk: high, medium, low or informational",
+            pattern=r"alerts\.(high|medium|low|informational)",
+        ),
+        MetricSpec(
+            "instances.<risk>",
+            Unit.COUNT,
+            "instances of the alerts, by risk (high, medium, low, informational) or total",
+            pattern=r"instances\.(high|medium|low|informational|total)",
+        ),
+    )
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read every report the `path` globs match; counting is left to count_findings."""
+        paths = expand_paths(request.options["path"])
+        findings: list[Finding] = []
+        for path in paths:
+            findings.extend(_read_xml(path) if _is_xml(path) else _read_json(path))
+        return Collection(
+            metrics={}, findings=tuple(findings), sources=tuple(str(p) for p in paths)
+        )
+
+    def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
+        """Alerts and their instances by risk, from the alerts left after waivers."""
+        kept = [f for f in findings if not f.waived]
+        alerts = Counter(f.severity for f in kept)
+        instances: Counter[Severity] = Counter()
+        for f in kept:
+            instances[f.severity] += f.instances if isinstance(f, ZapAlert) else 1
+        metrics: dict[str, Measurement] = {}
+        for severity, risk in RISK_NAMES.items():
+            metrics[f"alerts.{risk}"] = count_metric(alerts[severity])
+            metrics[f"instances.{risk}"] = count_metric(instances[severity])
+        metrics["alerts.total"] = count_metric(len(kept))
+        metrics["instances.total"] = count_metric(sum(instances.values()))
+        return metrics
