@@ -1,0 +1,140 @@
+"""The `complexity` adapter class: figures over every function, findings for the worst."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters.complexity.readers import FORMATS, READERS, Function, detect
+from qualitygates.adapters.interface import (
+    Adapter,
+    Collection,
+    CollectRequest,
+    MetricSpec,
+    OptionKind,
+    OptionSpec,
+    count_metric,
+    fingerprint,
+)
+from qualitygates.errors import AdapterError
+from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+
+DEFAULT_MAX_COMPLEXITY = 9
+RULE = "complexity"
+
+
+@dataclass
+class _Tally:
+    """Running figures over every function; only the offending ones are kept."""
+
+    max_complexity: int
+    count: int = 0
+    total: int = 0
+    highest: int = 0
+    offenders: list[Finding] = field(default_factory=list)
+
+    def add(self, function: Function) -> None:
+        self.count += 1
+        self.total += function.complexity
+        self.highest = max(self.highest, function.complexity)
+        if function.complexity > self.max_complexity:
+            self.offenders.append(self._finding(function))
+
+    def _finding(self, function: Function) -> Finding:
+        return Finding(
+            id=function.name,
+            tool=function.tool,
+            severity=Severity.MEDIUM,
+            message=(
+                f"complexity {function.complexity} in {function.name}() "
+                f"(max_complexity {self.max_complexity})"
+            ),
+            rule=RULE,
+            location=Location(path=function.file, line=function.line),
+            fingerprint=fingerprint(function.tool, RULE, function.file, function.name),
+            category=RULE,
+        )
+
+
+class ComplexityAdapter(Adapter):
+    """Cyclomatic complexity per function from radon (JSON) or lizard (XML, CSV)."""
+
+    name: ClassVar[str] = "complexity"
+    summary: ClassVar[str] = "Cyclomatic complexity per function from radon or lizard reports"
+    formats: ClassVar[tuple[str, ...]] = (
+        "radon cc -j (JSON)",
+        "lizard --xml (cppncss XML)",
+        "lizard --csv (with or without the -V header)",
+    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (
+        OptionSpec(
+            "path",
+            OptionKind.PATHS,
+            "complexity report(s): a glob or a list of globs; all files are merged",
+            required=True,
+        ),
+        OptionSpec(
+            "max_complexity",
+            OptionKind.INTEGER,
+            "the highest complexity allowed: functions above it are findings (over_threshold)",
+            default=DEFAULT_MAX_COMPLEXITY,
+        ),
+        OptionSpec(
+            "format",
+            OptionKind.CHOICE,
+            "the tool that wrote the reports; detected from the content when not set",
+            choices=FORMATS,
+        ),
+    )
+    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+        MetricSpec(
+            "max", Unit.NUMBER, "the highest cyclomatic complexity of any function", summary=True
+        ),
+        MetricSpec(
+            "average", Unit.NUMBER, "mean cyclomatic complexity of the functions", summary=True
+        ),
+        MetricSpec(
+            "functions", Unit.COUNT, "functions, methods and closures measured", summary=True
+        ),
+        MetricSpec(
+            "over_threshold",
+            Unit.COUNT,
+            "functions with complexity above max_complexity, waived ones excluded",
+            summary=True,
+        ),
+    )
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read every report the `path` globs match; offending functions become findings."""
+        paths = expand_paths(request.options["path"])
+        wanted = request.options.get("format")
+        limit = request.options.get("max_complexity")
+        tally = _Tally(DEFAULT_MAX_COMPLEXITY if limit is None else int(limit))
+        for path in paths:
+            found = detect(path)
+            if wanted is not None and wanted != found:
+                raise AdapterError(f"{path} is {found}, not {wanted} as the `format` option says")
+            for function in READERS[found](path):
+                tally.add(function)
+        if tally.count == 0:
+            shown = ", ".join(map(str, paths))
+            raise AdapterError(
+                f"{shown} holds no function: check that the tool ran on your sources"
+            )
+        metrics = {
+            "max": Measurement(float(tally.highest), Unit.NUMBER),
+            "average": Measurement(tally.total / tally.count, Unit.NUMBER),
+            "functions": count_metric(tally.count),
+        }
+        return Collection(
+            metrics=metrics,
+            findings=tuple(tally.offenders),
+            sources=tuple(str(p) for p in paths),
+            available=(*metrics, "over_threshold"),
+        )
+
+    def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
+        """`over_threshold`: the offending functions that are not waived."""
+        return {"over_threshold": count_metric(sum(1 for f in findings if f.rule == RULE))}

@@ -1,0 +1,192 @@
+"""The `lint` adapter: findings of ESLint, ruff and pylint JSON reports, counted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._jsonslim import load_slim_json
+from qualitygates.adapters.interface import (
+    Adapter,
+    Collection,
+    CollectRequest,
+    MetricSpec,
+    OptionKind,
+    OptionSpec,
+    count_metric,
+)
+from qualitygates.adapters.lint.parsers import (
+    ERROR_SEVERITIES,
+    Report,
+    parse_eslint,
+    parse_pylint,
+    parse_ruff,
+)
+from qualitygates.errors import AdapterError
+from qualitygates.model import Finding, Measurement, Unit
+
+FORMATS = ("eslint", "ruff", "pylint")
+RULE_PREFIX = "rule."
+# ESLint rule ids carry a plugin scope and a slash: `@typescript-eslint/no-unused-vars`.
+RULE_PATTERN = r"rule\.[A-Za-z0-9@_][A-Za-z0-9@/_.:\-]*"
+
+# Keys read by the parsers or by the format detection; the rest (ESLint's `source`, rule
+# metadata, ruff's edits) is dropped while parsing, so memory follows the findings.
+_KEEP = frozenset(
+    {
+        "filePath", "messages", "results", "metadata", "ruleId", "severity", "message",
+        "line", "fatal", "fix", "statistics", "type", "symbol", "message-id", "messageId",
+        "path", "code", "filename", "location", "row", "applicability", "check_name",
+        "fingerprint", "runs",
+    }
+)  # fmt: skip
+
+
+def detect(data: Any, path: Path) -> str | None:
+    """The lint format of a parsed report; None for an empty list (a clean run of any tool)."""
+    if isinstance(data, dict):
+        if "results" in data and "metadata" in data:
+            return "eslint"
+        if "messages" in data and "statistics" in data:
+            return "pylint"
+        if "runs" in data:
+            raise AdapterError(f"{path} is a SARIF report: read it with the `sarif` adapter")
+    elif isinstance(data, list):
+        if not data:
+            return None
+        first = data[0]
+        if isinstance(first, dict):
+            found = _detect_entry(first)
+            if found is not None:
+                return found
+            if "check_name" in first and "fingerprint" in first:
+                raise AdapterError(
+                    f"{path} is a GitLab Code Quality report; write ESLint, ruff or pylint JSON "
+                    "instead (ruff: --output-format json)"
+                )
+    raise AdapterError(
+        f"{path} is not an ESLint, ruff or pylint JSON report: write it with eslint -f json, "
+        "ruff check --output-format json or pylint --output-format=json2"
+    )
+
+
+def _detect_entry(entry: dict[str, Any]) -> str | None:
+    if "filePath" in entry and "messages" in entry:
+        return "eslint"
+    if "code" in entry and "filename" in entry:
+        return "ruff"
+    if "type" in entry and ("message-id" in entry or "symbol" in entry):
+        return "pylint"
+    return None
+
+
+def read_report(path: Path, base_dir: Path, wanted: str | None) -> list[Finding]:
+    """Every finding of one report, its format detected from the content."""
+    data = load_slim_json(path, _KEEP, "lint")
+    found = detect(data, path)
+    if found is None:
+        return []
+    if wanted is not None and wanted != found:
+        raise AdapterError(f"{path} is {found} JSON, not {wanted} as the `format` option says")
+    report = Report(path, base_dir)
+    if found == "ruff":
+        return parse_ruff(data, report)
+    if found == "eslint":
+        if isinstance(data, dict):  # json-with-metadata: {"results": [...], "metadata": {...}}
+            data = report.field(data, "results", list, "report")
+        return parse_eslint(data, report)
+    if isinstance(data, dict):  # pylint json2: {"messages": [...], "statistics": {...}}
+        messages = report.field(data, "messages", list, "report")
+        return parse_pylint(messages, report, "messageId")
+    return parse_pylint(data, report, "message-id")
+
+
+class LintAdapter(Adapter):
+    """Lint findings (ESLint, ruff, pylint JSON) counted by level and by rule."""
+
+    name: ClassVar[str] = "lint"
+    summary: ClassVar[str] = "Linter findings from ESLint, ruff or pylint JSON reports"
+    formats: ClassVar[tuple[str, ...]] = (
+        "ESLint JSON (-f json) and json-with-metadata",
+        "ruff JSON (ruff check --output-format json)",
+        "pylint JSON (--output-format=json) and json2 (--output-format=json2)",
+    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (
+        OptionSpec(
+            "path",
+            OptionKind.PATHS,
+            "lint report(s): a glob or a list of globs; all files are merged",
+            required=True,
+        ),
+        OptionSpec(
+            "format",
+            OptionKind.CHOICE,
+            "the tool that wrote the reports; detected from the content when not set",
+            choices=FORMATS,
+        ),
+    )
+    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+        MetricSpec(
+            "errors",
+            Unit.COUNT,
+            "ESLint severity 2 and parse errors, every ruff violation, pylint fatal and error",
+            summary=True,
+        ),
+        MetricSpec(
+            "warnings",
+            Unit.COUNT,
+            "ESLint severity 1; pylint warning, refactor, convention and info",
+            summary=True,
+        ),
+        MetricSpec("total", Unit.COUNT, "every finding (errors and warnings)", summary=True),
+        MetricSpec(
+            "fixable",
+            Unit.COUNT,
+            "findings the tool's --fix applies (ESLint fix, ruff safe fix; pylint never)",
+        ),
+        MetricSpec(
+            "rule.<rule>",
+            Unit.COUNT,
+            "findings of one rule: ESLint ruleId, ruff code, pylint symbol (0 when none)",
+            pattern=RULE_PATTERN,
+        ),
+    )
+
+    def __init__(self) -> None:
+        self._requested_rules: frozenset[str] = frozenset()
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read every report the `path` globs match; the counts come from count_findings."""
+        paths = expand_paths(request.options["path"])
+        wanted = request.options.get("format")
+        # A rule the policy asks for and the reports never mention has 0 findings.
+        self._requested_rules = frozenset(
+            m.removeprefix(RULE_PREFIX) for m in request.metrics if m.startswith(RULE_PREFIX)
+        )
+        findings: list[Finding] = []
+        for path in paths:
+            findings.extend(read_report(path, request.base_dir, wanted))
+        rules = sorted({f"{RULE_PREFIX}{f.rule}" for f in findings})
+        return Collection(
+            metrics={},
+            findings=tuple(findings),
+            sources=tuple(str(p) for p in paths),
+            available=("errors", "warnings", "total", "fixable", *rules),
+        )
+
+    def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
+        """Counts by level, fixable and by rule, of the findings left after waivers."""
+        errors = sum(1 for f in findings if f.severity in ERROR_SEVERITIES)
+        metrics = {
+            "errors": count_metric(errors),
+            "warnings": count_metric(len(findings) - errors),
+            "total": count_metric(len(findings)),
+            "fixable": count_metric(sum(1 for f in findings if f.fixable)),
+        }
+        by_rule = Counter(f.rule for f in findings if f.rule)
+        for rule in sorted(set(by_rule) | self._requested_rules):
+            metrics[f"{RULE_PREFIX}{rule}"] = count_metric(by_rule[rule])
+        return metrics

@@ -1,0 +1,146 @@
+"""The SARIF adapter: options, metrics, the log's shape and the counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._jsonslim import load_slim_json
+from qualitygates.adapters.interface import (
+    Adapter,
+    Collection,
+    CollectRequest,
+    MetricSpec,
+    OptionKind,
+    OptionSpec,
+    count_metric,
+)
+from qualitygates.adapters.sarif.run import BANDS, KEEP, LEVELS, RunReader, keep_free_form
+from qualitygates.errors import AdapterError
+from qualitygates.model import Finding, Measurement, Unit
+
+_LEVEL_RE = "(error|warning|note|none|total)"
+
+
+class SarifAdapter(Adapter):
+    """Counts SARIF results by level, security severity, tool and rule."""
+
+    name = "sarif"
+    summary = "SARIF 2.1.0 from any scanner or linter: results by level and security severity"
+    formats = ("SARIF 2.1.0 (.sarif or .json, gzip too), one or several runs",)
+    options = (
+        OptionSpec("path", OptionKind.PATHS, "the SARIF file(s): a path or glob", required=True),
+    )
+    metrics = (
+        *(
+            MetricSpec(f"results.{n}", Unit.COUNT, f"{n} results", summary=True)
+            for n in ("error", "warning", "total")
+        ),
+        MetricSpec(
+            "results.<note|none>", Unit.COUNT, "results of that level", r"results\.(note|none)"
+        ),
+        *(
+            MetricSpec(f"security.{n}", Unit.COUNT, f"{n} security-severity results", summary=True)
+            for n in ("critical", "high")
+        ),
+        MetricSpec(
+            "security.<medium|low>",
+            Unit.COUNT,
+            "results of that security band",
+            r"security\.(medium|low)",
+        ),
+        MetricSpec(
+            "tool.<tool>.<level|total>",
+            Unit.COUNT,
+            "results of one tool (driver name)",
+            r"tool\.[^.]+\." + _LEVEL_RE,
+        ),
+        MetricSpec(
+            "rule.<ruleId>.<level|total>",
+            Unit.COUNT,
+            "results of one rule",
+            r"rule\..+\." + _LEVEL_RE,
+        ),
+    )
+
+    def __init__(self) -> None:
+        self._tools: set[str] = set()
+        self._requested: tuple[str, ...] = ()
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read every SARIF file; suppressed results are listed as waived."""
+        paths = expand_paths(request.options["path"])
+        findings: list[Finding] = []
+        times: list[datetime] = []
+        revisions: list[str] = []
+        for path in paths:
+            for index, run in enumerate(
+                _runs(load_slim_json(path, KEEP, "SARIF", keep_free_form), path)
+            ):
+                reader = RunReader(path, index, run)
+                self._tools.add(_metric_name(reader.tool))
+                findings.extend(reader.findings())
+                times.extend(reader.times())
+                revisions.extend(reader.revisions())
+        self._requested = request.metrics
+        return Collection(
+            metrics={},
+            findings=tuple(findings),
+            sources=tuple(str(p) for p in paths),
+            timestamp=max(times, default=None),
+            revision=revisions[0] if len(set(revisions)) == 1 else None,
+        )
+
+    def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
+        """Counts by level, security band, tool and rule of the non-waived findings."""
+        counts: dict[str, int] = {f"results.{n}": 0 for n in (*LEVELS, "total")}
+        counts.update({f"security.{b.value}": 0 for _, b in BANDS})
+        for tool in self._tools:
+            counts.update({f"tool.{tool}.{n}": 0 for n in (*LEVELS, "total")})
+        counts.update({m: 0 for m in self._requested if m.startswith("rule.")})
+        tools: dict[str, str] = {}
+        for finding in findings:
+            level, _, security = (finding.category or "").partition("/")
+            if finding.waived or level not in LEVELS:
+                continue
+            tool = tools.get(finding.tool) or tools.setdefault(
+                finding.tool, _metric_name(finding.tool)
+            )
+            for prefix in ("results", f"tool.{tool}", f"rule.{finding.id}"):
+                for name in (f"{prefix}.{level}", f"{prefix}.total"):
+                    counts[name] = counts.get(name, 0) + 1
+            if security:
+                name = f"security.{finding.severity.value}"
+                counts[name] += 1
+        return {name: count_metric(value) for name, value in counts.items()}
+
+
+def _metric_name(tool: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", tool.lower()).strip("-") or "unknown"
+
+
+def _runs(doc: Any, path: Path) -> list[dict[str, Any]]:
+    """The runs of a SARIF log, refusing what is not SARIF 2.1.0 or ran nothing."""
+    if not isinstance(doc, dict) or "runs" not in doc:
+        raise AdapterError(
+            f"{path} is not SARIF: it has no 'runs' (write the report with the tool's SARIF format)"
+        )
+    if doc.get("version") != "2.1.0":
+        raise AdapterError(
+            f"{path} is SARIF version {doc.get('version')!r}; only SARIF 2.1.0 is supported"
+        )
+    runs = doc["runs"]
+    if not isinstance(runs, list):
+        raise AdapterError(f"{path}: 'runs' should be an array: this is not valid SARIF")
+    if not runs:
+        raise AdapterError(f"{path} has no runs: no tool ran, so there is nothing to judge")
+    for index, run in enumerate(runs):
+        if not isinstance(run, dict):
+            raise AdapterError(
+                f"{path}: runs[{index}] should be an object: this is not valid SARIF"
+            )
+    return runs

@@ -1,0 +1,288 @@
+"""The sarif adapter on a hand-written SARIF 2.1.0 log and on fresh ruff and bandit output."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qualitygates.adapters.interface import Collection, CollectRequest
+from qualitygates.adapters.sarif import SarifAdapter
+from qualitygates.errors import AdapterError
+from qualitygates.model import Finding, Severity
+from tests.helpers import DATA, FIXED_NOW
+
+MULTI = DATA / "sarif" / "multi.sarif"
+
+
+def run(path: Path | str, metrics: tuple[str, ...] = ()) -> tuple[Collection, dict[str, float]]:
+    adapter = SarifAdapter()
+    request = CollectRequest("test", {"path": str(path)}, metrics, Path.cwd(), FIXED_NOW)
+    result = adapter.collect(request)
+    counted = adapter.count_findings([f for f in result.findings if not f.waived])
+    return result, {name: m.value for name, m in counted.items()}
+
+
+def test_levels_defaults_security_bands_and_suppressions() -> None:
+    _, metrics = run(MULTI)
+    nonzero = {k: v for k, v in metrics.items() if v and not k.startswith(("tool.", "rule."))}
+    assert nonzero == {
+        "results.error": 3,  # R1 by its rule's default level, and two ruff results
+        "results.warning": 3,  # the SARIF default for a rule without one, and R2 under review
+        "results.note": 1,
+        "results.none": 1,  # kind: review defaults to none
+        "results.total": 8,  # not: suppressed, baselineState absent, kind pass
+        "security.critical": 1,  # rule property 9.8
+        "security.high": 1,  # result property 7.5 wins over the rule's 5.0
+        "security.medium": 1,
+    }
+    assert metrics["security.low"] == 0
+
+
+def test_per_tool_and_per_rule_metrics() -> None:
+    _, metrics = run(MULTI, ("rule.NOPE.total",))
+    assert metrics["tool.codeql.total"] == 6
+    assert metrics["tool.codeql.none"] == 1
+    assert (metrics["tool.ruff.error"], metrics["tool.ruff.total"]) == (2, 2)
+    assert (metrics["rule.R2.total"], metrics["rule.R2.warning"]) == (2, 2)
+    assert metrics["rule.S101.error"] == 2
+    assert metrics["rule.NOPE.total"] == 0  # asked for, no result: zero, not missing
+    assert "tool.semgrep.total" not in metrics  # a tool the log does not have stays absent
+
+
+def findings_by_message() -> dict[str, Finding]:
+    result, _ = run(MULTI)
+    return {f.message: f for f in result.findings}
+
+
+def test_finding_fields() -> None:
+    found = findings_by_message()
+    sqli = found["SQL injection"]
+    assert (sqli.id, sqli.rule, sqli.tool, sqli.severity) == (
+        "R1",
+        "R1",
+        "CodeQL",
+        Severity.CRITICAL,
+    )
+    assert (sqli.location.path, sqli.location.line) == ("src/app/main.py", 10)  # via SRCROOT
+    assert sqli.category == "error/security"
+    weak = found["weak hash"]
+    assert weak.id == "R2" and weak.severity is Severity.HIGH  # found through ruleIndex
+    assert weak.location.path == "app/my util.py"
+    assert (
+        found["unused import"].severity is Severity.LOW
+        and found["unused import"].location.path is None
+    )
+    assert found["rule not in the driver"].severity is Severity.MEDIUM
+    assert found["needs a look"].severity is Severity.INFO
+    assert found["Use of assert detected"].location.path in (
+        "/home/runner/work/shop/pkg/a.py",
+        "pkg/b.py",
+    )
+    assert "rule passed" not in found and "fixed since the baseline" not in found
+
+
+def test_fingerprints_are_stable_and_ignore_lines() -> None:
+    first, _ = run(MULTI)
+    second, _ = run(MULTI)
+    assert [f.fingerprint for f in first.findings] == [f.fingerprint for f in second.findings]
+    ruff = [f for f in first.findings if f.tool == "ruff"]
+    assert ruff[0].fingerprint != ruff[1].fingerprint  # different files
+
+
+def test_suppressed_results_are_listed_as_waived() -> None:
+    found = findings_by_message()
+    assert found["suppressed in source"].waived
+    assert (
+        found["suppressed in source"].waiver_reason == "suppressed in SARIF (inSource): test data"
+    )
+    assert not found["under review"].waived
+
+
+def test_timestamp_and_revision() -> None:
+    result, _ = run(MULTI)
+    assert result.timestamp == datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    assert result.revision == "4f1c2a9e0b7d"
+
+
+def test_gzip_and_zero_results(tmp_path: Path) -> None:
+    log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "ruff"}}, "results": []}]}
+    (tmp_path / "clean.sarif.gz").write_bytes(gzip.compress(json.dumps(log).encode()))
+    result, metrics = run(tmp_path / "clean.sarif.gz", ("results.total",))
+    assert (
+        result.findings == () and metrics["results.total"] == 0 and metrics["tool.ruff.total"] == 0
+    )
+
+
+def log_with(run_extra: dict[str, Any] | None = None, **top: Any) -> str:
+    body: dict[str, Any] = {"tool": {"driver": {"name": "scanner"}}, "results": []}
+    body.update(run_extra or {})
+    return json.dumps({"version": "2.1.0", "runs": [body], **top})
+
+
+BAD_LOGS = [
+    ("", "is empty: the tool that writes it failed or did not run"),
+    ('{"version": "2.1.0", "runs": [{"tool"', "is not valid SARIF JSON: it ends early (truncated)"),
+    (
+        '{"errors": [], "results": []}',
+        "is not SARIF: it has no 'runs' (write the report with the tool's SARIF format)",
+    ),
+    ('[{"runs": []}]', "is not SARIF: it has no 'runs'"),
+    ('{"version": "2.1.0", "runs": []}', "has no runs: no tool ran, so there is nothing to judge"),
+    ('{"version": "2.1.0", "runs": {}}', "'runs' should be an array: this is not valid SARIF"),
+    ('{"version": "2.0.0", "runs": []}', "is SARIF version '2.0.0'; only SARIF 2.1.0 is supported"),
+    (
+        '{"version": "2.1.0", "runs": [{"results": []}]}',
+        "runs[0] has no tool.driver.name: this is not valid SARIF",
+    ),
+    (
+        log_with({"results": None}),
+        "runs[0] (scanner) has no results array: the tool produced no results",
+    ),
+    (
+        log_with({"invocations": [{"executionSuccessful": False, "exitCode": 2}]}),
+        "the tool reports its run failed (scanner, runs[0].invocations[0].executionSuccessful is false, exit code 2)",
+    ),
+    (
+        log_with({"results": [{"ruleId": "x", "level": "info"}]}),
+        "runs[0].results[0].level 'info' is not a SARIF level",
+    ),
+    (log_with({"results": ["x"]}), "runs[0].results[0] should be an object"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_LOGS)
+def test_broken_or_wrong_logs_are_errors(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "scan.sarif"
+    path.write_text(text)
+    with pytest.raises(AdapterError, match=re.escape(message)) as caught:
+        run(path)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(AdapterError, match="does not exist: check the path"):
+        run(tmp_path / "scan.sarif")
+
+
+def test_metric_names_fit_the_declared_patterns() -> None:
+    for name in (
+        "results.none",
+        "security.low",
+        "tool.semgrep-oss.error",
+        "rule.python.lang.eval.total",
+    ):
+        assert SarifAdapter.metric_spec(name) is not None, name
+    assert SarifAdapter.metric_spec("results.fatal") is None
+    assert SarifAdapter.metric_spec("tool.ruff.errors") is None
+
+
+# --- real tools ---------------------------------------------------------------------------
+
+BAD_CODE = """import pickle
+import subprocess
+
+
+def handler(data, cmd):
+    assert data
+    subprocess.call(cmd, shell=True)
+    password = "hunter2"
+    try:
+        eval(data)
+    except Exception:
+        pass
+    return pickle.loads(data), password
+"""
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip(
+            f"{name} is not installed (pip install {'bandit[sarif]' if name == 'bandit' else name})"
+        )
+    return found
+
+
+def plain_counts(path: Path) -> dict[str, int]:
+    """Count results by level straight from the JSON, the SARIF defaulting rules spelled out."""
+    counts = {"error": 0, "warning": 0, "note": 0, "none": 0}
+    for sarif_run in json.loads(path.read_text())["runs"]:
+        defaults = {
+            r["id"]: r.get("defaultConfiguration", {}).get("level")
+            for r in sarif_run["tool"]["driver"].get("rules", [])
+        }
+        for result in sarif_run["results"]:
+            counts[result.get("level") or defaults.get(result.get("ruleId")) or "warning"] += 1
+    return counts
+
+
+@pytest.fixture
+def bad_code(tmp_path: Path) -> Path:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "handler.py").write_text(BAD_CODE)
+    return folder
+
+
+@pytest.mark.realtool
+def test_fresh_ruff_sarif(bad_code: Path, tmp_path: Path) -> None:
+    ruff = tool("ruff")
+    args = [
+        ruff,
+        "check",
+        "--no-cache",
+        "--isolated",
+        "--select",
+        "E,F,S,B",
+        "--exit-zero",
+        str(bad_code),
+    ]
+    out = tmp_path / "ruff.sarif"
+    out.write_text(
+        subprocess.run(
+            [*args, "--output-format", "sarif"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    ruff_json = subprocess.run(
+        [*args, "--output-format", "json"], capture_output=True, text=True, check=True
+    ).stdout
+    _, metrics = run(out)
+    plain = plain_counts(out)
+    assert metrics["results.total"] == sum(plain.values()) == len(json.loads(ruff_json)) > 3
+    assert all(metrics[f"results.{level}"] == n for level, n in plain.items())
+
+
+@pytest.mark.realtool
+def test_fresh_bandit_sarif(bad_code: Path, tmp_path: Path) -> None:
+    bandit = tool("bandit")
+    out, out_json = tmp_path / "bandit.sarif", tmp_path / "bandit.json"
+    for fmt, target in (("sarif", out), ("json", out_json)):
+        done = subprocess.run(
+            [bandit, "-q", "-r", str(bad_code), "-f", fmt, "-o", str(target)],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode not in (0, 1) or not target.exists():
+            pytest.skip(f"bandit -f {fmt} did not run: {done.stderr.strip()[:200]}")
+    result, metrics = run(out)
+    plain = plain_counts(out)
+    assert (
+        metrics["results.total"]
+        == sum(plain.values())
+        == len(json.loads(out_json.read_text())["results"])
+        > 3
+    )
+    assert all(metrics[f"results.{level}"] == n for level, n in plain.items())
+    assert {f.id for f in result.findings} >= {"B602", "B307", "B301"}
+    with pytest.raises(AdapterError, match="is not SARIF"):
+        run(out_json)  # bandit's own JSON
