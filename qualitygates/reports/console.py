@@ -86,24 +86,22 @@ def _check_lines(check: CheckResult, verbosity: int, style: Style) -> list[str]:
         for condition in check.conditions:
             if verbosity > 0 or condition.status is not Status.PASSED:
                 lines.append(f"        {_label(condition.status, style)} {condition.message}")
-    lines.extend(_waiver_lines(check))
+    lines.extend(f"        {line}" for line in waiver_lines(check, with_check=False))
     if verbosity > 0 or not quiet_ok:
         lines.extend(_finding_lines(check.findings, verbosity))
     return lines
 
 
-def _waiver_lines(check: CheckResult) -> list[str]:
-    lines = []
-    for note in check.waivers:
-        if note.state == "expired":
-            lines.append(
-                f"        waiver {note.id} EXPIRED on {note.expires}: it no longer applies"
-            )
-        elif note.state == "expiring":
-            lines.append(f"        waiver {note.id} expires on {note.expires}")
-        elif note.state == "unused":
-            lines.append(f"        waiver {note.id} matched nothing: remove it if it is stale")
-    return lines
+def waiver_lines(check: CheckResult, with_check: bool = True) -> list[str]:
+    """One line per waiver: applied (with its reason), expiring, expired or unused."""
+    prefix = f"{check.id}: " if with_check else ""
+    texts = {
+        "applied": "waiver {id} applied to {matched} finding(s): {reason}",
+        "expiring": "waiver {id} applied to {matched} finding(s), expires on {expires}: {reason}",
+        "expired": "waiver {id} EXPIRED on {expires}: it no longer applies",
+        "unused": "waiver {id} matched nothing: remove it if it is stale",
+    }
+    return [prefix + texts[n.state].format(**vars(n)) for n in check.waivers if n.state in texts]
 
 
 def _finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:

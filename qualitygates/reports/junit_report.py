@@ -9,9 +9,12 @@ warning in `<system-out>`. Written with junitparser.
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from qualitygates.model import CheckResult, ConditionResult, GateResult, RunResult, Status
+from qualitygates.reports.console import waiver_lines
 from qualitygates.reports.interface import Reporter
 
 
@@ -38,6 +41,9 @@ def _suite(gate: GateResult, timestamp: str) -> TestSuite:
     for check in gate.checks:
         for case in _cases(gate, check):
             suite.add_testcase(case)
+    notes = [line for check in gate.checks for line in waiver_lines(check)]
+    if notes:  # junitparser has no suite-level system-out: add the element the schema allows
+        ElementTree.SubElement(suite._elem, "system-out").text = "\n".join(notes)
     suite.update_statistics()  # type: ignore[no-untyped-call]
     suite.time = _seconds(gate.duration)
     return suite
