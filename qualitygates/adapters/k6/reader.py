@@ -1,0 +1,200 @@
+"""Read one or several k6 NDJSON files into merged samples of the wanted (sub-)metrics.
+
+Several files (one per k6 instance of a distributed run) merge into one exact result:
+values are concatenated in file order, so every stat is computed over all samples. A
+large plain file is split at a line boundary and its second half is scanned by a forked
+worker process (two cores), which sends its values back as raw bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import pickle
+import threading
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qualitygates.adapters._io import GZIP_MAGIC
+from qualitygates.adapters.k6.chunks import iter_chunks
+from qualitygates.adapters.k6.names import Key
+from qualitygates.adapters.k6.ndjson import (
+    ITERATION_DURATION,
+    Scanner,
+    ScanResult,
+    Selection,
+    Wanted,
+)
+from qualitygates.adapters.k6.timefmt import parse_time_ns
+from qualitygates.errors import AdapterError
+
+PARALLEL_MIN_BYTES = 64 << 20
+
+
+@dataclass
+class Samples:
+    """Merged samples of every wanted key, with what the files declared."""
+
+    declared: dict[str, tuple[str, str]] = field(default_factory=dict)
+    submetrics: set[str] = field(default_factory=set)
+    values: dict[Key, array[float]] = field(default_factory=dict)
+    last: dict[Key, tuple[int, float]] = field(default_factory=dict)  # gauge: time, value
+    first_ns: int | None = None
+    last_ns: int | None = None
+    start_ns: int | None = None  # earliest iteration start (time - iteration_duration)
+
+
+def read_ndjson(paths: list[Path], keys: Iterable[Key], track_start: bool) -> Samples:
+    """Scan every file for the wanted keys and merge the results in file order."""
+    keys = sorted(set(keys))
+    merged = Samples(values={key: array("d") for key in keys})
+    for path in paths:
+        wanted = _wanted(keys, track_start)
+        result = _scan_file(path, wanted)
+        _merge(merged, path, result, wanted)
+    return merged
+
+
+def _wanted(keys: list[Key], track_start: bool) -> list[Wanted]:
+    by_metric: dict[str, Wanted] = {}
+    for metric, tags in keys:
+        want = by_metric.setdefault(metric, Wanted(metric, []))
+        want.selections.append(Selection(tags))
+    if track_start:
+        by_metric.setdefault(ITERATION_DURATION, Wanted(ITERATION_DURATION, [])).track_start = True
+    return list(by_metric.values())
+
+
+def _scan_file(path: Path, wanted: list[Wanted]) -> ScanResult:
+    size = path.stat().st_size
+    with path.open("rb") as raw:
+        gzipped = raw.read(2) == GZIP_MAGIC
+        split = _split_point(raw, size) if not gzipped and size >= PARALLEL_MIN_BYTES else 0
+        if split and wanted and _can_fork():
+            return _scan_parallel(path, raw, wanted, split, size)
+        raw.seek(0)
+        if gzipped:
+            return Scanner(wanted, path).scan(iter_chunks(raw, path))
+    with path.open("rb", buffering=0) as unbuffered:
+        return Scanner(wanted, path).scan_plain(unbuffered, 0, size)
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads can deadlock the child (a lock held by a
+    # thread that does not exist there): then the file is read in this process alone.
+    return (
+        (os.cpu_count() or 1) >= 2
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _split_point(raw: Any, size: int) -> int:
+    """The offset of the first line that starts after the middle of the file."""
+    raw.seek(size // 2)
+    tail = raw.read(1 << 20)
+    newline = tail.find(b"\n")
+    return size // 2 + newline + 1 if 0 <= newline < len(tail) - 1 else 0
+
+
+def _scan_parallel(path: Path, raw: Any, wanted: list[Wanted], split: int, size: int) -> ScanResult:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_worker, args=(path, wanted, split, size, sender), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        first = Scanner(wanted, path).scan_plain(raw, 0, split)
+        second = _receive(receiver, wanted, path)
+    finally:
+        receiver.close()
+        worker.join()
+    return _join(first, second)
+
+
+def _worker(path: Path, wanted: list[Wanted], start: int, stop: int, sender: Any) -> None:
+    """Scan [start, stop) of `path` and send the result back (values as raw bytes)."""
+    try:
+        with path.open("rb", buffering=0) as raw:
+            result = Scanner(wanted, path, base_offset=start).scan_plain(raw, start, stop)
+        sender.send_bytes(pickle.dumps(("ok", result, [w.start_ns for w in wanted])))
+        for want in wanted:
+            for sel in want.selections:
+                sender.send_bytes(sel.last_time)
+                sender.send_bytes(memoryview(sel.values).cast("B"))
+                sel.values = array("d")
+    except AdapterError as exc:
+        sender.send_bytes(pickle.dumps(("error", str(exc), None)))
+    except OSError:
+        pass  # the parent stopped listening (it failed first): nothing to report
+    finally:
+        sender.close()
+
+
+def _receive(receiver: Any, wanted: list[Wanted], path: Path) -> ScanResult:
+    try:
+        status, result, starts = pickle.loads(receiver.recv_bytes())
+    except EOFError:
+        raise AdapterError(
+            f"the process reading the second half of {path} died; run again"
+        ) from None
+    if status == "error":
+        raise AdapterError(result)
+    for want, start in zip(wanted, starts, strict=True):
+        if start is not None and (want.start_ns is None or start < want.start_ns):
+            want.start_ns = start
+        for sel in want.selections:
+            last_time = receiver.recv_bytes()
+            chunk = receiver.recv_bytes()
+            if chunk:
+                sel.values.frombytes(chunk)
+                sel.last_time = last_time
+            del chunk  # keep peak memory at the parent's values plus one half
+    return result  # type: ignore[no-any-return]
+
+
+def _join(first: ScanResult, second: ScanResult) -> ScanResult:
+    first.declared.update(second.declared)
+    first.submetrics |= second.submetrics
+    first.first_point = first.first_point or second.first_point
+    first.last_point = second.last_point or first.last_point
+    return first
+
+
+def _merge(merged: Samples, path: Path, result: ScanResult, wanted: list[Wanted]) -> None:
+    if not result.first_point:
+        raise AdapterError(f"{path} holds no k6 samples: the test recorded nothing; check the run")
+    merged.declared.update(result.declared)
+    merged.submetrics |= result.submetrics
+    first, last = _point_ns(result.first_point, path), _point_ns(result.last_point, path)
+    merged.first_ns = first if merged.first_ns is None else min(merged.first_ns, first)
+    merged.last_ns = last if merged.last_ns is None else max(merged.last_ns, last)
+    for want in wanted:
+        if want.start_ns is not None:
+            merged.start_ns = (
+                want.start_ns if merged.start_ns is None else min(merged.start_ns, want.start_ns)
+            )
+        for sel in want.selections:
+            key = (want.metric, sel.tags)
+            if key not in merged.values or not sel.values:
+                continue
+            if merged.values[key]:
+                merged.values[key].extend(sel.values)
+            else:
+                merged.values[key] = sel.values  # one file: adopt the array, no copy
+            stamp = (parse_time_ns(sel.last_time), sel.values[-1])
+            if key not in merged.last or stamp[0] >= merged.last[key][0]:
+                merged.last[key] = stamp
+            sel.values = array("d")
+
+
+def _point_ns(line: bytes | bytearray, path: Path) -> int:
+    try:
+        record = json.loads(line)
+        return parse_time_ns(record["data"]["time"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AdapterError(f"{path}: a k6 Point line has no readable data.time") from exc

@@ -1,0 +1,358 @@
+"""The k6 adapter on small hand-written files of every format k6 writes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from qualitygates.adapters.k6 import K6Adapter, chunks, reader
+from qualitygates.adapters.k6.names import MetricName, parse_name
+from qualitygates.adapters.k6.stats import percentile
+from qualitygates.errors import AdapterError
+from qualitygates.model import Unit
+from tests.helpers import DATA, collect
+
+K6 = DATA / "k6"
+POINTS = K6 / "points.ndjson"
+
+
+def values(path: Path, *names: str, **options: object) -> dict[str, tuple[float | str, Unit]]:
+    found = collect(K6Adapter, metrics=names, path=str(path), **options).metrics
+    return {name: (m.value, m.unit) for name, m in found.items()}
+
+
+# --- metric names -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("http_req_duration.p(95)", MetricName("http_req_duration", (), "p(95)")),
+        ("http_req_duration.p95", MetricName("http_req_duration", (), "p(95)")),
+        ("http_req_duration.p(95.0)", MetricName("http_req_duration", (), "p(95)")),
+        (
+            "http_req_duration{group:::login}.p(99.9)",
+            MetricName("http_req_duration", (("group", "::login"),), "p(99.9)"),
+        ),
+        (
+            "checks{check:checkout ok}.rate",
+            MetricName("checks", (("check", "checkout ok"),), "rate"),
+        ),
+        ("m{b:2, a:1}.avg", MetricName("m", (("a", "1"), ("b", "2")), "avg")),
+        ("thresholds.failed", MetricName("", (), "thresholds.failed")),
+        (
+            "http_req_duration{scenario:peak}.thresholds.failed",
+            MetricName("http_req_duration", (("scenario", "peak"),), "thresholds.failed"),
+        ),
+    ],
+)
+def test_names_parse(text: str, expected: MetricName) -> None:
+    assert parse_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["http_req_duration.p(101)", "http_req_duration", "x{a}.avg", "x.p(abc)", "x.stddev"]
+)
+def test_names_refused(text: str) -> None:
+    assert parse_name(text) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "http_req_duration{scenario:peak}.p(95)",
+        "checks{check:checkout ok}.rate",
+        "http_req_duration{group:::login}.p(99.9)",
+        "http_reqs.count",
+        "vus.value",
+        "http_req_failed.passes",
+        "thresholds.failed",
+        "http_req_duration{a:1,b:2}.thresholds.total",
+    ],
+)
+def test_specs_accept_the_names(name: str) -> None:
+    assert K6Adapter.metric_spec(name) is not None
+
+
+def test_percentile_is_k6s_formula() -> None:
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
+    assert percentile([5.0], 99) == 5.0
+    assert percentile([], 95) == 0.0
+
+
+# --- NDJSON -----------------------------------------------------------------------------
+
+
+def test_ndjson_trend_stats_exact() -> None:
+    found = values(POINTS, "http_req_duration.count", "http_req_duration.avg", "http_req_duration.med",
+                   "http_req_duration.p(95)", "http_req_duration.p95", "http_req_duration.min")  # fmt: skip
+    assert found == {
+        "http_req_duration.count": (5.0, Unit.COUNT),
+        "http_req_duration.avg": (40.1, Unit.MILLISECONDS),
+        "http_req_duration.med": (30.5, Unit.MILLISECONDS),
+        "http_req_duration.p(95)": (
+            87.99999999999999,
+            Unit.MILLISECONDS,
+        ),  # 40 + 60 * 0.8 in float64
+        "http_req_duration.p95": (87.99999999999999, Unit.MILLISECONDS),
+        "http_req_duration.min": (10.0, Unit.MILLISECONDS),
+    }
+
+
+def test_ndjson_sub_metrics_from_tags() -> None:
+    found = values(
+        POINTS,
+        "http_req_duration{scenario:peak}.avg",
+        "http_req_duration{status:200,scenario:peak}.max",  # order-insensitive, several tags
+        "http_req_duration{name:a&b}.count",  # a line with metadata: json path
+        'http_req_duration{name:<b> "x" y}.max',  # escaped tags: json path
+        "http_req_duration{group:::login}.min",
+        "checks{check:checkout ok}.rate",
+        "checks{group:::shop: cart,check:checkout ok}.fails",
+        "http_req_failed{scenario:peak}.rate",
+    )
+    assert {k: v[0] for k, v in found.items()} == {
+        "http_req_duration{scenario:peak}.avg": (10 + 30.5 + 40) / 3,
+        "http_req_duration{status:200,scenario:peak}.max": 40.0,
+        "http_req_duration{name:a&b}.count": 1.0,
+        'http_req_duration{name:<b> "x" y}.max': 100.0,
+        "http_req_duration{group:::login}.min": 10.0,
+        "checks{check:checkout ok}.rate": 0.5,
+        "checks{group:::shop: cart,check:checkout ok}.fails": 1.0,
+        "http_req_failed{scenario:peak}.rate": 0.5,
+    }
+
+
+def test_ndjson_rate_counter_gauge_and_units() -> None:
+    found = values(POINTS, "http_req_failed.rate", "http_req_failed.passes", "data_received.count",
+                   "data_received.rate", "vus.value", "vus.min", "vus.max", "payload_bytes.med")  # fmt: skip
+    assert found == {
+        "http_req_failed.rate": (0.25, Unit.RATIO),
+        "http_req_failed.passes": (1.0, Unit.COUNT),
+        "data_received.count": (1500.0, Unit.BYTES),
+        # 1500 bytes over 3.0 s: from the first iteration's start (00.6 - 200 ms) to the last point
+        "data_received.rate": (500.0, Unit.PER_SECOND),
+        "vus.value": (3.0, Unit.NUMBER),
+        "vus.min": (-2.0, Unit.NUMBER),
+        "vus.max": (5.0, Unit.NUMBER),
+        "payload_bytes.med": (768.0, Unit.NUMBER),  # a Trend without contains=time
+    }
+
+
+def test_ndjson_timestamp_available_and_unknown_names() -> None:
+    result = collect(K6Adapter, metrics=("nope.avg", "http_req_duration.rate"), path=str(POINTS))
+    assert result.metrics == {}  # not in the source: the engine reports them with `available`
+    assert result.timestamp == datetime(2026, 11, 24, 10, 0, 0, 500000, tzinfo=timezone.utc)
+    assert "http_req_duration.p(N)" in result.available
+    assert "http_req_duration{scenario:peak}.<stat>" in result.available
+
+
+def test_ndjson_gzip_and_several_files_merge(tmp_path: Path) -> None:
+    gz = tmp_path / "run.ndjson.gz"
+    gz.write_bytes(gzip.compress(POINTS.read_bytes()))
+    assert values(gz, "http_req_duration.p(95)") == values(POINTS, "http_req_duration.p(95)")
+    shutil.copy(POINTS, tmp_path / "b.ndjson")
+    merged = values(tmp_path / "*", "http_req_duration.count", "http_req_duration.med", "vus.value")
+    assert merged == {
+        "http_req_duration.count": (10.0, Unit.COUNT),
+        "http_req_duration.med": (30.5, Unit.MILLISECONDS),  # every sample twice
+        "vus.value": (3.0, Unit.NUMBER),
+    }
+
+
+def test_ndjson_no_samples_is_an_error_unless_allowed() -> None:
+    with pytest.raises(
+        AdapterError, match=r"k6 metric http_req_duration\{scenario:nope\} has no samples"
+    ):
+        values(POINTS, "http_req_duration{scenario:nope}.p(95)")
+    found = values(POINTS, "http_req_duration{scenario:nope}.p(95)", allow_empty=True)
+    assert found == {"http_req_duration{scenario:nope}.p(95)": (0.0, Unit.MILLISECONDS)}
+
+
+def test_ndjson_has_no_threshold_verdicts() -> None:
+    with pytest.raises(
+        AdapterError,
+        match=r"k6 NDJSON, which holds no threshold verdicts: read thresholds\.failed from",
+    ):
+        values(POINTS, "thresholds.failed")
+    assert "thresholds.failed" not in collect(K6Adapter, path=str(POINTS)).metrics
+
+
+# --- summaries --------------------------------------------------------------------------
+
+
+def test_summary_export_inverts_threshold_booleans_and_renames_rate() -> None:
+    found = values(K6 / "summary-export.json", "http_req_duration.p(95)", "http_req_failed.rate",
+                   "checks.rate", "http_reqs.rate", "data_received.count", "vus.value",
+                   "http_req_duration.thresholds.failed", "http_req_duration.thresholds.total",
+                   "cart_latency.p95", "checks{check:login ok}.fails",
+                   "checks{check:login ok,group:::login}.rate")  # fmt: skip
+    assert found == {
+        "http_req_duration.p(95)": (150.75, Unit.MILLISECONDS),
+        "http_req_failed.rate": (0.02, Unit.RATIO),
+        "checks.rate": (0.8571428571428571, Unit.RATIO),
+        "http_reqs.rate": (33.3, Unit.PER_SECOND),
+        "data_received.count": (2048.0, Unit.BYTES),
+        "vus.value": (2.0, Unit.NUMBER),
+        "http_req_duration.thresholds.failed": (1.0, Unit.COUNT),
+        "http_req_duration.thresholds.total": (2.0, Unit.COUNT),
+        "cart_latency.p95": (4.8, Unit.NUMBER),  # a custom Trend: the export drops `contains`
+        "checks{check:login ok}.fails": (1.0, Unit.COUNT),
+        "checks{check:login ok,group:::login}.rate": (0.9, Unit.RATIO),
+        # always reported (summary set): true in --summary-export means FAILED
+        "thresholds.failed": (2.0, Unit.COUNT),
+        "thresholds.total": (6.0, Unit.COUNT),
+    }
+
+
+def test_summary_missing_stat_is_left_out_with_available() -> None:
+    result = collect(
+        K6Adapter, metrics=("http_req_duration.p(99)",), path=str(K6 / "summary-export.json")
+    )
+    assert "http_req_duration.p(99)" not in result.metrics
+    assert "http_req_duration.p(95)" in result.available
+    assert "http_req_failed.rate" in result.available
+
+
+@pytest.mark.parametrize("name", ["never_recorded.p(95)", "never_rate.rate"])
+def test_summary_empty_metric_is_an_error(name: str) -> None:
+    with pytest.raises(
+        AdapterError,
+        match=rf"summary-export.json: k6 metric {name.split('.', maxsplit=1)[0]} has no samples",
+    ):
+        values(K6 / "summary-export.json", name)
+    assert name in values(K6 / "summary-export.json", name, allow_empty=True)
+
+
+def test_handle_summary() -> None:
+    found = values(K6 / "handle-summary.json", "http_req_duration.p(99.9)", "http_req_duration.count",
+                   "payload_bytes.p(95)", "data_sent.count", "data_sent.rate", "queue_depth.value",
+                   "checks{check:status 200}.rate")  # fmt: skip
+    assert found == {
+        "http_req_duration.p(99.9)": (39.9, Unit.MILLISECONDS),
+        "http_req_duration.count": (10.0, Unit.COUNT),
+        "payload_bytes.p(95)": (1050.0, Unit.NUMBER),
+        "data_sent.count": (4096.0, Unit.BYTES),
+        "data_sent.rate": (1365.2, Unit.PER_SECOND),
+        "queue_depth.value": (7.0, Unit.NUMBER),
+        "checks{check:status 200}.rate": (1.0, Unit.RATIO),
+        "thresholds.failed": (1.0, Unit.COUNT),  # ok: true means passed here
+        "thresholds.total": (4.0, Unit.COUNT),
+    }
+    with pytest.raises(AdapterError, match="k6 metric never_recorded has no samples"):
+        values(K6 / "handle-summary.json", "never_recorded.avg")
+
+
+def test_machine_readable_summary() -> None:
+    path = K6 / "machine-readable.json"
+    found = values(path, "http_req_duration.p(95)", "http_req_failed.rate", "http_req_failed.passes",
+                   "http_req_failed.fails", "http_reqs.count", "checks_succeeded.rate", "vus.max")  # fmt: skip
+    assert found == {
+        "http_req_duration.p(95)": (35.0, Unit.MILLISECONDS),
+        "http_req_failed.rate": (0.1, Unit.RATIO),
+        "http_req_failed.passes": (1.0, Unit.COUNT),
+        "http_req_failed.fails": (9.0, Unit.COUNT),
+        "http_reqs.count": (10.0, Unit.COUNT),
+        "checks_succeeded.rate": (0.9, Unit.RATIO),
+        "vus.max": (3.0, Unit.NUMBER),
+    }
+    assert values(path, "http_reqs.rate", "http_req_duration.p(99)") == {}  # C drops them
+    with pytest.raises(
+        AdapterError, match="machine-readable summary, which holds no threshold verdicts"
+    ):
+        values(path, "thresholds.failed")
+    with pytest.raises(AdapterError, match="k6 metric never_rate has no samples"):
+        values(path, "never_rate.rate")
+
+
+# --- errors -----------------------------------------------------------------------------
+
+
+def test_several_summaries_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(AdapterError, match="summaries cannot be merged exactly"):
+        collect(
+            K6Adapter,
+            metrics=("http_reqs.count",),
+            path=[str(K6 / "summary-export.json"), str(POINTS)],
+        )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "does not exist: check the path"),
+        (b"", "is empty: the tool that writes it failed or did not run"),
+        (b'{"coverage": 80}', "is not a k6 report: expected --summary-export or handleSummary JSON"),
+        (b'{"metrics": {"http_reqs": {"count": 1', "is not valid k6 summary JSON"),
+        (POINTS.read_bytes()[:300], "is truncated: its last line is not complete JSON; re-run k6"),
+        (POINTS.read_bytes().split(b"\n")[0] + b'\n{"metric":"http_req_duration","type":"Point","data":[]}\n',
+         r":2: a k6 Point needs data.time, a numeric data.value and data.tags"),
+        (b'{"type":"Metric","data":{"name":"x","type":"trend"}}\n', "holds no k6 samples"),
+        (gzip.compress(POINTS.read_bytes())[:200], "truncated gzip file"),
+    ],
+)  # fmt: skip
+def test_bad_files(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "k6.out"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(AdapterError, match=message):
+        collect(K6Adapter, metrics=("http_req_duration.p(95)",), path=str(path))
+
+
+def test_summary_with_wrong_types(tmp_path: Path) -> None:
+    path = tmp_path / "summary.json"
+    path.write_text('{"metrics": {"http_reqs": {"count": "many", "rate": 1}}}')
+    with pytest.raises(AdapterError, match=r"metrics.http_reqs.count should be a number, not str"):
+        collect(K6Adapter, metrics=("http_reqs.count",), path=str(path))
+
+
+# --- fast path, json path and the parallel split agree -----------------------------------
+
+ALL_POINT_STATS = (
+    "http_req_duration.p(95)",
+    "http_req_duration{scenario:peak}.avg",
+    'http_req_duration{name:<b> "x" y}.max',
+    "http_req_failed.rate",
+    "checks{check:checkout ok}.rate",
+    "data_received.rate",
+    "vus.value",
+    "payload_bytes.med",
+)
+
+
+def test_json_path_gives_the_same_numbers(tmp_path: Path) -> None:
+    # Re-serialised with other key order and spaces: no line has k6's own shape any more.
+    lines = [
+        json.dumps(json.loads(line), sort_keys=True) for line in POINTS.read_text().splitlines()
+    ]
+    other = tmp_path / "reordered.ndjson"
+    other.write_text("\n".join(lines) + "\n")
+    assert values(other, *ALL_POINT_STATS) == values(POINTS, *ALL_POINT_STATS)
+
+
+def test_parallel_split_gives_the_same_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.ndjson"
+    big.write_bytes(POINTS.read_bytes() * 40)
+    single = values(big, *ALL_POINT_STATS)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(chunks, "BLOCK", 4096)  # many blocks, lines cut at block edges
+    assert values(big, *ALL_POINT_STATS) == single
+    assert single["http_req_duration.p(95)"] == (100.0, Unit.MILLISECONDS)
+
+
+def test_parallel_worker_errors_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.ndjson"
+    bad = b'{"metric":"http_req_duration","type":"Point","data":{"time":"x","value":"1"}}\n'
+    big.write_bytes(POINTS.read_bytes() * 20 + bad)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
+    with pytest.raises(AdapterError, match=r"big.ndjson:541: a k6 Point needs data.time"):
+        values(big, "http_req_duration.p(95)")
