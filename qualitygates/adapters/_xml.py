@@ -6,7 +6,8 @@ never fetched, so billion-laughs, quadratic blow-up and XXE all fail at once. A 
 DOCTYPE line, such as the one every JaCoCo report carries, is accepted.
 
 Events are yielded as `(event, tag, payload)`: `("start", tag, attributes)` and
-`("end", tag, text)`, where `text` is collected only for the tags the caller asks for.
+`("end", tag, text)`, where `text` is collected only for the tags the caller asks for
+(matched by local name, so `j:failure` is `failure`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class _Collector:
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         self.events.append(("start", tag, attrs))
-        self.text_stack.append([] if tag in self.text_tags else None)
+        self.text_stack.append([] if local_name(tag) in self.text_tags else None)
         self.text_size = 0
 
     def end(self, tag: str) -> None:

@@ -112,7 +112,9 @@ class Adapter(abc.ABC):
         """Metrics that count findings, from the findings left after waivers.
 
         The engine calls this with the findings that are not waived, so a waiver changes
-        the counts without the adapter knowing about waivers.
+        the counts without the adapter knowing about waivers. It must depend on nothing but
+        `findings`: a count that is zero when no finding is left (a rule the policy asks
+        for) belongs in `Collection.metrics` as 0, which these counts then replace.
         """
         return {}
 

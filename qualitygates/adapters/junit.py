@@ -65,16 +65,9 @@ _TIMESTAMP = re.compile(
 )
 
 
-class _LocalNames(frozenset[str]):
-    """Tag names matched whatever their namespace prefix (`j:failure` is `failure`)."""
-
-    def __contains__(self, tag: object) -> bool:
-        return isinstance(tag, str) and frozenset.__contains__(self, local_name(tag))
-
-
 # Only failure and error texts are kept (a message when the attribute is missing);
 # system-out and stack traces of reruns are never buffered.
-_TEXT_TAGS = _LocalNames({"failure", "error"})
+_TEXT_TAGS = frozenset({"failure", "error"})
 
 
 def parse_seconds(raw: str | None) -> float:

@@ -10,7 +10,6 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
 from pathlib import Path
 
 from qualitygates.adapters.interface import Adapter
@@ -20,6 +19,7 @@ from qualitygates.policy.checks import validate_condition, validate_options
 from qualitygates.policy.model import Check, Gate, OnFail, Policy, Waiver
 from qualitygates.policy.problems import Problems, suggest
 from qualitygates.policy.variables import BadVariable, UnsetVariable, expand
+from qualitygates.policy.waivers import parse_waivers
 from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
 
 SUPPORTED_VERSIONS = (1,)
@@ -37,7 +37,6 @@ _CHECK_KEYS = (
     "on_error",
     "waivers",
 )
-_WAIVER_KEYS = ("id", "reason", "expires", "owner", "package", "path", "purl")
 
 
 def load_policy(
@@ -110,7 +109,7 @@ class _Loader:
         self.problems.unknown_keys(root, _TOP_KEYS, "the policy")
         self._version(root)
         self._notice_days(root)
-        shared = self._waivers(root.value.get("waivers"))
+        shared = parse_waivers(root.value.get("waivers"), self.problems, self.base_dir)
         return self._gates(root, shared), root
 
     def _substitute(self, node: Located) -> None:
@@ -224,7 +223,7 @@ class _Loader:
             return None
         conditions = [validate_condition(c, adapter, self.problems) for c in conditions_node.value]
         on_error = node.value.get("on_error")
-        waivers = shared + self._waivers(node.value.get("waivers"))
+        waivers = shared + parse_waivers(node.value.get("waivers"), self.problems, self.base_dir)
         return Check(
             id=check_id,
             adapter=adapter.name,
@@ -267,80 +266,6 @@ class _Loader:
             self.problems.add(node, f"on_error must be 'fail' or 'warn', not {node.value!r}")
             return OnFail.FAIL
         return OnFail(node.value)
-
-    def _waivers(self, node: Located | None) -> tuple[Waiver, ...]:
-        if node is None or node.value is None:  # `waivers:` left empty, e.g. all commented out
-            return ()
-        if isinstance(node.value, str):
-            return self._waiver_file(node)
-        if not node.is_sequence:
-            self.problems.add(
-                node, "'waivers' must be a list of waivers or the path of a waivers file"
-            )
-            return ()
-        return tuple(w for w in (self._waiver(item, self.problems) for item in node.value) if w)
-
-    def _waiver_file(self, node: Located) -> tuple[Waiver, ...]:
-        path = Path(node.value) if Path(node.value).is_absolute() else self.base_dir / node.value
-        try:
-            root = parse_yaml(path.read_text(encoding="utf-8-sig"))
-        except OSError as exc:
-            self.problems.add(node, f"waivers file {node.value} cannot be read: {exc.strerror}")
-            return ()
-        except YamlProblem as exc:
-            self.problems.add_at(
-                node.line, node.col, f"waivers file {path}:{exc.line}:{exc.col}: {exc.message}"
-            )
-            return ()
-        items = root.value.get("waivers") if root.is_mapping else root
-        file_problems = Problems(str(path))
-        if items is None or not items.is_sequence:
-            file_problems.add(
-                root, "a waivers file holds a list, or a mapping with a 'waivers' list"
-            )
-            self.problems.messages.extend(file_problems.messages)
-            return ()
-        waivers = tuple(w for w in (self._waiver(i, file_problems) for i in items.value) if w)
-        self.problems.messages.extend(file_problems.messages)
-        return waivers
-
-    def _waiver(self, node: Located, problems: Problems) -> Waiver | None:
-        if not node.is_mapping:
-            problems.add(node, "a waiver is a mapping with 'id' and 'reason'")
-            return None
-        problems.unknown_keys(node, _WAIVER_KEYS, "a waiver")
-        values = {k: v.value for k, v in node.value.items()}
-        if not isinstance(values.get("id"), str) or not values["id"].strip():
-            problems.add(
-                node,
-                "a waiver needs the 'id' of the finding it accepts (a CVE, rule or secret rule)",
-            )
-            return None
-        reason = values.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            problems.add(
-                node, f"waiver {values['id']!r} needs a 'reason': say why this finding is accepted"
-            )
-            return None
-        expires = values.get("expires")
-        if isinstance(expires, datetime):
-            expires = expires.date()
-        if expires is not None and not isinstance(expires, date):
-            problems.add(
-                node.value["expires"], f"expires must be a date such as 2026-12-31, not {expires!r}"
-            )
-            return None
-        scope = {
-            k: str(values[k]) if values.get(k) is not None else None
-            for k in ("owner", "package", "path", "purl")
-        }
-        return Waiver(
-            id=values["id"].strip(),
-            reason=reason.strip(),
-            expires=expires,
-            where=problems.where(node),
-            **scope,
-        )
 
     def _id(self, node: Located, what: str) -> str:
         id_node = node.value.get("id")

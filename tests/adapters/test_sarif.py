@@ -27,7 +27,7 @@ def run(path: Path | str, metrics: tuple[str, ...] = ()) -> tuple[Collection, di
     adapter = SarifAdapter()
     request = CollectRequest("test", {"path": str(path)}, metrics, Path.cwd(), FIXED_NOW)
     result = adapter.collect(request)
-    counted = adapter.count_findings([f for f in result.findings if not f.waived])
+    counted = {**result.metrics, **adapter.count_findings([f for f in result.findings if not f.waived])}
     return result, {name: m.value for name, m in counted.items()}
 
 

@@ -155,23 +155,19 @@ class LintAdapter(Adapter):
         ),
     )
 
-    def __init__(self) -> None:
-        self._requested_rules: frozenset[str] = frozenset()
-
     def collect(self, request: CollectRequest) -> Collection:
         """Read every report the `path` globs match; the counts come from count_findings."""
         paths = expand_paths(request.options["path"])
         wanted = request.options.get("format")
-        # A rule the policy asks for and the reports never mention has 0 findings.
-        self._requested_rules = frozenset(
-            m.removeprefix(RULE_PREFIX) for m in request.metrics if m.startswith(RULE_PREFIX)
-        )
         findings: list[Finding] = []
         for path in paths:
             findings.extend(read_report(path, request.base_dir, wanted))
         rules = sorted({f"{RULE_PREFIX}{f.rule}" for f in findings})
+        # A rule the policy asks for and the reports never mention has 0 findings;
+        # count_findings' counts replace these zeros where the rule has findings.
+        zeros = {m: count_metric(0) for m in request.metrics if m.startswith(RULE_PREFIX)}
         return Collection(
-            metrics={},
+            metrics=zeros,
             findings=tuple(findings),
             sources=tuple(str(p) for p in paths),
             available=("errors", "warnings", "total", "fixable", *rules),
@@ -187,6 +183,6 @@ class LintAdapter(Adapter):
             "fixable": count_metric(sum(1 for f in findings if f.fixable)),
         }
         by_rule = Counter(f.rule for f in findings if f.rule)
-        for rule in sorted(set(by_rule) | self._requested_rules):
+        for rule in sorted(by_rule):
             metrics[f"{RULE_PREFIX}{rule}"] = count_metric(by_rule[rule])
         return metrics

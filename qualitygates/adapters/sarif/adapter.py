@@ -67,28 +67,24 @@ class SarifAdapter(Adapter):
         ),
     )
 
-    def __init__(self) -> None:
-        self._tools: set[str] = set()
-        self._requested: tuple[str, ...] = ()
-
     def collect(self, request: CollectRequest) -> Collection:
         """Read every SARIF file; suppressed results are listed as waived."""
         paths = expand_paths(request.options["path"])
         findings: list[Finding] = []
         times: list[datetime] = []
         revisions: list[str] = []
+        tools: set[str] = set()
         for path in paths:
             for index, run in enumerate(
                 _runs(load_slim_json(path, KEEP, "SARIF", keep_free_form), path)
             ):
                 reader = RunReader(path, index, run)
-                self._tools.add(_metric_name(reader.tool))
+                tools.add(_metric_name(reader.tool))
                 findings.extend(reader.findings())
                 times.extend(reader.times())
                 revisions.extend(reader.revisions())
-        self._requested = request.metrics
         return Collection(
-            metrics={},
+            metrics=_zero_counts(tools, request.metrics),
             findings=tuple(findings),
             sources=tuple(str(p) for p in paths),
             timestamp=max(times, default=None),
@@ -99,9 +95,6 @@ class SarifAdapter(Adapter):
         """Counts by level, security band, tool and rule of the non-waived findings."""
         counts: dict[str, int] = {f"results.{n}": 0 for n in (*LEVELS, "total")}
         counts.update({f"security.{b.value}": 0 for _, b in BANDS})
-        for tool in self._tools:
-            counts.update({f"tool.{tool}.{n}": 0 for n in (*LEVELS, "total")})
-        counts.update({m: 0 for m in self._requested if m.startswith("rule.")})
         tools: dict[str, str] = {}
         for finding in findings:
             level, _, security = (finding.category or "").partition("/")
@@ -117,6 +110,14 @@ class SarifAdapter(Adapter):
                 name = f"security.{finding.severity.value}"
                 counts[name] += 1
         return {name: count_metric(value) for name, value in counts.items()}
+
+
+def _zero_counts(tools: set[str], requested: tuple[str, ...]) -> dict[str, Measurement]:
+    """Zero for every tool that ran and every rule asked for: a tool or rule with no
+    result left after waivers counts 0. count_findings' counts replace these."""
+    zeros = [f"tool.{tool}.{n}" for tool in sorted(tools) for n in (*LEVELS, "total")]
+    zeros += [m for m in requested if m.startswith("rule.")]
+    return {name: count_metric(0) for name in zeros}
 
 
 def _metric_name(tool: str) -> str:
