@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from qualitygates.model import MetricValue, Unit
 
 _SUFFIX = {
@@ -14,15 +16,17 @@ _SUFFIX = {
 
 
 def format_number(value: float, digits: int = 2) -> str:
-    """A number rounded for display, without trailing zeros (72.50 -> 72.5, 80.0 -> 80)."""
+    """A number rounded for display, without trailing zeros (72.50 -> 72.5, 80.0 -> 80).
+
+    Below 1, at least three significant digits are kept (0.005 stays 0.005, not 0.01).
+    """
     if value != value:  # NaN
         return "NaN"
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    if text in ("0", "-0"):  # a tiny non-zero value must not display as zero
-        return f"{value:.3g}"
-    return text
+    if abs(value) < 1:
+        digits = max(digits, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
 
 def format_value(value: MetricValue | None, unit: Unit | None, digits: int = 2) -> str:
@@ -31,6 +35,8 @@ def format_value(value: MetricValue | None, unit: Unit | None, digits: int = 2) 
         return "n/a"
     if isinstance(value, str):
         return value
+    if unit is Unit.RATIO:  # k6 rates read best as percentages: 0.005 is 0.5%
+        return f"{format_number(value * 100, digits)}%"
     return f"{format_number(value, digits)}{_SUFFIX.get(unit, '') if unit else ''}"
 
 

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def qualitygates(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "qualitygates", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """A copy of the bundled example (policy and reports), so tests can break it."""
-    shutil.copy(ROOT / "gates.yaml", tmp_path / "gates.yaml")
-    shutil.copytree(ROOT / "examples" / "reports", tmp_path / "examples" / "reports")
-    return tmp_path
+from tests.e2e.conftest import ROOT, qualitygates
 
 
 def test_bundled_example_passes_from_the_repository_root() -> None:
@@ -98,7 +76,7 @@ def test_misspelt_metric_exits_2_with_position(example: Path) -> None:
     result = qualitygates("run", cwd=example)
     assert result.returncode == 2
     assert (
-        "gates.yaml:13:13: unknown metric 'line_rat' for adapter 'coverage' (did you mean 'line_rate'?)"
+        "gates.yaml:14:13: unknown metric 'line_rat' for adapter 'coverage' (did you mean 'line_rate'?)"
         in (result.stderr)
     )
 
