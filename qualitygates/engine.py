@@ -17,7 +17,13 @@ from datetime import datetime, timezone
 from qualitygates._version import __version__
 from qualitygates.adapters.interface import Adapter, Collection, CollectRequest
 from qualitygates.errors import AdapterError, PolicyError
-from qualitygates.judge import check_status, gate_status, judge_condition, run_status
+from qualitygates.judge import (
+    check_status,
+    gate_status,
+    judge_condition,
+    judge_provenance,
+    run_status,
+)
 from qualitygates.model import (
     CheckResult,
     ConditionResult,
@@ -154,6 +160,7 @@ def _judge(
     metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
     available = collection.available or tuple(metrics)
     conditions = tuple(judge_condition(c, metrics, available, baseline) for c in check.conditions)
+    conditions += judge_provenance(check, collection.timestamp, collection.revision, now)
     wanted = {c.metric for c in check.conditions}
     summary = {spec.name for spec in adapter.metrics if spec.summary}
     shown = {k: v for k, v in metrics.items() if k in wanted or k in summary}

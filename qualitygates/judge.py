@@ -7,11 +7,13 @@ These are the rules of SPEC.md and nothing else: worst-of (`error` > `failed` >
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
+from qualitygates.durations import format_duration
 from qualitygates.formatting import format_value, honest_pair
 from qualitygates.model import CheckResult, ConditionResult, GateResult, Measurement, Status, Unit
 from qualitygates.policy.expressions import ExpressionError, compare, convert
-from qualitygates.policy.model import Condition, OnFail
+from qualitygates.policy.model import Check, Condition, OnFail
 
 
 def judge_condition(
@@ -142,6 +144,75 @@ def _error(
         actual=measurement.value if measurement else None,
         unit=measurement.unit if measurement else None,
         operator=condition.expression.operator,
+    )
+
+
+def judge_provenance(
+    check: Check, timestamp: datetime | None, revision: str | None, now: datetime
+) -> tuple[ConditionResult, ...]:
+    """The check's `max_age` and `commit` requirements on the report itself.
+
+    A stale report, or one made for another commit, fails with both values shown; a
+    report that does not say when or for which commit it was made cannot prove either,
+    which is an error, never a pass.
+    """
+    results = []
+    if check.max_age is not None:
+        results.append(_judge_age(check.max_age, timestamp, now))
+    if check.commit is not None:
+        results.append(_judge_commit(check.commit, revision))
+    return tuple(results)
+
+
+def _judge_age(max_age: timedelta, timestamp: datetime | None, now: datetime) -> ConditionResult:
+    expr = f"report age <= {format_duration(max_age)}"
+    if timestamp is None:
+        message = "the report does not say when it was made, so its age cannot be checked"
+        return ConditionResult(expr, "report.age", Status.ERROR, message, operator="<=")
+    age = now - timestamp
+    made = timestamp.isoformat(timespec="seconds")
+    if age > max_age:
+        message = f"the report was made {format_duration(age)} ago ({made}), more than {format_duration(max_age)}"
+        status = Status.FAILED
+    elif age.total_seconds() < -300:  # a report from the future: a wrong clock or a forged file
+        message = f"the report says it was made at {made}, after now ({now.isoformat(timespec='seconds')})"
+        status = Status.FAILED
+    else:
+        message = f"the report was made {format_duration(age)} ago ({made})"
+        status = Status.PASSED
+    hours = age.total_seconds() / 3600
+    return ConditionResult(
+        expr,
+        "report.age",
+        status,
+        message,
+        round(hours, 6),
+        max_age.total_seconds() / 3600,
+        Unit.NUMBER,
+        "<=",
+    )
+
+
+def _judge_commit(expected: str, revision: str | None) -> ConditionResult:
+    expr = f"report commit == {expected[:12]}"
+    if not revision:
+        message = "the report does not say which commit it describes, so it cannot be matched"
+        return ConditionResult(expr, "report.commit", Status.ERROR, message, operator="==")
+    same = revision.startswith(expected) or expected.startswith(revision)
+    if same:
+        return ConditionResult(
+            expr,
+            "report.commit",
+            Status.PASSED,
+            f"the report describes {revision[:12]}",
+            revision,
+            expected,
+            Unit.TEXT,
+            "==",
+        )
+    message = f"the report describes commit {revision[:12]}, not {expected[:12]}: it comes from another build"
+    return ConditionResult(
+        expr, "report.commit", Status.FAILED, message, revision, expected, Unit.TEXT, "=="
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from qualitygates.adapters.interface import (
@@ -73,7 +74,14 @@ class FakeAdapter(Adapter):
             )
             for f in data.get("findings", [])
         )
-        return Collection(metrics=metrics, findings=findings, sources=(str(path),))
+        stamp = data.get("timestamp")
+        return Collection(
+            metrics=metrics,
+            findings=findings,
+            sources=(str(path),),
+            timestamp=datetime.fromisoformat(stamp) if stamp else None,
+            revision=data.get("revision"),
+        )
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         counts = {f"vulnerabilities.{s}": 0 for s in ("critical", "high", "medium", "low")}

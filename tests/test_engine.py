@@ -188,3 +188,55 @@ def test_timeout_bounds_the_whole_run(tmp_path: Path, monkeypatch: pytest.Monkey
     assert time.monotonic() - started < 2
     assert result.gates[0].checks[0].error == "did not finish within the run's --timeout of 0.3 s"
     assert result.exit_code == 3
+
+
+FRESH_CHECK = """\
+- id: g
+  checks:
+    - id: c
+      adapter: fake
+      with: {path: m.json}
+      max_age: 7d
+      commit: abc1234
+      conditions: [line_rate >= 80%]
+"""
+
+
+def test_fresh_report_of_the_right_commit_passes(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [90.0, "percent"]},
+               timestamp="2026-11-23T12:00:00+00:00", revision="abc1234def567")  # fmt: skip
+    check = run_policy(tmp_path, FRESH_CHECK).gates[0].checks[0]
+    assert check.status is Status.PASSED
+    assert [c.expr for c in check.conditions] == [
+        "line_rate >= 80%",
+        "report age <= 7d",
+        "report commit == abc1234",
+    ]
+    assert check.conditions[1].message == "the report was made 1d ago (2026-11-23T12:00:00+00:00)"
+
+
+def test_stale_or_foreign_report_fails_with_both_values(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [90.0, "percent"]},
+               timestamp="2026-11-01T12:00:00+00:00", revision="fff0000")  # fmt: skip
+    result = run_policy(tmp_path, FRESH_CHECK)
+    age, commit = result.gates[0].checks[0].conditions[1:]
+    assert (age.status, age.message) == (
+        Status.FAILED,
+        "the report was made 23d ago (2026-11-01T12:00:00+00:00), more than 7d",
+    )
+    assert (commit.status, commit.message) == (
+        Status.FAILED,
+        "the report describes commit fff0000, not abc1234: it comes from another build",
+    )
+    assert result.exit_code == 1
+
+
+def test_a_report_without_time_or_commit_cannot_prove_them(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [90.0, "percent"]})
+    result = run_policy(tmp_path, FRESH_CHECK)
+    assert [c.status for c in result.gates[0].checks[0].conditions] == [
+        Status.PASSED,
+        Status.ERROR,
+        Status.ERROR,
+    ]
+    assert result.exit_code == 3

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from qualitygates.adapters._durations import format_duration, parse_duration, parse_instant
 from qualitygates.adapters._io import load_json, open_report
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
@@ -34,6 +33,7 @@ from qualitygates.adapters.interface import (
     count_metric,
     fingerprint,
 )
+from qualitygates.durations import format_duration, parse_duration, parse_instant
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
 

@@ -10,9 +10,11 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 from qualitygates.adapters.interface import Adapter
+from qualitygates.durations import parse_duration
 from qualitygates.errors import PolicyError
 from qualitygates.plugins import PluginError, Registry, adapter_registry
 from qualitygates.policy.checks import validate_condition, validate_options
@@ -36,6 +38,8 @@ _CHECK_KEYS = (
     "blocking",
     "on_error",
     "waivers",
+    "max_age",
+    "commit",
 )
 
 
@@ -233,8 +237,19 @@ class _Loader:
             blocking=self._bool(node, "blocking"),
             on_error=self._on_error(on_error),
             waivers=waivers,
+            max_age=self._max_age(node.value.get("max_age")),
+            commit=self._string(node, "commit") or None,
             where=self.problems.where(node),
         )
+
+    def _max_age(self, node: Located | None) -> timedelta | None:
+        if node is None:
+            return None
+        try:
+            return parse_duration(node.value)
+        except ValueError as exc:
+            self.problems.add(node, f"max_age: {exc}")
+            return None
 
     def _adapter(self, node: Located) -> type[Adapter] | None:
         adapter_node = node.value.get("adapter")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,8 @@ class Check:
     blocking: bool = True
     on_error: OnFail = OnFail.FAIL
     waivers: tuple[Waiver, ...] = ()
+    max_age: timedelta | None = None  # the report's own timestamp must be this recent
+    commit: str | None = None  # the commit the report must describe
     where: str = ""
 
 

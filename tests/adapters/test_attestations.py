@@ -210,7 +210,7 @@ def test_append_refuses_bad_values_and_leaves_no_temporary_file(tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml"]
 
 
-# --- durations and instants (qualitygates/adapters/_durations.py) ------------------
+# --- durations and instants (qualitygates/durations.py) ------------------
 
 
 @pytest.mark.parametrize(
@@ -218,14 +218,14 @@ def test_append_refuses_bad_values_and_leaves_no_temporary_file(tmp_path: Path) 
     [("30d", 30 * 86400), ("12h", 43200), ("2w", 14 * 86400), ("1d12h", 129600), ("90m", 5400)],
 )
 def test_durations(text: str, seconds: int) -> None:
-    from qualitygates.adapters._durations import parse_duration
+    from qualitygates.durations import parse_duration
 
     assert parse_duration(text).total_seconds() == seconds
 
 
 @pytest.mark.parametrize("text", ["", "30", "d", "1.5d", "0d", "30 days", None, 30])
 def test_bad_durations(text: object) -> None:
-    from qualitygates.adapters._durations import parse_duration
+    from qualitygates.durations import parse_duration
 
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
@@ -234,7 +234,7 @@ def test_bad_durations(text: object) -> None:
 def test_instants() -> None:
     from datetime import date
 
-    from qualitygates.adapters._durations import parse_instant
+    from qualitygates.durations import parse_instant
 
     utc = datetime(2026, 11, 20, tzinfo=timezone.utc)
     assert parse_instant("2026-11-20") == parse_instant(date(2026, 11, 20)) == utc

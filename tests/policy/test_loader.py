@@ -197,3 +197,12 @@ def test_duplicate_yaml_keys_are_refused(tmp_path: Path) -> None:
     assert problems(tmp_path, "version: 1\nversion: 1\ngates: []\n") == [
         "gates.yaml:2:1: duplicate key 'version' (the first one is on line 1)"
     ]
+
+
+def test_bad_max_age(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "        adapter: fake\n", "        adapter: fake\n        max_age: soon\n", 1
+    )
+    assert problems(tmp_path, text) == [
+        "gates.yaml:8:18: max_age: 'soon' is not a duration: write it like 30d, 12h, 2w or 1d12h"
+    ]

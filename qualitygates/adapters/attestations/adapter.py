@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from qualitygates.adapters._durations import format_duration, parse_duration
 from qualitygates.adapters.attestations.record import Attestation, read_record
 from qualitygates.adapters.interface import (
     Adapter,
@@ -25,6 +24,7 @@ from qualitygates.adapters.interface import (
     count_metric,
     fingerprint,
 )
+from qualitygates.durations import format_duration, parse_duration
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
 

@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from qualitygates.adapters._durations import parse_instant
 from qualitygates.adapters._io import decode_text, read_bytes
+from qualitygates.durations import parse_instant
 from qualitygates.errors import AdapterError
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024

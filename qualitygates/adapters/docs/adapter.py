@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._durations import format_duration, parse_duration
 from qualitygates.adapters._io import read_bytes
 from qualitygates.adapters.docs import checks
 from qualitygates.adapters.docs.checks import DocFile, Problem
@@ -30,6 +29,7 @@ from qualitygates.adapters.interface import (
     count_metric,
     fingerprint,
 )
+from qualitygates.durations import format_duration, parse_duration
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
 

@@ -12,7 +12,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from qualitygates.adapters._durations import parse_instant
+from qualitygates.durations import parse_instant
 from qualitygates.errors import AdapterError
 
 GIT_TIMEOUT_SECONDS = 30.0
