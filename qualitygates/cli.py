@@ -109,6 +109,9 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     "--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy."
 )
 @click.option("--now", metavar="ISO-TIME", help="Fix the clock (waiver expiry, maximum ages).")
+@click.option(
+    "--policy-ref", metavar="REF", help="Read the policy, waivers and sign-offs from this git ref."
+)
 @click.option("--timeout", type=click.FloatRange(min=0.1), metavar="S", help="Bound the whole run.")
 @click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
@@ -125,6 +128,7 @@ def run(
     json_path: str | None,
     variables: tuple[str, ...],
     now: str | None,
+    policy_ref: str | None,
     timeout: float | None,
     warn_only: bool,
     quiet: bool,
@@ -135,11 +139,10 @@ def run(
     """Run the gates of a policy, write the reports, exit with the verdict."""
     from qualitygates.engine import RunOptions
     from qualitygates.engine import run as run_policy
-    from qualitygates.policy import load_policy
     from qualitygates.reports.console import ansi, plain, render_console
 
     _configure_logging(verbose, debug)
-    policy = load_policy(config, _parse_vars(variables))
+    policy = _load(config, variables, policy_ref)
     options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
     result = run_policy(policy, options)
     _write_reports(result, {"junit": junit, "json": json_path}, policy.secrets)
@@ -147,6 +150,18 @@ def run(
     text = render_console(result, -1 if quiet else verbose, ansi if colour else plain)
     click.echo(_redact(text, policy.secrets), nl=False)
     sys.exit(result.exit_code)
+
+
+def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> Any:
+    """The policy, from the working tree or, with --policy-ref, from a git ref."""
+    from qualitygates.policy import load_policy
+
+    if policy_ref is None:
+        return load_policy(config, _parse_vars(variables))
+    from qualitygates.policy.gitref import GitRefReader, pin_signed_files
+
+    reader = GitRefReader(policy_ref)
+    return pin_signed_files(load_policy(config, _parse_vars(variables), reader=reader), reader)
 
 
 def _write_reports(result: Any, targets: dict[str, str | None], secrets: frozenset[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from qualitygates.policy.waivers import parse_waivers
 from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
 
 SUPPORTED_VERSIONS = (1,)
+Reader = Callable[[Path], str]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _TOP_KEYS = ("version", "gates", "waivers", "waiver_notice_days")
 _GATE_KEYS = ("id", "name", "description", "blocking", "checks")
@@ -47,18 +48,19 @@ def load_policy(
     path: str | Path,
     variables: Mapping[str, str] | None = None,
     registry: Registry | None = None,
-    text: str | None = None,
+    reader: Reader | None = None,
 ) -> Policy:
     """Read, substitute and validate a policy; raise PolicyError listing every problem.
 
     `variables` defaults to the environment; `--var` values are merged over it by the
-    caller. `text` lets a caller supply the content (e.g. read from a git ref).
+    caller. `reader` reads the policy and the waiver files it names (default: from the
+    working tree; `--policy-ref` reads them from a git ref instead).
     """
     path = Path(path)
-    if text is None:
-        text = _read(path)
+    reader = reader or read_policy_file
+    text = _read_policy(path, reader)
     env = dict(os.environ if variables is None else variables)
-    loader = _Loader(str(path), path.resolve().parent, env, registry or adapter_registry())
+    loader = _Loader(str(path), path.resolve().parent, env, registry or adapter_registry(), reader)
     gates, root = loader.load(text)
     if loader.problems:
         raise PolicyError(sorted(loader.problems.messages, key=_position))
@@ -77,9 +79,14 @@ def _position(message: str) -> tuple[str, int, int]:
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (message, 0, 0)
 
 
-def _read(path: Path) -> str:
+def read_policy_file(path: Path) -> str:
+    """The text of a policy (or waivers) file in the working tree."""
+    return path.read_text(encoding="utf-8-sig")
+
+
+def _read_policy(path: Path, reader: Reader) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return reader(path)
     except FileNotFoundError:
         raise PolicyError(
             f"{path}: no such policy file; create one with 'qualitygates init'"
@@ -90,10 +97,11 @@ def _read(path: Path) -> str:
 
 class _Loader:
     def __init__(
-        self, filename: str, base_dir: Path, env: dict[str, str], registry: Registry
+        self, filename: str, base_dir: Path, env: dict[str, str], registry: Registry, reader: Reader
     ) -> None:
         self.problems = Problems(filename)
         self.base_dir = base_dir
+        self.reader = reader
         self.env = env
         self.registry = registry
         self.secrets: set[str] = set()
@@ -113,7 +121,7 @@ class _Loader:
         self.problems.unknown_keys(root, _TOP_KEYS, "the policy")
         self._version(root)
         self._notice_days(root)
-        shared = parse_waivers(root.value.get("waivers"), self.problems, self.base_dir)
+        shared = parse_waivers(root.value.get("waivers"), self.problems, self.base_dir, self.reader)
         return self._gates(root, shared), root
 
     def _substitute(self, node: Located) -> None:
@@ -227,7 +235,9 @@ class _Loader:
             return None
         conditions = [validate_condition(c, adapter, self.problems) for c in conditions_node.value]
         on_error = node.value.get("on_error")
-        waivers = shared + parse_waivers(node.value.get("waivers"), self.problems, self.base_dir)
+        waivers = shared + parse_waivers(
+            node.value.get("waivers"), self.problems, self.base_dir, self.reader
+        )
         return Check(
             id=check_id,
             adapter=adapter.name,

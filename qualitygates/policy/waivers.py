@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,24 +13,29 @@ from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
 _WAIVER_KEYS = ("id", "reason", "expires", "owner", "package", "path", "purl")
 
 
-def parse_waivers(node: Located | None, problems: Problems, base_dir: Path) -> tuple[Waiver, ...]:
+def parse_waivers(
+    node: Located | None, problems: Problems, base_dir: Path, reader: Callable[[Path], str]
+) -> tuple[Waiver, ...]:
     """Waivers written inline (a list) or in a file the policy names (a path)."""
     if node is None or node.value is None:  # `waivers:` left empty, e.g. all commented out
         return ()
     if isinstance(node.value, str):
-        return _waiver_file(node, problems, base_dir)
+        return _waiver_file(node, problems, base_dir, reader)
     if not node.is_sequence:
         problems.add(node, "'waivers' must be a list of waivers or the path of a waivers file")
         return ()
     return tuple(w for w in (_waiver(item, problems) for item in node.value) if w)
 
 
-def _waiver_file(node: Located, problems: Problems, base_dir: Path) -> tuple[Waiver, ...]:
+def _waiver_file(
+    node: Located, problems: Problems, base_dir: Path, reader: Callable[[Path], str]
+) -> tuple[Waiver, ...]:
     path = Path(node.value) if Path(node.value).is_absolute() else base_dir / node.value
     try:
-        root = parse_yaml(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        problems.add(node, f"waivers file {node.value} cannot be read: {exc.strerror}")
+        root = parse_yaml(reader(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        problems.add(node, f"waivers file {node.value} cannot be read: {reason}")
         return ()
     except YamlProblem as exc:
         problems.add_at(
