@@ -292,6 +292,17 @@ def _attestations_path(config: str) -> str:
     raise click.UsageError(f"{config} has no attestations check: name the record with --file")
 
 
+@cli.command()
+@_fails_cleanly
+def schema() -> None:
+    """Print the JSON Schema of gates.yaml, for editor completion."""
+    import json
+
+    from qualitygates.policy.schema import policy_schema
+
+    click.echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="qualitygates")

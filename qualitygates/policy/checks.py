@@ -8,6 +8,7 @@ from typing import Any
 from qualitygates.adapters.interface import Adapter, OptionKind, OptionSpec
 from qualitygates.model import Unit
 from qualitygates.policy.expressions import ExpressionError, convert, parse_expression
+from qualitygates.policy.keys import CONDITION_KEYS
 from qualitygates.policy.model import Condition, OnFail
 from qualitygates.policy.problems import Problems, suggest
 from qualitygates.policy.yaml_source import Located
@@ -22,7 +23,6 @@ _SCALAR_KINDS = {
     OptionKind.BOOLEAN: (bool,),
     OptionKind.CHOICE: (str,),
 }
-_CONDITION_KEYS = ("expr", "on_fail", "on_no_baseline", "description")
 
 
 def validate_options(
@@ -119,7 +119,7 @@ def validate_condition(
     on_fail, on_no_baseline = OnFail.FAIL, OnFail.WARN
     text_node = node
     if node.is_mapping:
-        problems.unknown_keys(node, _CONDITION_KEYS, "a condition")
+        problems.unknown_keys(node, CONDITION_KEYS, "a condition")
         if "expr" not in node.value:
             problems.add(
                 node,

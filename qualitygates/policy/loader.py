@@ -18,6 +18,7 @@ from qualitygates.durations import parse_duration
 from qualitygates.errors import PolicyError
 from qualitygates.plugins import PluginError, Registry, adapter_registry
 from qualitygates.policy.checks import validate_condition, validate_options
+from qualitygates.policy.keys import CHECK_KEYS, GATE_KEYS, TOP_KEYS
 from qualitygates.policy.model import Check, Gate, OnFail, Policy, Waiver
 from qualitygates.policy.problems import Problems, suggest
 from qualitygates.policy.variables import BadVariable, UnsetVariable, expand
@@ -27,21 +28,6 @@ from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
 SUPPORTED_VERSIONS = (1,)
 Reader = Callable[[Path], str]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-_TOP_KEYS = ("version", "gates", "waivers", "waiver_notice_days")
-_GATE_KEYS = ("id", "name", "description", "blocking", "checks")
-_CHECK_KEYS = (
-    "id",
-    "name",
-    "description",
-    "adapter",
-    "with",
-    "conditions",
-    "blocking",
-    "on_error",
-    "waivers",
-    "max_age",
-    "commit",
-)
 
 
 def load_policy(
@@ -118,7 +104,7 @@ class _Loader:
                 f"{self.problems.where(root)}: a policy is a mapping with 'version' and 'gates'"
             )
         self._substitute(root)
-        self.problems.unknown_keys(root, _TOP_KEYS, "the policy")
+        self.problems.unknown_keys(root, TOP_KEYS, "the policy")
         self._version(root)
         self._notice_days(root)
         shared = parse_waivers(root.value.get("waivers"), self.problems, self.base_dir, self.reader)
@@ -182,7 +168,7 @@ class _Loader:
         if not node.is_mapping:
             self.problems.add(node, "a gate must be a mapping with 'id' and 'checks'")
             return None
-        self.problems.unknown_keys(node, _GATE_KEYS, "a gate")
+        self.problems.unknown_keys(node, GATE_KEYS, "a gate")
         gate_id = self._id(node, "gate")
         checks_node = node.value.get("checks")
         if checks_node is None or not checks_node.is_sequence or not checks_node.value:
@@ -218,7 +204,7 @@ class _Loader:
                 node, "a check must be a mapping with 'id', 'adapter' and 'conditions'"
             )
             return None
-        self.problems.unknown_keys(node, _CHECK_KEYS, "a check")
+        self.problems.unknown_keys(node, CHECK_KEYS, "a check")
         check_id = self._id(node, "check")
         adapter = self._adapter(node)
         if adapter is None:

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from qualitygates.policy.keys import WAIVER_KEYS
 from qualitygates.policy.model import Waiver
 from qualitygates.policy.problems import Problems
 from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
-
-_WAIVER_KEYS = ("id", "reason", "expires", "owner", "package", "path", "purl")
 
 
 def parse_waivers(
@@ -57,7 +56,7 @@ def _waiver(node: Located, problems: Problems) -> Waiver | None:
     if not node.is_mapping:
         problems.add(node, "a waiver is a mapping with 'id' and 'reason'")
         return None
-    problems.unknown_keys(node, _WAIVER_KEYS, "a waiver")
+    problems.unknown_keys(node, WAIVER_KEYS, "a waiver")
     values = {k: v.value for k, v in node.value.items()}
     if not isinstance(values.get("id"), str) or not values["id"].strip():
         problems.add(
