@@ -15,6 +15,14 @@ Writing an adapter (built-in or plugin):
 5. Register it: built-ins in `qualitygates.plugins.BUILTIN_ADAPTERS`, third parties in
    the entry-point group `qualitygates.adapters`.
 
-Use `_io` (globs, gzip, JSON) and `_xml` (safe streaming XML) rather than opening files
-directly.
+Use the helpers exported here (globs, gzip, JSON with limits, safe streaming XML) rather
+than opening files directly: they fail closed with the messages every adapter uses.
+`docs/plugins.md` is the guide for third parties; `examples/plugin/` a complete plugin.
 """
+
+from __future__ import annotations
+
+from qualitygates.adapters._io import expand_paths, load_json, open_report, read_bytes
+from qualitygates.adapters._xml import BadReport, iter_xml, parse_xml
+
+__all__ = ["BadReport", "expand_paths", "iter_xml", "load_json", "open_report", "parse_xml", "read_bytes"]
