@@ -159,7 +159,10 @@ def _judge(
     metrics = dict(collection.metrics)
     metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
     available = collection.available or tuple(metrics)
-    conditions = tuple(judge_condition(c, metrics, available, baseline) for c in check.conditions)
+    conditions = tuple(
+        judge_condition(c, metrics, available, baseline, collection.unavailable)
+        for c in check.conditions
+    )
     conditions += judge_provenance(check, collection.timestamp, collection.revision, now)
     wanted = {c.metric for c in check.conditions}
     summary = {spec.name for spec in adapter.metrics if spec.summary}

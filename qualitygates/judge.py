@@ -21,10 +21,14 @@ def judge_condition(
     metrics: Mapping[str, Measurement],
     available: Sequence[str] = (),
     baseline: Mapping[str, Measurement] | None = None,
+    unavailable: Mapping[str, str] | None = None,
 ) -> ConditionResult:
     """Compare one metric with its threshold; an absent metric is an error, never a pass."""
     measurement = metrics.get(condition.metric)
     if measurement is None:
+        reason = (unavailable or {}).get(condition.metric)
+        if reason:
+            return _error(condition, f"{condition.metric}: {reason}")
         return _error(condition, _absent_message(condition.metric, available))
     if condition.threshold.baseline:
         return _judge_against_baseline(condition, measurement, baseline)
@@ -48,6 +52,8 @@ def _threshold_value(condition: Condition, measurement: Measurement) -> float | 
             f"{condition.metric} is {measurement.value!r}, a word; compare it with a word"
         )
     assert threshold.number is not None
+    if threshold.unit is None and not condition.unit_declared:
+        return float(threshold.number)  # a bare number is in the tool's own unit
     return convert(threshold.number, threshold.unit, measurement.unit, condition.metric)
 
 

@@ -22,6 +22,7 @@ BUILTIN_ADAPTERS: dict[str, str] = {
     "junit": "qualitygates.adapters.junit:JUnitAdapter",
     "k6": "qualitygates.adapters.k6:K6Adapter",
     "prometheus": "qualitygates.adapters.prometheus:PrometheusAdapter",
+    "sonarqube": "qualitygates.adapters.sonarqube:SonarQubeAdapter",
     "trivy": "qualitygates.adapters.trivy:TrivyAdapter",
     "sarif": "qualitygates.adapters.sarif:SarifAdapter",
     "zap": "qualitygates.adapters.zap:ZapAdapter",

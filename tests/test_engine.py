@@ -240,3 +240,21 @@ def test_a_report_without_time_or_commit_cannot_prove_them(tmp_path: Path) -> No
         Status.ERROR,
     ]
     assert result.exit_code == 3
+
+
+def test_bare_number_is_in_the_tools_unit_when_only_the_source_knows_it(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"dyn.density": [2.5, "percent"]})
+    body = ONE_CHECK.replace(
+        '[line_rate >= 80%, {expr: "p95 < 300ms", on_fail: warn}]',
+        "[dyn.density < 3, dyn.density < 3%]",
+    )
+    conditions = run_policy(tmp_path, body).gates[0].checks[0].conditions
+    assert [(c.status, c.message) for c in conditions] == [
+        (Status.PASSED, "dyn.density 2.5% is < 3%"),
+        (Status.PASSED, "dyn.density 2.5% is < 3%"),
+    ]
+
+
+def test_bare_number_on_a_declared_percent_metric_is_refused_at_validation(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="line_rate is a percentage"):
+        policy_for(tmp_path, ONE_CHECK.replace("line_rate >= 80%", "line_rate >= 80"))

@@ -93,6 +93,9 @@ class Collection:
     timestamp: datetime | None = None  # the report's own time, where it has one
     revision: str | None = None  # the commit the report says it describes
     available: tuple[str, ...] = field(default=())  # names the source has, for error messages
+    # Metrics the source cannot give, with the reason, which the engine shows instead of
+    # "not in the source" (no quality gate computed, no coverable changed line, ...).
+    unavailable: Mapping[str, str] = field(default_factory=dict)
 
 
 class Adapter(abc.ABC):

@@ -139,7 +139,8 @@ def validate_condition(
         return None
     if not _check_metric(text_node, expression.metric, expression.threshold, adapter, problems):
         return None
-    return Condition(expression, on_fail, on_no_baseline, problems.where(text_node))
+    unit_declared = adapter.metric_spec(expression.metric).unit is not None  # type: ignore[union-attr]
+    return Condition(expression, on_fail, on_no_baseline, problems.where(text_node), unit_declared)
 
 
 def _on_fail(node: Located, key: str, default: OnFail, problems: Problems) -> OnFail:

@@ -31,6 +31,9 @@ class Condition:
     on_fail: OnFail = OnFail.FAIL
     on_no_baseline: OnFail = OnFail.WARN
     where: str = ""
+    # False when the adapter only learns the unit from the source (SonarQube keys, k6
+    # rates): a bare-number threshold is then in the tool's own unit (SPEC.md).
+    unit_declared: bool = True
 
     @property
     def expr(self) -> str:
