@@ -20,6 +20,15 @@ from typing import Any, TypeVar
 import click
 
 from qualitygates._version import __version__
+from qualitygates.cli_output import (
+    environment,
+    publish_to_ci,
+    redact,
+    render,
+    report_options,
+    reports_from,
+    write_reports,
+)
 from qualitygates.errors import PolicyError, QualityGatesError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
@@ -101,10 +110,7 @@ def _configure_logging(verbose: int, debug: bool) -> None:
 @click.option(
     "--gate", "gates", multiple=True, metavar="ID", help="Run only this gate (repeatable)."
 )
-@click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report here.")
-@click.option(
-    "--json", "json_path", type=click.Path(dir_okay=False), help="Write the JSON result here."
-)
+@report_options
 @click.option(
     "--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy."
 )
@@ -124,8 +130,6 @@ def _configure_logging(verbose: int, debug: bool) -> None:
 def run(
     config: str,
     gates: tuple[str, ...],
-    junit: str | None,
-    json_path: str | None,
     variables: tuple[str, ...],
     now: str | None,
     policy_ref: str | None,
@@ -135,6 +139,7 @@ def run(
     verbose: int,
     debug: bool,
     no_color: bool,
+    **reports: str | None,
 ) -> None:
     """Run the gates of a policy, write the reports, exit with the verdict."""
     from qualitygates.engine import RunOptions
@@ -145,11 +150,52 @@ def run(
     policy = _load(config, variables, policy_ref)
     options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
     result = run_policy(policy, options)
-    _write_reports(result, {"junit": junit, "json": json_path}, policy.secrets)
+    env = environment()
+    write_reports(result, reports_from(reports), policy.secrets, env)
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     text = render_console(result, -1 if quiet else verbose, ansi if colour else plain)
-    click.echo(_redact(text, policy.secrets), nl=False)
+    click.echo(redact(text, policy.secrets), nl=False)
+    publish_to_ci(result, policy.secrets, env)
     sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    required=True,
+    metavar="FORMAT",
+    help="markdown, html, junit, json, sarif, codequality, metrics, or a plugin's.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+@_fails_cleanly
+def report(result_file: str, format_: str, output: str | None) -> None:
+    """Render a saved JSON result in another format, without running the checks again."""
+    import json
+
+    from qualitygates.errors import ReportError
+    from qualitygates.plugins import reporter_registry
+    from qualitygates.policy.problems import suggest
+    from qualitygates.reports.write import write_atomic
+    from qualitygates.result_io import result_from_dict
+
+    registry = reporter_registry()
+    if format_ not in registry:
+        hint = suggest(format_, registry.names()) or f" (known: {', '.join(registry.names())})"
+        raise click.BadParameter(f"unknown format {format_!r}{hint}", param_hint="--format")
+    try:
+        data = json.loads(Path(result_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{result_file} cannot be read as a JSON result: {exc}") from None
+    rendered = render(format_, result_from_dict(data), environment())
+    if output:
+        write_atomic(output, rendered)
+    else:
+        click.echo(rendered.decode("utf-8"), nl=False)
 
 
 def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> Any:
@@ -162,23 +208,6 @@ def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> An
 
     reader = GitRefReader(policy_ref)
     return pin_signed_files(load_policy(config, _parse_vars(variables), reader=reader), reader)
-
-
-def _write_reports(result: Any, targets: dict[str, str | None], secrets: frozenset[str]) -> None:
-    from qualitygates.plugins import reporter_registry
-    from qualitygates.reports.write import redact, write_atomic
-
-    registry = reporter_registry()
-    for name, path in targets.items():
-        if path:
-            data = registry.load(name)().render(result)
-            write_atomic(path, redact(data.decode("utf-8"), secrets).encode("utf-8"))
-
-
-def _redact(text: str, secrets: frozenset[str]) -> str:
-    from qualitygates.reports.write import redact
-
-    return redact(text, secrets)
 
 
 @cli.command()
@@ -199,110 +228,10 @@ def validate(config: str, variables: tuple[str, ...]) -> None:
     )
 
 
-@cli.command()
-@click.argument("path", default="gates.yaml", required=False)
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@_fails_cleanly
-def init(path: str, force: bool) -> None:
-    """Write a starter policy with the four gates, commented."""
-    from qualitygates.reports.write import write_atomic
-    from qualitygates.starter import STARTER_POLICY
-
-    if os.path.exists(path) and not force:
-        raise click.UsageError(f"{path} exists; use --force to overwrite it")
-    write_atomic(path, STARTER_POLICY.encode("utf-8"))
-    click.echo(f"wrote {path}: edit the report paths, then run 'qualitygates validate -c {path}'")
-
-
-@cli.command()
-@_fails_cleanly
-def adapters() -> None:
-    """List the adapters, built-in and from plugins."""
-    from qualitygates.plugins import PluginError, adapter_registry
-
-    registry = adapter_registry()
-    for name, ref in registry.refs().items():
-        try:
-            summary = registry.load(name).summary
-        except PluginError as exc:
-            summary = f"(cannot load: {exc})"
-        click.echo(f"{name:<18} {summary}  [{ref.origin}]")
-
-
-@cli.command()
-@click.argument("adapter")
-@_fails_cleanly
-def explain(adapter: str) -> None:
-    """Show an adapter's options, formats and metrics."""
-    from qualitygates.explain import explain_adapter
-    from qualitygates.plugins import adapter_registry
-    from qualitygates.policy.problems import suggest
-
-    registry = adapter_registry()
-    if adapter not in registry:
-        hint = suggest(adapter, registry.names()) or f" (known: {', '.join(registry.names())})"
-        raise click.BadParameter(f"unknown adapter {adapter!r}{hint}", param_hint="ADAPTER")
-    click.echo(explain_adapter(registry.load(adapter)), nl=False)
-
-
-@cli.command()
-@click.argument("check")
-@click.option("--result", type=click.Choice(["pass", "fail"]), required=True, help="The outcome.")
-@click.option("--by", "by", required=True, metavar="NAME", help="Who ran the check.")
-@click.option("--evidence", metavar="URL", help="A link to the evidence (run log, ticket).")
-@click.option(
-    "--approver", metavar="NAME", help="Who approved it, when a second person is required."
-)
-@click.option(
-    "--file", "record", metavar="PATH", help="The record (default: the policy's attestations path)."
-)
-@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
-@click.option("--now", metavar="ISO-TIME", help="The time to record (default: now).")
-@_fails_cleanly
-def attest(
-    check: str,
-    result: str,
-    by: str,
-    evidence: str | None,
-    approver: str | None,
-    record: str | None,
-    config: str,
-    now: str | None,
-) -> None:
-    """Append a signed-off manual check (rollback drill, DR test, ...) to the record."""
-    from qualitygates.adapters.attestations import append_attestation
-
-    path = record or _attestations_path(config)
-    at = _parse_now(now) or datetime.now(timezone.utc)
-    append_attestation(Path(path), check, result, by, evidence, at, approver)
-    click.echo(f"recorded {check}: {result} by {by} at {at.isoformat()} in {path}")
-
-
-def _attestations_path(config: str) -> str:
-    """The `path` of the policy's first attestations check, so nobody has to repeat it."""
-    from qualitygates.policy import load_policy
-
-    if not Path(config).is_file():
-        raise click.UsageError(f"{config} not found: name the record with --file")
-    policy = load_policy(config)
-    for gate in policy.gates:
-        for check in gate.checks:
-            if check.adapter == "attestations":
-                return str(check.options["path"])
-    raise click.UsageError(f"{config} has no attestations check: name the record with --file")
-
-
-@cli.command()
-@_fails_cleanly
-def schema() -> None:
-    """Print the JSON Schema of gates.yaml, for editor completion."""
-    import json
-
-    from qualitygates.policy.schema import policy_schema
-
-    click.echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))
-
-
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="qualitygates")
+
+
+# The policy-author commands live in their own module and register themselves on `cli`.
+from qualitygates import cli_tools  # noqa: E402, F401

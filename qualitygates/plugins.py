@@ -43,6 +43,11 @@ BUILTIN_ADAPTERS: dict[str, str] = {
 BUILTIN_REPORTERS: dict[str, str] = {
     "json": "qualitygates.reports.json_report:JsonReporter",
     "junit": "qualitygates.reports.junit_report:JUnitReporter",
+    "markdown": "qualitygates.reports.markdown_report:MarkdownReporter",
+    "html": "qualitygates.reports.html_report:HtmlReporter",
+    "sarif": "qualitygates.reports.sarif_report:SarifReporter",
+    "codequality": "qualitygates.reports.codequality_report:CodeQualityReporter",
+    "metrics": "qualitygates.reports.metrics_report:MetricsReporter",
 }
 
 

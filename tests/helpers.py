@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -57,3 +59,14 @@ def collect(
         now=FIXED_NOW,
     )
     return adapter().collect(request)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def qualitygates(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m qualitygates ARGS` in a subprocess, exactly as a CI step runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "qualitygates", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip

@@ -150,13 +150,70 @@ def test_attest_appends_to_the_policys_record(tmp_path: Path) -> None:
     """
     (tmp_path / "gates.yaml").write_text(textwrap.dedent(policy))
     runner = CliRunner()
-    args = ["attest", "rollback-drill", "--result", "pass", "--by", "alice", "--evidence", "https://ci/1",
-            "-c", str(tmp_path / "gates.yaml"), "--now", "2026-11-20T10:00:00Z"]
+    args = [
+        "attest",
+        "rollback-drill",
+        "--result",
+        "pass",
+        "--by",
+        "alice",
+        "--evidence",
+        "https://ci/1",
+        "-c",
+        str(tmp_path / "gates.yaml"),
+        "--now",
+        "2026-11-20T10:00:00Z",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     record = (tmp_path / "ops" / "attestations.yaml").read_text()
     assert "- check: rollback-drill\n    result: pass\n    by: alice\n" in record
-    judged = runner.invoke(cli, ["run", "-c", str(tmp_path / "gates.yaml"), "--now", "2026-11-24T00:00:00Z"])
+    judged = runner.invoke(
+        cli, ["run", "-c", str(tmp_path / "gates.yaml"), "--now", "2026-11-24T00:00:00Z"]
+    )
     assert judged.exit_code == 0, judged.output
-    stale = runner.invoke(cli, ["run", "-c", str(tmp_path / "gates.yaml"), "--now", "2027-01-24T00:00:00Z"])
+    stale = runner.invoke(
+        cli, ["run", "-c", str(tmp_path / "gates.yaml"), "--now", "2027-01-24T00:00:00Z"]
+    )
     assert stale.exit_code == 1
+
+
+def test_every_report_format_is_written_and_report_re_renders(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [72.5, "percent"]})
+    out = tmp_path / "out"
+    flags = [
+        f"--{name}"
+        for name in ("junit", "json", "markdown", "html", "sarif", "codequality", "metrics")
+    ]
+    args = [arg for flag in flags for arg in (flag, str(out / flag.strip("-")))]
+    assert invoke(tmp_path, "run", *args).exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == sorted(flag.strip("-") for flag in flags)
+    assert "| c | `line_rate >= 80%` | 72.5% | 80% | ❌ failed |" in (out / "markdown").read_text()
+    rendered = CliRunner().invoke(cli, ["report", str(out / "json"), "--format", "markdown"])
+    assert rendered.exit_code == 0
+    assert rendered.output == (out / "markdown").read_text()
+    unknown = CliRunner().invoke(cli, ["report", str(out / "json"), "--format", "markdwn"])
+    assert unknown.exit_code == 2 and "did you mean 'markdown'?" in unknown.output
+
+
+def test_report_refuses_a_file_that_is_not_a_result(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text('{"hello": 1}')
+    result = CliRunner().invoke(cli, ["report", str(tmp_path / "x.json"), "--format", "junit"])
+    assert result.exit_code == 3
+    assert 'not a qualitygates result: expected "schema": "qualitygates/result/v1"' in result.output
+
+
+def test_github_actions_summary_and_annotations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [72.5, "percent"]})
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = invoke(tmp_path, "run")
+    assert result.exit_code == 1
+    text = summary.read_text()
+    assert text.startswith("# earlier step\n\n## ❌ Quality gates failed")
+    assert "| c | `line_rate >= 80%` | 72.5% | 80% | ❌ failed |" in text
+    assert "::error" in result.output and "line_rate 72.5% is not >= 80%" in result.output

@@ -23,6 +23,12 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` so that it is either the old file or the whole new one."""
     target = Path(path)
@@ -33,6 +39,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise ReportError(f"cannot write {target}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())  # mkstemp's 0600 would hide it from CI
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
-from tests.e2e.conftest import ROOT, qualitygates
+from tests.helpers import ROOT, qualitygates
 
 
 def test_bundled_example_passes_from_the_repository_root() -> None:

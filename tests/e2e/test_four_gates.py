@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from junitparser import JUnitXml
 
-from tests.e2e.conftest import ROOT, qualitygates
+from tests.helpers import ROOT, qualitygates
 
 DATA = ROOT / "tests" / "data"
 

@@ -1,0 +1,118 @@
+"""The policy-author commands of the CLI: init, adapters, explain, attest, schema.
+
+Registered on the `cli` group of `qualitygates.cli`; like it, only a shell over the API.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from qualitygates.cli import _fails_cleanly, _parse_now, cli
+
+
+@cli.command()
+@click.argument("path", default="gates.yaml", required=False)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_fails_cleanly
+def init(path: str, force: bool) -> None:
+    """Write a starter policy with the four gates, commented."""
+    from qualitygates.reports.write import write_atomic
+    from qualitygates.starter import STARTER_POLICY
+
+    if os.path.exists(path) and not force:
+        raise click.UsageError(f"{path} exists; use --force to overwrite it")
+    write_atomic(path, STARTER_POLICY.encode("utf-8"))
+    click.echo(f"wrote {path}: edit the report paths, then run 'qualitygates validate -c {path}'")
+
+
+@cli.command()
+@_fails_cleanly
+def adapters() -> None:
+    """List the adapters, built-in and from plugins."""
+    from qualitygates.plugins import PluginError, adapter_registry
+
+    registry = adapter_registry()
+    for name, ref in registry.refs().items():
+        try:
+            summary = registry.load(name).summary
+        except PluginError as exc:
+            summary = f"(cannot load: {exc})"
+        click.echo(f"{name:<18} {summary}  [{ref.origin}]")
+
+
+@cli.command()
+@click.argument("adapter")
+@_fails_cleanly
+def explain(adapter: str) -> None:
+    """Show an adapter's options, formats and metrics."""
+    from qualitygates.explain import explain_adapter
+    from qualitygates.plugins import adapter_registry
+    from qualitygates.policy.problems import suggest
+
+    registry = adapter_registry()
+    if adapter not in registry:
+        hint = suggest(adapter, registry.names()) or f" (known: {', '.join(registry.names())})"
+        raise click.BadParameter(f"unknown adapter {adapter!r}{hint}", param_hint="ADAPTER")
+    click.echo(explain_adapter(registry.load(adapter)), nl=False)
+
+
+@cli.command()
+@click.argument("check")
+@click.option("--result", type=click.Choice(["pass", "fail"]), required=True, help="The outcome.")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who ran the check.")
+@click.option("--evidence", metavar="URL", help="A link to the evidence (run log, ticket).")
+@click.option(
+    "--approver", metavar="NAME", help="Who approved it, when a second person is required."
+)
+@click.option(
+    "--file", "record", metavar="PATH", help="The record (default: the policy's attestations path)."
+)
+@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
+@click.option("--now", metavar="ISO-TIME", help="The time to record (default: now).")
+@_fails_cleanly
+def attest(
+    check: str,
+    result: str,
+    by: str,
+    evidence: str | None,
+    approver: str | None,
+    record: str | None,
+    config: str,
+    now: str | None,
+) -> None:
+    """Append a signed-off manual check (rollback drill, DR test, ...) to the record."""
+    from qualitygates.adapters.attestations import append_attestation
+
+    path = record or _attestations_path(config)
+    at = _parse_now(now) or datetime.now(timezone.utc)
+    append_attestation(Path(path), check, result, by, evidence, at, approver)
+    click.echo(f"recorded {check}: {result} by {by} at {at.isoformat()} in {path}")
+
+
+def _attestations_path(config: str) -> str:
+    """The `path` of the policy's first attestations check, so nobody has to repeat it."""
+    from qualitygates.policy import load_policy
+
+    if not Path(config).is_file():
+        raise click.UsageError(f"{config} not found: name the record with --file")
+    policy = load_policy(config)
+    for gate in policy.gates:
+        for check in gate.checks:
+            if check.adapter == "attestations":
+                return str(check.options["path"])
+    raise click.UsageError(f"{config} has no attestations check: name the record with --file")
+
+
+@cli.command()
+@_fails_cleanly
+def schema() -> None:
+    """Print the JSON Schema of gates.yaml, for editor completion."""
+    import json
+
+    from qualitygates.policy.schema import policy_schema
+
+    click.echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))

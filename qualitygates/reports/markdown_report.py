@@ -1,0 +1,253 @@
+"""The Markdown report: the summary a person reads in a pull request or a CI job summary.
+
+A verdict line, a table per gate (condition, actual, threshold, status), the most severe
+findings with links to their lines, the waivers (applied, expiring, expired, unused), and
+every other finding folded into `<details>`. GitHub refuses a step summary over 1 MiB
+(docs.github.com, "Adding a job summary"), so the report stays under `max_bytes` however
+many findings there are: rows that do not fit are counted in a note instead.
+
+Everything that comes from a tool is escaped: a message cannot break a table (`|`), inject
+HTML, or mention people (`@name`) when the summary is posted as a comment.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import quote
+
+from qualitygates.formatting import format_value, honest_pair
+from qualitygates.model import CheckResult, ConditionResult, Finding, GateResult, RunResult, Status
+from qualitygates.reports.console import total_line
+from qualitygates.reports.interface import Reporter
+
+MAX_BYTES = 1_000_000  # GitHub's step-summary limit is 1 MiB (1,048,576 bytes)
+TOP_FINDINGS = 10
+MAX_CELL = 300  # characters of a message shown in a table cell
+_RESERVE = 600  # bytes kept for the closing tags and the truncation note
+_Item = tuple[GateResult, CheckResult, Finding]
+
+ICONS = {
+    Status.PASSED: "✅",
+    Status.WARNED: "⚠️",
+    Status.FAILED: "❌",
+    Status.ERROR: "⛔",
+    Status.SKIPPED: "⏭️",
+}
+_SEVERITY_ICONS = {
+    "critical": "🔴",
+    "high": "🟠",
+    "medium": "🟡",
+    "low": "🔵",
+    "info": "⚪",
+    "unknown": "⚫",
+}
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MENTION = re.compile(r"(?<![\w.])@(?=\w)")  # @name after a word is no mention: a@b
+_FINDING_HEADER = (
+    "| Severity | Finding | Location | Check | Message |\n| --- | --- | --- | --- | --- |"
+)
+
+
+def escape(text: str, limit: int = MAX_CELL) -> str:
+    """`text` as inline Markdown on one line: no table break, no HTML, no @mention."""
+    text = _shorten(" ".join(text.split()), limit)
+    text = html.escape(text, quote=False)
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _MENTION.sub("@\u2060", text)  # a word joiner keeps GitHub from notifying anyone
+
+
+def code(text: str, limit: int = MAX_CELL) -> str:
+    """`text` as a code span that is safe inside a table cell."""
+    text = _shorten(" ".join(text.split()), limit)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
+
+
+def link_base_from_env(env: Mapping[str, str]) -> str | None:
+    """Where a repository path links to on GitHub or GitLab, from the CI's variables."""
+    server, repo, sha = (
+        env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")
+    )
+    if server and repo and sha:
+        return f"{server.rstrip('/')}/{repo}/blob/{sha}/"
+    project, commit = env.get("CI_PROJECT_URL"), env.get("CI_COMMIT_SHA")
+    if project and commit:
+        return f"{project.rstrip('/')}/-/blob/{commit}/"
+    return None
+
+
+class MarkdownReporter(Reporter):
+    """A pull-request-sized summary; `link_base` turns finding locations into links."""
+
+    name = "markdown"
+    description = "a Markdown summary for pull requests and $GITHUB_STEP_SUMMARY (under 1 MiB)"
+
+    def __init__(
+        self, link_base: str | None = None, max_bytes: int = MAX_BYTES, top: int = TOP_FINDINGS
+    ) -> None:
+        self.link_base = link_base
+        self.max_bytes = max_bytes
+        self.top = top
+
+    def render(self, result: RunResult) -> bytes:
+        head = "\n".join([_verdict(result), *(_gate(g) for g in result.gates), _waivers(result)])
+        footer = (
+            f"\n<sub>qualitygates {escape(result.version)} · policy {code(result.policy_path)}"
+            f" · started {escape(result.started_at)}</sub>\n"
+        )
+        budget = _Budget(self.max_bytes - len(head.encode()) - len(footer.encode()) - _RESERVE)
+        body = self._findings(result, budget)
+        return (head + body + footer).encode("utf-8")
+
+    def _findings(self, result: RunResult, budget: _Budget) -> str:
+        found = [(g, c, f) for g in result.gates for c in g.checks for f in c.findings]
+        active = sorted((x for x in found if not x[2].waived), key=lambda x: -x[2].severity.rank)
+        waived = [x for x in found if x[2].waived]
+        parts: list[str] = []
+        if active:
+            rows = budget.take(active[: self.top], self._row)
+            parts.append(f"\n### Top findings\n\n{_FINDING_HEADER}\n" + "".join(rows))
+        parts.append(
+            self._folded(f"More findings ({len(active[self.top :])})", active[self.top :], budget)
+        )
+        parts.append(self._folded(f"Waived findings ({len(waived)})", waived, budget))
+        if budget.dropped:
+            parts.append(
+                f"\n> ✂️ {budget.dropped} findings are not shown: this summary stays under"
+                " GitHub's 1 MiB limit. The JSON report (`--json`) has every finding.\n"
+            )
+        return "".join(parts)
+
+    def _folded(self, title: str, items: list[_Item], budget: _Budget) -> str:
+        if not items:
+            return ""
+        rows = budget.take(items, self._row)
+        return (
+            f"\n<details><summary>{html.escape(title)}</summary>\n\n{_FINDING_HEADER}\n"
+            + "".join(rows)
+            + "\n</details>\n"
+        )
+
+    def _row(self, item: _Item) -> str:
+        gate, check, finding = item
+        severity = finding.severity.value
+        message = escape(finding.message)
+        if finding.waived and finding.waiver_reason:
+            message += f" (waived: {escape(finding.waiver_reason, 100)})"
+        return (
+            f"| {_SEVERITY_ICONS[severity]} {severity} | {code(finding.id, 80)}"
+            f" | {self._location(finding)} | {escape(gate.id)}/{escape(check.id)} | {message} |\n"
+        )
+
+    def _location(self, finding: Finding) -> str:
+        loc = finding.location
+        shown = escape(str(loc), 120) if str(loc) else "—"
+        path = (loc.path or "").replace("\\", "/")
+        if not self.link_base or not path or not _is_repo_path(path):
+            return shown
+        anchor = f"#L{loc.line}" if loc.line else ""
+        return f"[{shown}]({self.link_base}{quote(path.removeprefix('./'))}{anchor})"
+
+
+class _Budget:
+    """Bytes left for finding rows; counts the rows that no longer fit."""
+
+    def __init__(self, remaining: int) -> None:
+        self.remaining = remaining
+        self.dropped = 0
+
+    def take(self, items: Sequence[_Item], row: Callable[[_Item], str]) -> list[str]:
+        """The rows of `items` that fit; rows are made only for those (there may be 200k)."""
+        kept: list[str] = []
+        for index, item in enumerate(items):
+            text = "" if self.dropped else row(item)
+            size = len(text.encode("utf-8"))
+            if self.dropped or size > self.remaining:
+                self.dropped += len(items) - index
+                break
+            self.remaining -= size
+            kept.append(text)
+        return kept
+
+
+def _verdict(result: RunResult) -> str:
+    word = {Status.PASSED: "passed", Status.ERROR: "could not be evaluated"}.get(
+        result.status, "failed"
+    )
+    if result.status is Status.WARNED:
+        word = "passed with warnings"
+    return f"## {ICONS[result.status]} Quality gates {word}\n\n**{escape(total_line(result))}**\n"
+
+
+def _gate(gate: GateResult) -> str:
+    note = "" if gate.blocking else " (non-blocking)"
+    lines = [
+        f"### {ICONS[gate.status]} {escape(gate.name)} ({code(gate.id)}): {gate.status.value}{note}",
+        "",
+        "| Check | Condition | Actual | Threshold | Status |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    notes: list[str] = []
+    for check in gate.checks:
+        label = escape(check.name or check.id) + ("" if check.blocking else " (non-blocking)")
+        if not check.conditions:
+            lines.append(f"| {label} | — | — | — | {_status(check.status)} |")
+        for condition in check.conditions:
+            actual, threshold = _values(condition)
+            status = Status.SKIPPED if check.status is Status.SKIPPED else condition.status
+            lines.append(
+                f"| {label} | {code(condition.expr)} | {actual} | {threshold} | {_status(status)} |"
+            )
+        if check.error:
+            notes.append(
+                f"- {ICONS[check.status]} **{label}** ({escape(check.adapter)}): {escape(check.error)}"
+            )
+    return "\n".join([*lines, "", *notes, ""] if notes else [*lines, ""])
+
+
+def _values(condition: ConditionResult) -> tuple[str, str]:
+    actual, threshold, unit = condition.actual, condition.threshold, condition.unit
+    if isinstance(actual, float | int) and isinstance(threshold, float | int):
+        shown = honest_pair(float(actual), float(threshold), unit)
+    else:
+        shown = (
+            format_value(actual, unit),
+            "—" if threshold is None else format_value(threshold, unit),
+        )
+    return escape(shown[0], 60), escape(shown[1], 60)
+
+
+def _waivers(result: RunResult) -> str:
+    rows = [
+        f"| {code(w.id, 80)} | {escape(g.id)}/{escape(c.id)} | {_waiver_state(w.state)}"
+        f" | {escape(w.owner or '—')} | {escape(w.expires or '—')} | {w.matched} | {escape(w.reason)} |"
+        for g in result.gates
+        for c in g.checks
+        for w in c.waivers
+    ]
+    if not rows:
+        return ""
+    header = "| Waiver | Check | State | Owner | Expires | Findings | Reason |"
+    return f"### Waivers\n\n{header}\n{'| --- ' * 7}|\n" + "\n".join(rows) + "\n"
+
+
+def _waiver_state(state: str) -> str:
+    return {"expired": "⚠️ **expired**", "expiring": "⏳ expiring", "unused": "unused"}.get(
+        state, state
+    )
+
+
+def _status(status: Status) -> str:
+    return f"{ICONS[status]} {status.value}"
+
+
+def _is_repo_path(path: str) -> bool:
+    return not (path.startswith(("/", "../")) or "://" in path or re.match(r"^[A-Za-z]:", path))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
