@@ -118,6 +118,12 @@ def _configure_logging(verbose: int, debug: bool) -> None:
 @click.option(
     "--policy-ref", metavar="REF", help="Read the policy, waivers and sign-offs from this git ref."
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A saved JSON result to compare with (baseline thresholds, new.* findings).",
+)
 @click.option("--timeout", type=click.FloatRange(min=0.1), metavar="S", help="Bound the whole run.")
 @click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
@@ -133,6 +139,7 @@ def run(
     variables: tuple[str, ...],
     now: str | None,
     policy_ref: str | None,
+    baseline: str | None,
     timeout: float | None,
     warn_only: bool,
     quiet: bool,
@@ -148,7 +155,10 @@ def run(
 
     _configure_logging(verbose, debug)
     policy = _load(config, variables, policy_ref)
-    options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
+    options = RunOptions(
+        gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only,
+        baseline=_baseline(baseline),
+    )  # fmt: skip
     result = run_policy(policy, options)
     env = environment()
     write_reports(result, reports_from(reports), policy.secrets, env)
@@ -196,6 +206,26 @@ def report(result_file: str, format_: str, output: str | None) -> None:
         write_atomic(output, rendered)
     else:
         click.echo(rendered.decode("utf-8"), nl=False)
+
+
+def _baseline(path: str | None) -> Any:
+    """The baseline's checks from a saved JSON result (`--baseline`), or None."""
+    if path is None:
+        return None
+    import json
+
+    from qualitygates.baseline import baseline_index
+    from qualitygates.errors import ReportError
+    from qualitygates.result_io import result_from_dict
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"--baseline {path} cannot be read as a JSON result: {exc}") from None
+    try:
+        return baseline_index(result_from_dict(data))
+    except ReportError as exc:
+        raise ReportError(f"--baseline {path}: {exc}") from None
 
 
 def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> Any:

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from qualitygates._version import __version__
 from qualitygates.adapters.interface import Adapter, Collection, CollectRequest
+from qualitygates.baseline import NEW_PREFIX, baseline_metrics, new_finding_metrics
 from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.judge import (
     check_status,
@@ -28,7 +29,6 @@ from qualitygates.model import (
     CheckResult,
     ConditionResult,
     GateResult,
-    Measurement,
     RunResult,
     Status,
 )
@@ -48,7 +48,8 @@ class RunOptions:
     now: datetime | None = None
     timeout: float | None = None
     warn_only: bool = False
-    baseline: Mapping[str, Mapping[str, Measurement]] | None = None  # "gate.check" -> metrics
+    # The baseline's checks by "gate-id.check-id" (see qualitygates.baseline.baseline_index).
+    baseline: Mapping[str, CheckResult] | None = None
 
 
 def run(
@@ -150,7 +151,7 @@ def _judge(
     adapter: Adapter,
     collection: Collection,
     now: datetime,
-    baseline: Mapping[str, Measurement] | None,
+    baseline: CheckResult | None,
     duration: float,
 ) -> CheckResult:
     findings, notes = apply_waivers(
@@ -158,9 +159,12 @@ def _judge(
     )
     metrics = dict(collection.metrics)
     metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
+    if baseline is not None and any(c.metric.startswith(NEW_PREFIX) for c in check.conditions):
+        metrics.update(new_finding_metrics(adapter, findings, baseline))
     available = collection.available or tuple(metrics)
+    before = baseline_metrics(baseline)
     conditions = tuple(
-        judge_condition(c, metrics, available, baseline, collection.unavailable)
+        judge_condition(c, metrics, available, before, collection.unavailable)
         for c in check.conditions
     )
     conditions += judge_provenance(check, collection.timestamp, collection.revision, now)

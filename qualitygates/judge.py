@@ -25,6 +25,8 @@ def judge_condition(
 ) -> ConditionResult:
     """Compare one metric with its threshold; an absent metric is an error, never a pass."""
     measurement = metrics.get(condition.metric)
+    if measurement is None and condition.metric.startswith("new.") and baseline is None:
+        return _no_baseline(condition, None)
     if measurement is None:
         reason = (unavailable or {}).get(condition.metric)
         if reason:
@@ -99,21 +101,7 @@ def _judge_against_baseline(
 ) -> ConditionResult:
     before = (baseline or {}).get(condition.metric)
     if before is None or isinstance(before.value, str) or isinstance(measurement.value, str):
-        policy = condition.on_no_baseline.value
-        message = (
-            f"{condition.metric}: no baseline value to compare with (on_no_baseline: {policy})"
-        )
-        status = Status.WARNED if condition.on_no_baseline is OnFail.WARN else Status.FAILED
-        return ConditionResult(
-            condition.expr,
-            condition.metric,
-            status,
-            message,
-            measurement.value,
-            None,
-            measurement.unit,
-            condition.expression.operator,
-        )
+        return _no_baseline(condition, measurement)
     threshold = condition.threshold
     base = before.value
     if threshold.baseline_op is None:
@@ -130,6 +118,18 @@ def _judge_against_baseline(
         limit = base + delta if threshold.baseline_op == "+" else base - delta
     note = f" (baseline {format_value(base, measurement.unit)})"
     return _verdict(condition, measurement, limit, note)
+
+
+def _no_baseline(condition: Condition, measurement: Measurement | None) -> ConditionResult:
+    """No baseline value: said visibly, and warned or failed as `on_no_baseline` says."""
+    policy = condition.on_no_baseline.value
+    message = f"{condition.metric}: no baseline to compare with (on_no_baseline: {policy})"
+    status = Status.WARNED if condition.on_no_baseline is OnFail.WARN else Status.FAILED
+    return ConditionResult(
+        condition.expr, condition.metric, status, message,
+        measurement.value if measurement else None, None,
+        measurement.unit if measurement else None, condition.expression.operator,
+    )  # fmt: skip
 
 
 def _absent_message(metric: str, available: Sequence[str]) -> str:

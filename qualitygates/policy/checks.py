@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters.interface import Adapter, OptionKind, OptionSpec
+from qualitygates.adapters.interface import Adapter, MetricSpec, OptionKind, OptionSpec
+from qualitygates.baseline import NEW_PREFIX
 from qualitygates.model import Unit
 from qualitygates.policy.expressions import ExpressionError, convert, parse_expression
 from qualitygates.policy.keys import CONDITION_KEYS
@@ -139,7 +140,8 @@ def validate_condition(
         return None
     if not _check_metric(text_node, expression.metric, expression.threshold, adapter, problems):
         return None
-    unit_declared = adapter.metric_spec(expression.metric).unit is not None  # type: ignore[union-attr]
+    spec = metric_spec(adapter, expression.metric)
+    unit_declared = spec is not None and spec.unit is not None
     return Condition(expression, on_fail, on_no_baseline, problems.where(text_node), unit_declared)
 
 
@@ -154,10 +156,19 @@ def _on_fail(node: Located, key: str, default: OnFail, problems: Problems) -> On
         return default
 
 
+def metric_spec(adapter: type[Adapter], metric: str) -> MetricSpec | None:
+    """The declared spec of a metric; `new.<metric>` (findings new since the baseline)
+    has the spec of `<metric>`."""
+    spec = adapter.metric_spec(metric)
+    if spec is None and metric.startswith(NEW_PREFIX):
+        spec = adapter.metric_spec(metric.removeprefix(NEW_PREFIX))
+    return spec
+
+
 def _check_metric(
     node: Located, metric: str, threshold: Any, adapter: type[Adapter], problems: Problems
 ) -> bool:
-    spec = adapter.metric_spec(metric)
+    spec = metric_spec(adapter, metric)
     if spec is None:
         names = [m.name for m in adapter.metrics]
         hint = suggest(metric, names) or f" (its metrics: {', '.join(names)})"

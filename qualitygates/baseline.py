@@ -1,0 +1,50 @@
+"""Baselines: a saved result (or the history store's last passing run) to compare with.
+
+Two uses. A condition's threshold may be `baseline`, `baseline * 1.10` or `baseline - 0.5`,
+compared with the same metric of the same check in the baseline. And `new.<metric>`
+counts only the findings the baseline did not have, by fingerprint (tool, rule or id,
+package or path, never line numbers), so a gate can hold a change to "no new criticals"
+without failing on what was already there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from qualitygates.adapters.interface import Adapter
+from qualitygates.model import CheckResult, Finding, Measurement, RunResult
+
+NEW_PREFIX = "new."
+
+
+def baseline_index(result: RunResult) -> dict[str, CheckResult]:
+    """The baseline's checks by `gate-id.check-id`, skipped and errored ones left out."""
+    return {
+        f"{gate.id}.{check.id}": check
+        for gate in result.gates
+        for check in gate.checks
+        if check.error is None
+    }
+
+
+def finding_key(finding: Finding) -> str:
+    """What makes two findings the same across runs."""
+    if finding.fingerprint:
+        return f"{finding.tool}\x1f{finding.fingerprint}"
+    location = finding.location
+    return "\x1f".join(
+        (finding.tool, finding.rule or finding.id, location.package or location.path or "")
+    )
+
+
+def new_finding_metrics(
+    adapter: Adapter, findings: Sequence[Finding], before: CheckResult
+) -> dict[str, Measurement]:
+    """`new.<metric>` for every finding count, over the findings the baseline did not have."""
+    known = {finding_key(f) for f in before.findings}
+    new = [f for f in findings if not f.waived and finding_key(f) not in known]
+    return {NEW_PREFIX + name: value for name, value in adapter.count_findings(new).items()}
+
+
+def baseline_metrics(before: CheckResult | None) -> Mapping[str, Measurement] | None:
+    return None if before is None else before.metrics
