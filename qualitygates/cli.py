@@ -14,7 +14,6 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import wraps
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -185,23 +184,16 @@ def run(
 @_fails_cleanly
 def report(result_file: str, format_: str, output: str | None) -> None:
     """Render a saved JSON result in another format, without running the checks again."""
-    import json
-
-    from qualitygates.errors import ReportError
     from qualitygates.plugins import reporter_registry
     from qualitygates.policy.problems import suggest
     from qualitygates.reports.write import write_atomic
-    from qualitygates.result_io import result_from_dict
+    from qualitygates.result_io import read_result
 
     registry = reporter_registry()
     if format_ not in registry:
         hint = suggest(format_, registry.names()) or f" (known: {', '.join(registry.names())})"
         raise click.BadParameter(f"unknown format {format_!r}{hint}", param_hint="--format")
-    try:
-        data = json.loads(Path(result_file).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{result_file} cannot be read as a JSON result: {exc}") from None
-    rendered = render(format_, result_from_dict(data), environment())
+    rendered = render(format_, read_result(result_file), environment())
     if output:
         write_atomic(output, rendered)
     else:
@@ -212,20 +204,14 @@ def _baseline(path: str | None) -> Any:
     """The baseline's checks from a saved JSON result (`--baseline`), or None."""
     if path is None:
         return None
-    import json
-
     from qualitygates.baseline import baseline_index
     from qualitygates.errors import ReportError
-    from qualitygates.result_io import result_from_dict
+    from qualitygates.result_io import read_result
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"--baseline {path} cannot be read as a JSON result: {exc}") from None
-    try:
-        return baseline_index(result_from_dict(data))
+        return baseline_index(read_result(path))
     except ReportError as exc:
-        raise ReportError(f"--baseline {path}: {exc}") from None
+        raise ReportError(f"--baseline {exc}") from None
 
 
 def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> Any:

@@ -6,6 +6,7 @@ Registered on the `cli` group of `qualitygates.cli`; like it, only a shell over 
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -116,3 +117,34 @@ def schema() -> None:
     from qualitygates.policy.schema import policy_schema
 
     click.echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("before", metavar="BEFORE")
+@click.argument("after", metavar="AFTER")
+@click.option(
+    "--markdown", "markdown_path", type=click.Path(dir_okay=False), help="Write the Markdown here."
+)
+@click.option(
+    "--html", "html_path", type=click.Path(dir_okay=False), help="Write an HTML page here."
+)
+@_fails_cleanly
+def compare(before: str, after: str, markdown_path: str | None, html_path: str | None) -> None:
+    """Validate a change: compare two saved results (JSON files), target by target.
+
+    Exits 0 when every target is met, 1 when some or all are missed.
+    """
+    from qualitygates.compare import Conclusion
+    from qualitygates.compare import compare as compare_results
+    from qualitygates.reports.comparison import comparison_html, comparison_markdown
+    from qualitygates.reports.write import write_atomic
+    from qualitygates.result_io import read_result
+
+    comparison = compare_results(read_result(before), read_result(after))
+    markdown = comparison_markdown(comparison)
+    if markdown_path:
+        write_atomic(markdown_path, markdown)
+    if html_path:
+        write_atomic(html_path, comparison_html(comparison))
+    click.echo(markdown.decode("utf-8"), nl=False)
+    sys.exit(0 if comparison.conclusion is Conclusion.SUCCESS else 1)

@@ -6,6 +6,8 @@ The JSON report is this dictionary; `qualitygates report` reads it back into a
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from qualitygates.errors import ReportError
@@ -184,3 +186,15 @@ def _finding_from(f: dict[str, Any]) -> Finding:
         waived=f.get("waived", False),
         waiver_reason=f.get("waiver_reason"),
     )
+
+
+def read_result(path: str | Path) -> RunResult:
+    """A RunResult from a saved JSON result file; ReportError naming the file otherwise."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{path} cannot be read as a JSON result: {exc}") from None
+    try:
+        return result_from_dict(data)
+    except ReportError as exc:
+        raise ReportError(f"{path}: {exc}") from None
