@@ -123,6 +123,16 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     metavar="FILE",
     help="A saved JSON result to compare with (baseline thresholds, new.* findings).",
 )
+@click.option(
+    "--history", metavar="PATH|URL", help="Record the run here (SQLite file or postgresql:// URL)."
+)
+@click.option(
+    "--baseline-branch",
+    default="main",
+    show_default=True,
+    metavar="BRANCH",
+    help="With a history store and no --baseline: the last passing run of this branch is the baseline.",
+)
 @click.option("--timeout", type=click.FloatRange(min=0.1), metavar="S", help="Bound the whole run.")
 @click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
@@ -139,6 +149,8 @@ def run(
     now: str | None,
     policy_ref: str | None,
     baseline: str | None,
+    history: str | None,
+    baseline_branch: str,
     timeout: float | None,
     warn_only: bool,
     quiet: bool,
@@ -148,19 +160,17 @@ def run(
     **reports: str | None,
 ) -> None:
     """Run the gates of a policy, write the reports, exit with the verdict."""
+    from qualitygates.cli_history import history_target, judge
     from qualitygates.engine import RunOptions
-    from qualitygates.engine import run as run_policy
     from qualitygates.reports.console import ansi, plain, render_console
 
     _configure_logging(verbose, debug)
     policy = _load(config, variables, policy_ref)
-    options = RunOptions(
-        gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only,
-        baseline=_baseline(baseline),
-    )  # fmt: skip
-    result = run_policy(policy, options)
+    options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
+    target = history_target(history, policy.history)
+    result, trends = judge(policy, options, target, baseline, baseline_branch)
     env = environment()
-    write_reports(result, reports_from(reports), policy.secrets, env)
+    write_reports(result, reports_from(reports), policy.secrets, env, trends)
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     text = render_console(result, -1 if quiet else verbose, ansi if colour else plain)
     click.echo(redact(text, policy.secrets), nl=False)
@@ -200,20 +210,6 @@ def report(result_file: str, format_: str, output: str | None) -> None:
         click.echo(rendered.decode("utf-8"), nl=False)
 
 
-def _baseline(path: str | None) -> Any:
-    """The baseline's checks from a saved JSON result (`--baseline`), or None."""
-    if path is None:
-        return None
-    from qualitygates.baseline import baseline_index
-    from qualitygates.errors import ReportError
-    from qualitygates.result_io import read_result
-
-    try:
-        return baseline_index(read_result(path))
-    except ReportError as exc:
-        raise ReportError(f"--baseline {exc}") from None
-
-
 def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> Any:
     """The policy, from the working tree or, with --policy-ref, from a git ref."""
     from qualitygates.policy import load_policy
@@ -250,4 +246,4 @@ def main() -> None:
 
 
 # The policy-author commands live in their own module and register themselves on `cli`.
-from qualitygates import cli_tools  # noqa: E402, F401
+from qualitygates import cli_history, cli_tools  # noqa: E402, F401

@@ -27,6 +27,7 @@ def init(path: str, force: bool) -> None:
     if os.path.exists(path) and not force:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")
     write_atomic(path, STARTER_POLICY.encode("utf-8"))
+    _ignore_history_folder(Path(path).resolve().parent)
     click.echo(f"wrote {path}: edit the report paths, then run 'qualitygates validate -c {path}'")
 
 
@@ -128,19 +129,33 @@ def schema() -> None:
 @click.option(
     "--html", "html_path", type=click.Path(dir_okay=False), help="Write an HTML page here."
 )
+@click.option("--history", metavar="PATH|URL", help="The store to find run ids and branches in.")
+@click.option(
+    "-c", "--config", default="gates.yaml", show_default=True, help="The policy (for its history:)."
+)
 @_fails_cleanly
-def compare(before: str, after: str, markdown_path: str | None, html_path: str | None) -> None:
-    """Validate a change: compare two saved results (JSON files), target by target.
+def compare(
+    before: str,
+    after: str,
+    markdown_path: str | None,
+    html_path: str | None,
+    history: str | None,
+    config: str,
+) -> None:
+    """Validate a change: compare two runs, target by target.
 
-    Exits 0 when every target is met, 1 when some or all are missed.
+    BEFORE and AFTER are saved JSON results, run ids of the history store (12 or #12), or
+    branches (their latest recorded run). Exits 0 when every target is met, 1 otherwise.
     """
+    from qualitygates.cli_history import stored_result
     from qualitygates.compare import Conclusion
     from qualitygates.compare import compare as compare_results
     from qualitygates.reports.comparison import comparison_html, comparison_markdown
     from qualitygates.reports.write import write_atomic
-    from qualitygates.result_io import read_result
 
-    comparison = compare_results(read_result(before), read_result(after))
+    comparison = compare_results(
+        stored_result(before, history, config), stored_result(after, history, config)
+    )
     markdown = comparison_markdown(comparison)
     if markdown_path:
         write_atomic(markdown_path, markdown)
@@ -148,3 +163,16 @@ def compare(before: str, after: str, markdown_path: str | None, html_path: str |
         write_atomic(html_path, comparison_html(comparison))
     click.echo(markdown.decode("utf-8"), nl=False)
     sys.exit(0 if comparison.conclusion is Conclusion.SUCCESS else 1)
+
+
+def _ignore_history_folder(folder: Path) -> None:
+    """Keep the embedded history store (.qualitygates/) out of git, as `init` promises."""
+    gitignore = folder / ".gitignore"
+    existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    if ".qualitygates/" in existing.splitlines():
+        return
+    separator = "" if not existing or existing.endswith("\n") else "\n"
+    with gitignore.open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"{separator}# qualitygates history store (--history .qualitygates/history.sqlite)\n.qualitygates/\n"
+        )

@@ -64,9 +64,12 @@ def collect(
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def qualitygates(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def qualitygates(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`python -m qualitygates ARGS` in a subprocess, exactly as a CI step runs it."""
     return subprocess.run(
         [sys.executable, "-m", "qualitygates", *args],
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip

@@ -8,6 +8,7 @@ TOP_KEYS: dict[str, str] = {
     "gates": "The gates, each a list of checks.",
     "waivers": "Waivers for every check: a list, or the path of a waivers file.",
     "waiver_notice_days": "A waiver expiring within this many days is reported (default 14).",
+    "history": "Where runs are recorded: a SQLite file, or a postgresql:// URL.",
 }
 GATE_KEYS: dict[str, str] = {
     "id": "Identifier: letters, digits, '-', '_' or '.'.",

@@ -57,12 +57,23 @@ def load_policy(
         waiver_notice_days=int(notice.value) if notice is not None else 14,
         secrets=frozenset(loader.secrets),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        history=_history(root, path.resolve().parent),
     )
 
 
 def _position(message: str) -> tuple[str, int, int]:
     match = re.match(r"^(.*?):(\d+):(\d+): ", message)
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (message, 0, 0)
+
+
+def _history(root: Located, base_dir: Path) -> str | None:
+    """The policy's `history:` store: a URL as written, a file path from the policy's folder."""
+    node = root.value.get("history")
+    if node is None or not isinstance(node.value, str) or not node.value:
+        return None
+    if "://" in node.value:
+        return str(node.value)
+    return str(base_dir / node.value)
 
 
 def read_policy_file(path: Path) -> str:
@@ -107,6 +118,9 @@ class _Loader:
         self.problems.unknown_keys(root, TOP_KEYS, "the policy")
         self._version(root)
         self._notice_days(root)
+        history = root.value.get("history")
+        if history is not None and (not isinstance(history.value, str) or not history.value):
+            self.problems.add(history, "history must be a SQLite file path or a postgresql:// URL")
         shared = parse_waivers(root.value.get("waivers"), self.problems, self.base_dir, self.reader)
         return self._gates(root, shared), root
 

@@ -100,6 +100,7 @@ class Policy:
     waiver_notice_days: int = 14
     secrets: frozenset[str] = field(default_factory=frozenset)
     digest: str = ""
+    history: str | None = None  # the history store the policy names, if any
 
     @property
     def base_dir(self) -> Path:

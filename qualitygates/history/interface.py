@@ -1,0 +1,160 @@
+"""What a history store is: the records it returns, its operations and its one exception.
+
+A store keeps every recorded run: the whole result (`qualitygates/result/v1` JSON, secrets
+already redacted), its context (commit, branch, CI provider and run URL, policy digest,
+time), and, in tables of their own so that queries stay fast, every metric, every gate's
+status and every finding's fingerprint. Nothing here imports a database library.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from qualitygates.errors import QualityGatesError
+from qualitygates.model import MetricValue, RunResult, Status, Unit
+
+if TYPE_CHECKING:
+    from qualitygates.history.context import RunContext
+
+Redactor = Callable[[str], str]
+"""Takes a text, returns it with every secret value replaced (e.g. `reports.write.redact`)."""
+
+
+class HistoryError(QualityGatesError):
+    """The history store cannot be opened, read or written; one sentence, password hidden."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One recorded run, as `qualitygates history` lists it (newest first)."""
+
+    run_id: int
+    recorded_at: datetime
+    status: Status
+    exit_code: int
+    commit: str | None
+    branch: str | None
+    ci_provider: str | None
+    run_url: str | None
+    policy_digest: str | None
+    duration: float
+    version: str
+    gates: Mapping[str, Status] = field(default_factory=dict)  # gate id -> status, policy order
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """The check a metric belongs to: what `trend METRIC` resolved the name to."""
+
+    gate: str
+    check: str
+    metric: str
+
+    def __str__(self) -> str:
+        return f"{self.gate}.{self.check}.{self.metric}"
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One value of a metric in one recorded run."""
+
+    run_id: int
+    recorded_at: datetime
+    value: MetricValue
+    unit: Unit
+    commit: str | None
+
+
+class HistoryStore(abc.ABC):
+    """A place where runs are recorded and read back; use it as a context manager."""
+
+    #: "sqlite" or "postgresql"
+    backend: str
+    #: where the store is, printable: its path, or its URL with the password hidden
+    location: str
+
+    @abc.abstractmethod
+    def record(
+        self,
+        result: RunResult | Mapping[str, Any] | str,
+        context: RunContext,
+        redact: Redactor | None = None,
+    ) -> int:
+        """Record one run in a single transaction and return its id.
+
+        `result` is a RunResult, its `result_to_dict` form, or that form as JSON text
+        (already redacted by the caller); `redact` is applied to every string of it
+        before anything is written.
+        """
+
+    @abc.abstractmethod
+    def runs(
+        self,
+        branch: str | None = None,
+        gate: str | None = None,
+        status: Status | str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> list[RunSummary]:
+        """The latest runs, newest first.
+
+        With `gate`, only runs that judged that gate, and `status` is that gate's status;
+        without it, `status` is the run's.
+        """
+
+    @abc.abstractmethod
+    def get(self, run_id: int) -> RunResult:
+        """The whole result of one run; HistoryError when there is no such run."""
+
+    @abc.abstractmethod
+    def summary(self, run_id: int) -> RunSummary:
+        """The context and statuses of one run; HistoryError when there is no such run."""
+
+    @abc.abstractmethod
+    def resolve_metric(
+        self, metric: str, gate: str | None = None, check: str | None = None
+    ) -> MetricSeries:
+        """Which recorded metric a name means: `gate.check.metric`, or `metric` when unique.
+
+        HistoryError names the candidates when the name is ambiguous or unknown.
+        """
+
+    @abc.abstractmethod
+    def trend(
+        self,
+        metric: str,
+        gate: str | None = None,
+        check: str | None = None,
+        branch: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> list[TrendPoint]:
+        """The latest `limit` values of one metric, oldest first (see `resolve_metric`)."""
+
+    @abc.abstractmethod
+    def last_passing(self, branch: str = "main") -> RunResult | None:
+        """The latest run on `branch` whose status is passed or warned, if any."""
+
+    @abc.abstractmethod
+    def schema_version(self) -> int:
+        """The version of the store's schema (the number of migrations applied)."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store's connections."""
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,290 @@
+"""The history store on SQLAlchemy Core: one implementation for SQLite and PostgreSQL.
+
+The backends differ only in how a writer takes the store's lock. SQLite: every write
+transaction starts with `BEGIN IMMEDIATE`, which takes the database's write lock up front
+(a deferred transaction that later wants to write can fail at once instead of waiting),
+and the busy timeout makes concurrent writers queue. PostgreSQL: rows are written under
+MVCC without a lock, and schema migrations serialise on a transaction-scoped advisory lock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, event, exists, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from qualitygates.errors import ReportError
+from qualitygates.history import schema
+from qualitygates.history.context import RunContext
+from qualitygates.history.interface import (
+    HistoryError,
+    HistoryStore,
+    MetricSeries,
+    Redactor,
+    RunSummary,
+    TrendPoint,
+)
+from qualitygates.history.rows import prepare
+from qualitygates.model import RunResult, Status, Unit
+from qualitygates.result_io import result_from_dict
+
+ADVISORY_LOCK_KEY = 0x7167_6869_7374  # "qghist": serialises migrations on PostgreSQL
+PASSING = (Status.PASSED.value, Status.WARNED.value)
+
+
+class SqlHistoryStore(HistoryStore):
+    """A history store in a SQL database reached through a SQLAlchemy engine."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        location: str,
+        migrations: tuple[schema.Migration, ...] | None = None,
+    ) -> None:
+        self._engine = engine
+        self.backend = engine.dialect.name
+        self.location = location
+        if self.backend == "sqlite":
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+        self._open(schema.MIGRATIONS if migrations is None else migrations)
+
+    def _open(self, migrations: tuple[schema.Migration, ...]) -> None:
+        try:
+            with self._engine.connect() as conn:
+                with conn.begin():
+                    if schema.current_version(conn) == len(migrations):
+                        return  # the usual case: no lock needed
+                conn.execution_options(qg_write=True)
+                with conn.begin():
+                    if self.backend == "postgresql":
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
+                    schema.migrate(conn, self.location, migrations)
+        except HistoryError:
+            self.close()
+            raise
+        except SQLAlchemyError as exc:
+            self.close()
+            raise HistoryError(
+                f"cannot open the history store {self.location}: {schema.reason(exc)}"
+            ) from None
+
+    @contextmanager
+    def _transaction(self, write: bool = False) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(qg_write=write)
+                with conn.begin():
+                    yield conn
+        except SQLAlchemyError as exc:
+            action = "write to" if write else "read"
+            raise HistoryError(
+                f"cannot {action} the history store {self.location}: {schema.reason(exc)}"
+            ) from None
+
+    def record(
+        self,
+        result: RunResult | Mapping[str, Any] | str,
+        context: RunContext,
+        redact: Redactor | None = None,
+    ) -> int:
+        """Record one run in a single transaction and return its id."""
+        rows = prepare(result, context, redact)
+        with self._transaction(write=True) as conn:
+            key = conn.execute(insert(schema.runs).values(rows.run)).inserted_primary_key
+            if key is None:  # pragma: no cover - both backends return the new id
+                raise HistoryError(f"{self.location} did not return the new run's id")
+            run_id = int(key[0])
+            for table, children in (
+                (schema.gates, rows.gates),
+                (schema.metrics, rows.metrics),
+                (schema.findings, rows.findings),
+            ):
+                if children:
+                    conn.execute(insert(table), [{**row, "run_id": run_id} for row in children])
+        return run_id
+
+    def runs(
+        self,
+        branch: str | None = None,
+        gate: str | None = None,
+        status: Status | str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> list[RunSummary]:
+        """The latest runs, newest first, filtered."""
+        r, g = schema.runs, schema.gates
+        query = select(*_SUMMARY_COLUMNS).order_by(r.c.recorded_at.desc(), r.c.id.desc())
+        query = query.limit(_limit(limit))
+        wanted = _status(status)
+        if branch is not None:
+            query = query.where(r.c.branch == branch)
+        if since is not None:
+            query = query.where(r.c.recorded_at >= since)
+        if gate is not None:
+            judged = (g.c.run_id == r.c.id) & (g.c.gate_id == gate)
+            judged &= g.c.status == wanted if wanted else g.c.status != Status.SKIPPED.value
+            query = query.where(exists().where(judged))
+        elif wanted:
+            query = query.where(r.c.status == wanted)
+        with self._transaction() as conn:
+            found = conn.execute(query).all()
+            statuses = self._gate_statuses(conn, [row.run_id for row in found])
+        return [_summary(row, statuses.get(row.run_id, {})) for row in found]
+
+    def _gate_statuses(
+        self, conn: Connection, run_ids: Sequence[int]
+    ) -> dict[int, dict[str, Status]]:
+        g = schema.gates
+        statuses: dict[int, dict[str, Status]] = {}
+        for start in range(0, len(run_ids), 500):  # bounded IN lists
+            chunk = run_ids[start : start + 500]
+            query = select(g.c.run_id, g.c.gate_id, g.c.status).where(g.c.run_id.in_(chunk))
+            for row in conn.execute(query.order_by(g.c.run_id, g.c.position)):
+                statuses.setdefault(row.run_id, {})[row.gate_id] = Status(row.status)
+        return statuses
+
+    def get(self, run_id: int) -> RunResult:
+        """The whole result of one run."""
+        query = select(schema.runs.c.result_json).where(schema.runs.c.id == run_id)
+        with self._transaction() as conn:
+            text = conn.execute(query).scalar_one_or_none()
+        if text is None:
+            raise HistoryError(f"there is no run #{run_id} in the history store {self.location}")
+        return self._parse(run_id, text)
+
+    def _parse(self, run_id: int, text: str) -> RunResult:
+        try:
+            return result_from_dict(json.loads(text))
+        except (ValueError, ReportError) as exc:
+            raise HistoryError(f"run #{run_id} in {self.location} cannot be read: {exc}") from None
+
+    def summary(self, run_id: int) -> RunSummary:
+        """The context and statuses of one run."""
+        query = select(*_SUMMARY_COLUMNS).where(schema.runs.c.id == run_id)
+        with self._transaction() as conn:
+            row = conn.execute(query).one_or_none()
+            statuses = self._gate_statuses(conn, [run_id])
+        if row is None:
+            raise HistoryError(f"there is no run #{run_id} in the history store {self.location}")
+        return _summary(row, statuses.get(run_id, {}))
+
+    def resolve_metric(
+        self, metric: str, gate: str | None = None, check: str | None = None
+    ) -> MetricSeries:
+        """Which recorded metric a name means; HistoryError names the candidates."""
+        from qualitygates.history.resolve import resolve
+
+        with self._transaction() as conn:
+            return resolve(conn, metric, gate, check, self.location)
+
+    def trend(
+        self,
+        metric: str,
+        gate: str | None = None,
+        check: str | None = None,
+        branch: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> list[TrendPoint]:
+        """The latest `limit` values of one metric, oldest first."""
+        limit = _limit(limit)
+        series = self.resolve_metric(metric, gate, check)
+        r, m = schema.runs, schema.metrics
+        query = (
+            select(r.c.id, r.c.recorded_at, r.c.commit_sha, m.c.value, m.c.text_value, m.c.unit)
+            .join(m, m.c.run_id == r.c.id)
+            .where(m.c.gate_id == series.gate, m.c.check_id == series.check)
+            .where(m.c.metric == series.metric)
+            .order_by(r.c.recorded_at.desc(), r.c.id.desc())
+            .limit(limit)
+        )
+        if branch is not None:
+            query = query.where(r.c.branch == branch)
+        if since is not None:
+            query = query.where(r.c.recorded_at >= since)
+        with self._transaction() as conn:
+            found = conn.execute(query).all()
+        return [
+            TrendPoint(
+                row.id,
+                row.recorded_at,
+                row.value if row.value is not None else row.text_value,
+                Unit(row.unit),
+                row.commit_sha,
+            )
+            for row in reversed(found)
+        ]
+
+    def last_passing(self, branch: str = "main") -> RunResult | None:
+        """The latest run on `branch` whose status is passed or warned."""
+        r = schema.runs
+        query = (
+            select(r.c.id, r.c.result_json)
+            .where(r.c.branch == branch, r.c.status.in_(PASSING))
+            .order_by(r.c.recorded_at.desc(), r.c.id.desc())
+            .limit(1)
+        )
+        with self._transaction() as conn:
+            row = conn.execute(query).one_or_none()
+        return None if row is None else self._parse(row.id, row.result_json)
+
+    def schema_version(self) -> int:
+        """The number of migrations applied to the store."""
+        with self._transaction() as conn:
+            return schema.current_version(conn)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self._engine.dispose()
+
+
+_SUMMARY_NAMES = (
+    "recorded_at status exit_code branch ci_provider run_url policy_digest duration version"
+)
+_SUMMARY_COLUMNS = (
+    schema.runs.c.id.label("run_id"),
+    schema.runs.c.commit_sha.label("commit"),
+    *(schema.runs.c[name] for name in _SUMMARY_NAMES.split()),
+)
+
+
+def _summary(row: Any, gates: dict[str, Status]) -> RunSummary:
+    fields = row._asdict()
+    return RunSummary(**{**fields, "status": Status(fields["status"])}, gates=gates)
+
+
+def _status(status: Status | str | None) -> str | None:
+    if status is None:
+        return None
+    try:
+        return Status(status).value
+    except ValueError:
+        known = ", ".join(s.value for s in Status)
+        raise HistoryError(f"unknown status {status!r} (one of: {known})") from None
+
+
+def _limit(limit: int) -> int:
+    if limit < 1:
+        raise HistoryError(f"the number of runs to show must be at least 1, not {limit}")
+    return limit
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
+    """Leave BEGIN to `_sqlite_begin` (pysqlite's own is always deferred); enforce foreign keys."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Take SQLite's write lock at BEGIN for writers; readers begin deferred."""
+    write = conn.get_execution_options().get("qg_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,138 @@
+"""The schema is versioned and migrates itself, on both backends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from qualitygates.history import HistoryError, RunContext, open_store
+from qualitygates.history import schema as history_schema
+from tests.history.builders import coverage_run
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[sa.Engine]:
+    """A plain engine on the store's database, to look under the store's hood."""
+    url = store_url if "://" in store_url else f"sqlite:///{store_url}"
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    raw = sa.create_engine(url)
+    yield raw
+    raw.dispose()
+
+
+def _versions(engine: sa.Engine) -> list[tuple[int, str]]:
+    query = sa.text("SELECT version, description FROM qg_schema_version ORDER BY version")
+    with engine.connect() as conn:
+        return [(row[0], row[1]) for row in conn.execute(query)]
+
+
+def test_a_new_store_is_created_at_the_latest_version(store_url: str, engine: sa.Engine) -> None:
+    with open_store(store_url) as store:
+        assert store.schema_version() == len(history_schema.MIGRATIONS) == 1
+    assert _versions(engine) == [(1, "runs, gates, metrics and findings")]
+
+
+def test_opening_again_changes_nothing(store_url: str, engine: sa.Engine) -> None:
+    with open_store(store_url) as store:
+        store.record(coverage_run(80), RunContext())
+    with open_store(store_url) as store:
+        assert len(store.runs()) == 1
+    assert _versions(engine) == [(1, "runs, gates, metrics and findings")]
+
+
+def test_a_later_migration_is_applied_to_an_existing_store(
+    store_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(store_url) as store:
+        run_id = store.record(coverage_run(80), RunContext(branch="main"))
+
+    def add_column(conn: sa.Connection) -> None:
+        conn.execute(sa.text("ALTER TABLE qg_runs ADD COLUMN note TEXT"))
+
+    step = history_schema.Migration("runs.note", add_column)
+    monkeypatch.setattr(history_schema, "MIGRATIONS", (*history_schema.MIGRATIONS, step))
+    with open_store(store_url) as store:
+        assert store.schema_version() == 2
+        assert store.get(run_id) == store.last_passing("main")
+    assert [v for v, _ in _versions(engine)] == [1, 2]
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT note FROM qg_runs")).all() == [(None,)]
+
+
+def test_a_failed_migration_leaves_the_store_as_it_was(
+    store_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(store_url):
+        pass
+
+    def broken(conn: sa.Connection) -> None:
+        conn.execute(sa.text("CREATE TABLE qg_extra (x INTEGER)"))
+        conn.execute(sa.text("SELECT * FROM no_such_table"))
+
+    step = history_schema.Migration("broken", broken)
+    monkeypatch.setattr(history_schema, "MIGRATIONS", (*history_schema.MIGRATIONS, step))
+    message = (
+        r"^cannot migrate the history store .* to schema version 2 \(broken\): .*no_such_table"
+    )
+    with pytest.raises(HistoryError, match=message):
+        open_store(store_url)
+    assert [v for v, _ in _versions(engine)] == [1]
+    assert not sa.inspect(engine).has_table("qg_extra")
+
+
+def test_a_store_from_a_newer_qualitygates_is_refused(store_url: str, engine: sa.Engine) -> None:
+    with open_store(store_url):
+        pass
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO qg_schema_version VALUES (7, 'future', :t)"),
+            {"t": "2030-01-01 00:00:00"},
+        )
+    message = (
+        r"has schema version 7, newer than this qualitygates knows \(1\): upgrade qualitygates$"
+    )
+    with pytest.raises(HistoryError, match=message):
+        open_store(store_url)
+
+
+def test_the_tables_and_indexes_exist(store_url: str, engine: sa.Engine) -> None:
+    with open_store(store_url):
+        pass
+    inspector = sa.inspect(engine)
+    assert {"qg_schema_version", "qg_runs", "qg_gates", "qg_metrics", "qg_findings"} <= set(
+        inspector.get_table_names()
+    )
+    indexes = {
+        ix["name"]
+        for t in ("qg_runs", "qg_metrics", "qg_findings")
+        for ix in inspector.get_indexes(t)
+    }
+    assert {"qg_runs_branch_time", "qg_metrics_series", "qg_findings_fingerprint"} <= indexes
+
+
+def test_findings_fingerprints_and_metrics_are_rows_of_their_own(
+    store_url: str, engine: sa.Engine
+) -> None:
+    with open_store(store_url) as store:
+        run_id = store.record(coverage_run(80), RunContext())
+    with engine.connect() as conn:
+        findings = conn.execute(
+            sa.text(
+                "SELECT gate_id, check_id, fingerprint, finding_id, severity, waived"
+                " FROM qg_findings WHERE run_id = :r ORDER BY position"
+            ),
+            {"r": run_id},
+        ).all()
+        metrics = conn.execute(
+            sa.text("SELECT metric, value, unit FROM qg_metrics ORDER BY metric")
+        ).all()
+    assert [tuple(f) for f in findings] == [
+        ("security", "trivy", "fp-cve-1", "CVE-2024-1", "high", False),
+        ("security", "trivy", "fp-cve-2", "CVE-2024-2", "high", True),
+    ]
+    assert [tuple(m) for m in metrics] == [
+        ("total", 80.0, "percent"),
+        ("vulnerabilities.critical", 0.0, "count"),
+    ]
