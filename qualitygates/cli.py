@@ -7,10 +7,8 @@ imported inside the commands so that `qualitygates --version` starts fast.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import wraps
@@ -55,6 +53,8 @@ def _fails_cleanly(func: F) -> F:
             raise
         except Exception as exc:
             if debug:
+                import traceback
+
                 traceback.print_exc()
             click.echo(
                 f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
@@ -98,6 +98,8 @@ def _parse_now(value: str | None) -> datetime | None:
 
 
 def _configure_logging(verbose: int, debug: bool) -> None:
+    import logging  # not at the top: --version must not pay for it
+
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr

@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from qualitygates.model import RunResult
+
 from qualitygates.cli import _fails_cleanly, cli
-from qualitygates.model import RunResult
 
 HISTORY_ENV = "QUALITYGATES_HISTORY"
 TREND_POINTS = 30

@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+if TYPE_CHECKING:
+    from qualitygates.model import RunResult
+
 from qualitygates.errors import ReportError
-from qualitygates.model import RunResult
 
 #: The report flags of `run`, in the order they are documented.
 REPORT_FORMATS: dict[str, str] = {
