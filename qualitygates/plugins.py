@@ -19,6 +19,7 @@ REPORTER_GROUP = "qualitygates.reporters"
 
 BUILTIN_ADAPTERS: dict[str, str] = {
     "coverage": "qualitygates.adapters.coverage:CoverageAdapter",
+    "diff_coverage": "qualitygates.adapters.diff_coverage:DiffCoverageAdapter",
     "junit": "qualitygates.adapters.junit:JUnitAdapter",
     "k6": "qualitygates.adapters.k6:K6Adapter",
     "prometheus": "qualitygates.adapters.prometheus:PrometheusAdapter",

@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,34 +73,90 @@ def open_report(path: Path) -> Iterator[IO[bytes]]:
     with raw:
         head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
         if head == GZIP_MAGIC:
-            with gzip.GzipFile(fileobj=raw) as unzipped:
+            with _GzipReport(path, raw) as unzipped:
                 yield unzipped  # type: ignore[misc]
         else:
             yield raw
 
 
+class _GzipReport(gzip.GzipFile):
+    """A gzip stream whose corrupt or cut content raises AdapterError naming the file.
+
+    gzip raises EOFError, BadGzipFile or zlib.error from any read, so every reader of a
+    `.gz` report (JSON, XML, LCOV, NDJSON) would otherwise need the same handlers.
+    """
+
+    def __init__(self, path: Path, raw: IO[bytes]) -> None:
+        super().__init__(fileobj=raw, mode="rb")
+        self._report = path
+
+    def read(self, size: int | None = -1) -> bytes:
+        with self._errors():
+            return super().read(size)
+
+    def read1(self, size: int = -1) -> bytes:
+        with self._errors():
+            return super().read1(size)
+
+    def peek(self, n: int) -> bytes:
+        with self._errors():
+            return super().peek(n)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        with self._errors():
+            return super().readline(size)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (OSError, EOFError, zlib.error) as exc:
+            raise AdapterError(f"{self._report} is not a readable gzip file: {exc}") from None
+
+
 def read_bytes(path: Path, limit: int = MAX_WHOLE_FILE_BYTES) -> bytes:
     """Read a whole (possibly gzipped) report, refusing files over `limit` bytes."""
     with open_report(path) as stream:
+        # A plain file over the limit is refused by its size: a 1 GB line is never loaded.
+        too_big = not isinstance(stream, gzip.GzipFile) and path.stat().st_size > limit
         try:
-            data = stream.read(limit + 1)
+            data = b"" if too_big else _read_up_to(stream, limit + 1)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise AdapterError(f"{path} is not a readable gzip file: {exc}") from exc
-    if len(data) > limit:
+    if too_big or len(data) > limit:
         raise AdapterError(
             f"{path} is larger than {limit // (1024 * 1024)} MiB; refusing to load it"
         )
     return data
 
 
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
+    # In 1 MiB reads: one read(size) reserves `size` bytes up front, however small the file.
+    chunks: list[bytes] = []
+    while size > 0 and (chunk := stream.read(min(size, 1 << 20))):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
 def decode_text(data: bytes, path: Path) -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 with BOM."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise AdapterError(f"{path} is not UTF-16 text (byte {exc.start})") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise AdapterError(f"{path} is not UTF-8 text (byte {exc.start})") from exc
+
+
+def decode_head(head: bytes) -> str:
+    """The first bytes of a report as text, to sniff its format: UTF-16 by BOM, else UTF-8."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    return head.decode("utf-8-sig", errors="replace")
 
 
 def load_json(path: Path, what: str) -> Any:

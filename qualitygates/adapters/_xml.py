@@ -63,6 +63,11 @@ def _refuse_external(*_args: object) -> int:
     raise _Refused("the file refers to an external entity or DTD; refusing it")
 
 
+def _refuse_skipped(name: str, _is_parameter_entity: bool) -> None:
+    # With an external DTD (never read) expat skips undefined entities in text silently.
+    raise _Refused(f"the file uses the entity &{name}; from a DTD that is never read; refusing it")
+
+
 def _make_parser(collector: _Collector) -> expat.XMLParserType:
     parser = expat.ParserCreate()
     parser.buffer_text = True
@@ -74,6 +79,7 @@ def _make_parser(collector: _Collector) -> expat.XMLParserType:
     parser.EntityDeclHandler = _refuse_entity
     parser.UnparsedEntityDeclHandler = _refuse_entity
     parser.ExternalEntityRefHandler = _refuse_external
+    parser.SkippedEntityHandler = _refuse_skipped
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     return parser
 
@@ -109,6 +115,8 @@ def _feed(parser: expat.XMLParserType, chunk: bytes, final: bool, path: Path) ->
         parser.Parse(chunk, final)
     except _Refused as exc:
         raise AdapterError(f"{path}: {exc}") from None
+    except LookupError as exc:  # expat asks Python's codecs for an unknown `encoding=`
+        raise AdapterError(f"{path} is not well-formed XML: {exc}") from None
     except expat.ExpatError as exc:
         code = expat.ErrorString(exc.code) if exc.code else str(exc)
         hint = " (the file looks truncated)" if final and "no element found" in code else ""

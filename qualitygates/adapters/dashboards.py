@@ -166,7 +166,7 @@ def _classic_panel(panel: Mapping[str, Any], library: Mapping[str, Any]) -> tupl
     if isinstance(ref, Mapping) and not panel.get("targets"):
         model = library.get(str(ref.get("uid")))
         panel = model if isinstance(model, Mapping) else panel
-    if panel.get("type") in NO_QUERY_TYPES:
+    if _no_query_type(panel.get("type")):
         return title, True
     targets = panel.get("targets")
     return title, isinstance(targets, list) and any(_has_query(t) for t in targets)
@@ -207,7 +207,7 @@ def _v2(path: Path, spec: Mapping[str, Any], uid: str) -> Dashboard:
 def _v2_has_query(body: Mapping[str, Any]) -> bool:
     viz = body.get("vizConfig")
     viz_type = (viz.get("group") or viz.get("kind")) if isinstance(viz, Mapping) else None
-    if viz_type in NO_QUERY_TYPES:
+    if _no_query_type(viz_type):
         return True
     data = body.get("data")
     group = data.get("spec") if isinstance(data, Mapping) else None
@@ -215,10 +215,16 @@ def _v2_has_query(body: Mapping[str, Any]) -> bool:
     if not isinstance(queries, list):
         return False
     for item in queries:
-        query = item.get("spec", {}).get("query") if isinstance(item, Mapping) else None
+        spec = item.get("spec") if isinstance(item, Mapping) else None
+        query = spec.get("query") if isinstance(spec, Mapping) else None
         if isinstance(query, Mapping) and _has_query(query.get("spec")):
             return True
     return False
+
+
+def _no_query_type(kind: object) -> bool:
+    """A text or row panel, which needs no query (a hostile `type` may be any JSON value)."""
+    return isinstance(kind, str) and kind in NO_QUERY_TYPES
 
 
 def _has_query(target: object) -> bool:

@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters._io import (
+    decode_head,
+    expand_paths,
+    expect_type,
+    load_json,
+    open_report,
+)
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
     Adapter,
@@ -219,7 +225,8 @@ def _read_json(path: Path) -> Iterator[Finding]:
 
 
 def _json_dependency(raw: dict[str, Any], path: Path, where: str) -> Iterator[Finding]:
-    packages = [str(p.get("id")) for p in raw.get("packages") or [] if isinstance(p, dict)]
+    listed = expect_type(raw.get("packages") or [], list, path, f"{where}.packages")
+    packages = [str(p.get("id")) for p in listed if isinstance(p, dict)]
     dep = _Dependency(
         file_name=str(raw.get("fileName") or ""),
         file_path=str(raw.get("filePath") or ""),
@@ -254,7 +261,7 @@ def _object(value: Any) -> dict[str, Any]:
 
 def _is_xml(path: Path) -> bool:
     with open_report(path) as stream:
-        return stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        return decode_head(stream.read(64)).lstrip(" \t\r\n").startswith("<")  # UTF-16 too
 
 
 class DependencyCheckAdapter(Adapter):

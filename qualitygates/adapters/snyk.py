@@ -98,7 +98,7 @@ def _finding(vuln: dict[str, Any], label: str) -> Finding:
     issue = str(vuln["id"])
     package = f"{vuln.get('packageName') or vuln.get('name') or '?'}@{vuln.get('version') or '?'}"
     is_license = vuln.get("type") == LICENSE
-    cwe = ((vuln.get("identifiers") or {}).get("CWE") or [None])[0] if not is_license else None
+    cwe = None if is_license else _first_cwe(vuln)
     return Finding(
         id=issue,
         tool=TOOL,
@@ -108,8 +108,15 @@ def _finding(vuln: dict[str, Any], label: str) -> Finding:
         location=Location(path=label, package=package),
         fixable=vuln.get("isUpgradable") is True or vuln.get("isPatchable") is True,
         fingerprint=fingerprint(TOOL, issue, package, label),
-        category=LICENSE if is_license else (str(cwe) if cwe else "vulnerability"),
+        category=LICENSE if is_license else (cwe or "vulnerability"),
     )
+
+
+def _first_cwe(vuln: dict[str, Any]) -> str | None:
+    """The first CWE of `identifiers`, if the field has the documented shape."""
+    identifiers = vuln.get("identifiers")
+    cwes = identifiers.get("CWE") if isinstance(identifiers, dict) else None
+    return str(cwes[0]) if isinstance(cwes, list) and cwes and cwes[0] else None
 
 
 def _read(path: Path) -> list[Finding]:

@@ -26,7 +26,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters._io import (
+    decode_head,
+    expand_paths,
+    expect_type,
+    load_json,
+    open_report,
+)
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
     Adapter,
@@ -168,7 +174,7 @@ def _as_list(value: Any, path: Path, where: str) -> list[Any]:
 
 def _is_xml(path: Path) -> bool:
     with open_report(path) as stream:
-        return stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        return decode_head(stream.read(64)).lstrip(" \t\r\n").startswith("<")  # UTF-16 too
 
 
 class ZapAdapter(Adapter):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from math import isfinite
 from typing import Any
 
 from qualitygates.model import MetricValue, Unit
@@ -158,6 +159,7 @@ def parse_threshold(value: str, op: str) -> Threshold:
 
 def convert(number: str, unit: str | None, metric_unit: Unit, metric: str) -> float:
     """The threshold `number unit` expressed in the metric's own unit, exactly rounded."""
+    _check_range(number)
     value = Fraction(number)
     if unit is None:
         if metric_unit is Unit.PERCENT and value != 0:
@@ -174,6 +176,14 @@ def convert(number: str, unit: str | None, metric_unit: Unit, metric: str) -> fl
             f"{unit!r} does not apply to {metric}, which is in {unit_label(metric_unit)}"
         )
     return float(value * factor / accepted[1])
+
+
+def _check_range(number: str) -> None:
+    # Fraction("1e99999999") builds a 40 MB integer for minutes, and float() of a larger
+    # one overflows: a threshold outside a float's range is an error, not a hang.
+    exponent = number.lower().partition("e")[2].lstrip("+-").lstrip("0")
+    if len(exponent) > 3 or (exponent and int(exponent) > 330) or not isfinite(float(number)):
+        raise ExpressionError(f"{number} is out of range for a threshold")
 
 
 def unit_label(unit: Unit) -> str:

@@ -60,7 +60,12 @@ def parse_yaml(text: str) -> Located:
     """Parse one YAML document into `Located` values; raise YamlProblem when it cannot."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
         raise YamlProblem(f"the file is larger than {MAX_POLICY_BYTES // (1024 * 1024)} MiB")
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # checks the characters first: a NUL byte fails here
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        message = f"invalid YAML: {exc.reason} (character {exc.character!r})"
+        raise YamlProblem(message, line, col) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -71,9 +76,20 @@ def parse_yaml(text: str) -> Located:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"invalid YAML: {exc}") from None
+        raise YamlProblem(f"invalid YAML: {' '.join(str(exc).split())}") from None  # one line
+    except RecursionError:  # the composer recurses per level: `[[[[...` thousands deep
+        mark = loader.get_mark()
+        raise YamlProblem(
+            "the document nests too deeply to be a policy", mark.line + 1, mark.column + 1
+        ) from None
     finally:
         loader.dispose()
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - line_start + 1
 
 
 class _Converter:

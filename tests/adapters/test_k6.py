@@ -293,7 +293,7 @@ def test_several_summaries_are_refused(tmp_path: Path) -> None:
         (POINTS.read_bytes().split(b"\n")[0] + b'\n{"metric":"http_req_duration","type":"Point","data":[]}\n',
          r":2: a k6 Point needs data.time, a numeric data.value and data.tags"),
         (b'{"type":"Metric","data":{"name":"x","type":"trend"}}\n', "holds no k6 samples"),
-        (gzip.compress(POINTS.read_bytes())[:200], "truncated gzip file"),
+        (gzip.compress(POINTS.read_bytes())[:200], "(truncated|not a readable) gzip file"),
     ],
 )  # fmt: skip
 def test_bad_files(tmp_path: Path, content: bytes | None, message: str) -> None:

@@ -121,8 +121,8 @@ def load_rule_file(path: Path) -> RuleFile:
 
 def _yaml_message(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    return f"{problem} at line {mark.line + 1}" if mark is not None else str(problem)
+    problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
+    return f"{problem} at line {mark.line + 1}" if mark is not None else problem
 
 
 def _groups(document: object, path: Path) -> tuple[list[Any], list[tuple[int, str]]]:

@@ -78,6 +78,8 @@ def _load(path: Path) -> Any:
             f"{path} is not valid {path.suffix.lstrip('.').upper() or 'YAML'}: "
             f"{str(exc).splitlines()[0]}"
         ) from None
+    except RecursionError:  # a hostile file of nested brackets
+        raise AdapterError(f"{path} nests too deeply to be an attestation record") from None
 
 
 def _entry(path: Path, index: int, item: object) -> Attestation:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import expect_type, load_json, open_report
+from qualitygates.adapters._io import decode_head, expect_type, load_json, open_report
 from qualitygates.adapters._xml import iter_xml
 from qualitygates.errors import AdapterError
 
@@ -37,7 +37,7 @@ def detect(path: Path) -> str:
     """radon JSON, lizard XML or lizard CSV, from the first bytes of the file."""
     with open_report(path) as stream:
         try:
-            head = stream.read(512).decode("utf-8-sig", errors="replace").lstrip()
+            head = decode_head(stream.read(512)).lstrip()  # UTF-16 too
         except (OSError, EOFError) as exc:
             raise AdapterError(f"{path} cannot be read: {exc}") from exc
     if head.startswith("{"):

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from qualitygates.adapters._io import expand_paths, open_report
+from qualitygates.adapters._io import decode_head, expand_paths, open_report
 from qualitygates.adapters._xml import first_tags
 from qualitygates.adapters.coverage.cobertura import read_cobertura
 from qualitygates.adapters.coverage.coveragepy_data import SQLITE_MAGIC, read_data_file
@@ -150,6 +150,15 @@ def _metrics(totals: Totals) -> dict[str, Measurement]:
     return metrics
 
 
+def read_report(path: Path, store: LineStore, options: Mapping[str, Any]) -> datetime | None:
+    """Add one report's lines to `store`; return its timestamp, if it has one.
+
+    `options` are this adapter's (`format`, `source_root`, `config`; absent ones mean the
+    defaults). Public for adapters that need the lines themselves (`diff_coverage`).
+    """
+    return _read(path, options.get("format") or "auto", store, options)
+
+
 def _read(path: Path, forced: str, store: LineStore, options: Mapping[str, Any]) -> datetime | None:
     kind = forced if forced != "auto" else detect(path)
     if kind == "cobertura":
@@ -176,7 +185,7 @@ def detect(path: Path) -> str:
         head = stream.read(_HEAD_BYTES)
     if head.startswith(SQLITE_MAGIC):
         return "coveragepy-data"
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    text = decode_head(head).lstrip("\ufeff \t\r\n")  # UTF-16 XML too
     if text.startswith("<"):
         return _xml_kind(path)
     if text.startswith(("{", "[")):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from qualitygates.adapters._xml import BadReport, parse_xml
+from qualitygates.adapters._xml import BadReport, iter_xml, parse_xml
 from qualitygates.adapters.coverage.store import LineStore, merge_branches
 from qualitygates.adapters.coverage.timestamps import from_epoch
 
@@ -52,6 +52,22 @@ def read_cobertura(path: Path, store: LineStore) -> datetime | None:
 
     parse_xml(path, start)
     return stamp[0]
+
+
+def cobertura_sources(path: Path) -> list[str]:
+    """The `<source>` folders a Cobertura report's file names are relative to (maybe none)."""
+    sources: list[str] = []
+    events = iter_xml(path, frozenset({"source"}))
+    try:
+        for event, tag, payload in events:
+            if event == "end" and tag == "source" and isinstance(payload, str):
+                if payload.strip():
+                    sources.append(payload.strip())
+            elif event == "start" and tag == "packages":
+                break  # <sources> comes first: the rest of a large report is not read
+    finally:
+        events.close()  # type: ignore[attr-defined]
+    return sources
 
 
 def _positive(hits: str) -> bool:
