@@ -8,10 +8,13 @@ Metric declarations before each metric's first point, two scenarios (`baseline`,
 and groups, nine `http_req_*` points per request, checks, data, iteration and group
 durations, custom metrics and the per-second `vus`/`vus_max` gauges.
 
-Contenders, each run in its own subprocess (peak RSS from getrusage(RUSAGE_CHILDREN)),
-on the same file in the same run: `wc -l`; the adapter (http_req_duration.p(95) and
-http_req_duration{scenario:peak}.p(95)); the plain baseline (json.loads per line, same
-two p(95)); and the adapter on an empty-ish input (one point) for its base RSS.
+Contenders, each run in its own subprocess (peak RSS from getrusage(RUSAGE_CHILDREN): the
+largest single process, a worker included), on the same file in the same run: `wc -l`;
+the adapter called directly (http_req_duration.p(95) and
+http_req_duration{scenario:peak}.p(95)); the adapter as `qualitygates run` runs it, through
+`qualitygates.engine.run` on a tiny policy (a temporary gates.yaml with one k6 check on the
+file), where it collects in the engine's thread pool; the plain baseline (json.loads per
+line, same two p(95)); and the adapter on an empty-ish input (one point) for its base RSS.
 """
 
 from __future__ import annotations
@@ -199,6 +202,37 @@ def run_adapter(path: Path) -> dict[str, object]:
     return {name: found[name].value for name in WANTED if name in found}
 
 
+POLICY = """version: 1
+gates:
+  - id: performance
+    checks:
+      - id: load-test
+        adapter: k6
+        with: {{path: {path}}}
+        conditions:
+{conditions}"""
+
+
+def run_engine(path: Path) -> dict[str, object]:
+    """The adapter as `qualitygates run` runs it: a policy, the engine and its thread pool."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import tempfile
+
+    from qualitygates.engine import run
+    from qualitygates.policy import load_policy
+
+    conditions = "".join(f'          - "{name} < 1h"\n' for name in WANTED)
+    with tempfile.TemporaryDirectory() as folder:
+        policy_path = Path(folder) / "gates.yaml"
+        text = POLICY.format(path=json.dumps(str(path.resolve())), conditions=conditions)
+        policy_path.write_text(text)
+        policy = load_policy(policy_path, {})
+    check = run(policy).gates[0].checks[0]
+    if check.error:
+        raise SystemExit(check.error)
+    return {name: check.metrics[name].value for name in WANTED if name in check.metrics}
+
+
 def measure(contender: str, path: Path) -> dict[str, object]:
     """Run one contender in a child process; wall time and the child's peak RSS."""
     if contender == "wc -l":
@@ -224,7 +258,7 @@ def benchmark(path: Path) -> None:
     size = path.stat().st_size
     subprocess.run(["cat", str(path)], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
     rows = {}
-    for name in ("wc -l", "adapter", "baseline", "adapter-empty"):
+    for name in ("wc -l", "adapter", "engine", "baseline", "adapter-empty"):
         target = tiny_input(path.parent) if name == "adapter-empty" else path
         rows[name] = json.loads(subprocess.run(
             [sys.executable, __file__, "--measure", name, str(target)],
@@ -234,7 +268,7 @@ def benchmark(path: Path) -> None:
     kept = rows["baseline"]["output"]["kept"]
     print(f"file: {path} ({size / 1e6:.0f} MB, {rows['wc -l']['output'].split()[0]} lines)")
     print(f"{'contender':<14}{'seconds':>9}{'MB/s':>9}{'x wc -l':>9}{'peak RSS MiB':>14}  result")
-    for name in ("wc -l", "adapter", "baseline"):
+    for name in ("wc -l", "adapter", "engine", "baseline"):
         row = rows[name]
         speed = size / 1e6 / row["seconds"]
         ratio = rows["wc -l"]["seconds"] / row["seconds"]
@@ -246,8 +280,9 @@ def benchmark(path: Path) -> None:
     budget = 2.5 * 8 * kept
     print(f"values kept: {kept}; adapter RSS over an empty input: {extra / 2**20:.1f} MiB "
           f"(budget 2.5 x 8 B x values = {budget / 2**20:.1f} MiB)")  # fmt: skip
-    same = all(rows["adapter"]["output"].get(k) == rows["baseline"]["output"][k] for k in WANTED)
-    print(f"exact: adapter == baseline: {same}")
+    for name in ("adapter", "engine"):
+        same = all(rows[name]["output"].get(k) == rows["baseline"]["output"][k] for k in WANTED)
+        print(f"exact: {name} == baseline: {same}")
 
 
 def main() -> None:
@@ -263,7 +298,8 @@ def main() -> None:
     parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        runner = run_baseline if args.run == "baseline" else run_adapter
+        runners = {"baseline": run_baseline, "engine": run_engine}
+        runner = runners.get(args.run, run_adapter)
         print(json.dumps(runner(args.file)))
         return
     if args.measure:

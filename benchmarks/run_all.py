@@ -36,7 +36,9 @@ def main() -> int:
     failed = 0
     for command in QUICK if args.quick else FULL:
         print(f"\n== {' '.join(command)}", flush=True)
-        failed |= subprocess.run([sys.executable, str(HERE / command[0]), *command[1:]], check=False).returncode
+        failed |= subprocess.run(
+            [sys.executable, str(HERE / command[0]), *command[1:]], check=False
+        ).returncode
     return 1 if failed else 0
 
 

@@ -36,7 +36,9 @@ def main() -> int:
         "python -c pass": best_of([python, "-c", "pass"], args.repeat),
         "qualitygates --version": best_of([python, "-m", "qualitygates", "--version"], args.repeat),
         "pytest --version": best_of([python, "-m", "pytest", "--version"], args.repeat),
-        "qualitygates run (bundled example)": best_of([python, "-m", "qualitygates", "run", "-q"], args.repeat),
+        "qualitygates run (bundled example)": best_of(
+            [python, "-m", "qualitygates", "run", "-q"], args.repeat
+        ),
     }
     for label, seconds in rows.items():
         print(f"  {label:36} {seconds * 1000:8.1f} ms")

@@ -22,10 +22,12 @@ histogram, NaN or ±Inf, and an API error (`status: error`, which Prometheus sen
 400 for a bad query and 422 for a failed evaluation).
 
 `time` evaluates every query at one instant (RFC 3339 or a Unix time); without it the server
-uses its own clock, so `--now` does not move it. Every query under `queries:` runs and is
-reported, whether a condition names it or not.
-
-Not done: evaluating at the end of a k6 run's window (`at_end_of`); give `time` instead.
+uses its own clock, so `--now` does not move it. `at_end_of` evaluates them at the end of a
+k6 load test, read from its output: the latest point of its `--out json` NDJSON (plain or
+.gz; a glob of several instances' files: the latest of them), or `metadata.generatedAt` of
+the machine-readable summary. Other summaries hold no absolute time: an error. That instant,
+rounded up to Prometheus' millisecond, is also the check's timestamp (for `max_age`). Every
+query under `queries:` runs and is reported, whether a condition names it or not.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from qualitygates.adapters._http import HttpClient, display_url
+from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -81,6 +84,12 @@ class PrometheusAdapter(Adapter):
         ),
         OptionSpec("queries", OptionKind.MAPPING, "metric name -> PromQL instant query", True),
         OptionSpec("time", OptionKind.STRING, "evaluation time, RFC 3339 or Unix (default: now)"),
+        OptionSpec(
+            "at_end_of",
+            OptionKind.PATH,
+            "evaluate at the end of this k6 run: its --out json NDJSON (latest point) or "
+            "machine-readable summary; instead of time",
+        ),
         OptionSpec("token", OptionKind.SECRET, "bearer token sent as Authorization"),
         OptionSpec("username", OptionKind.STRING, "user name for basic auth"),
         OptionSpec("password", OptionKind.SECRET, "password for basic auth"),
@@ -107,14 +116,17 @@ class PrometheusAdapter(Adapter):
         queries = _queries(options.get("queries"))
         units = _units(options.get("units") or {}, queries)
         endpoint = _endpoint(options.get("url"))
-        params = _time_param(options.get("time"))
+        params, stamp, k6_outputs = _evaluation_time(options.get("time"), options.get("at_end_of"))
         metrics: dict[str, Measurement] = {}
         with HttpClient.from_options(options, request.timeout) as client:
             for name, promql in queries.items():
                 value = _evaluate(client, endpoint, name, promql, params)
                 metrics[name] = Measurement(value, units.get(name, Unit.NUMBER))
         return Collection(
-            metrics=metrics, sources=(display_url(endpoint),), available=tuple(queries)
+            metrics=metrics,
+            sources=(display_url(endpoint), *k6_outputs),
+            timestamp=stamp,
+            available=tuple(queries),
         )
 
 
@@ -157,6 +169,22 @@ def _endpoint(raw: Any) -> str:
     base = parts._replace(query="", fragment="").geturl().rstrip("/")
     # Accept the full endpoint too, as users copy it from the API docs.
     return base if base.endswith(API_PATH) else base + API_PATH
+
+
+def _evaluation_time(
+    given: Any, k6_output: Any
+) -> tuple[dict[str, str], datetime | None, tuple[str, ...]]:
+    """The `time` parameter, the check's timestamp and the k6 files read for them."""
+    if not k6_output:
+        return _time_param(given), None, ()
+    if given not in (None, ""):
+        raise AdapterError("give either 'time' or 'at_end_of', not both")
+    from qualitygates.adapters.k6 import end_time_ns  # the k6 package, only when asked
+
+    paths = expand_paths(str(k6_output))
+    end_ms = -(-max(end_time_ns(path) for path in paths) // 1_000_000)  # rounded up
+    stamp = datetime.fromtimestamp(end_ms / 1000, tz=timezone.utc)
+    return {"time": f"{end_ms // 1000}.{end_ms % 1000:03d}"}, stamp, tuple(map(str, paths))
 
 
 def _time_param(raw: Any) -> dict[str, str]:

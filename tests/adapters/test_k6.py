@@ -5,13 +5,16 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from qualitygates.adapters.k6 import K6Adapter, chunks, reader
+from qualitygates.adapters.k6 import K6Adapter, chunks, reader, worker
 from qualitygates.adapters.k6.names import MetricName, parse_name
+from qualitygates.adapters.k6.ndjson import Wanted
 from qualitygates.adapters.k6.stats import percentile
 from qualitygates.errors import AdapterError
 from qualitygates.model import Unit
@@ -356,3 +359,48 @@ def test_parallel_worker_errors_are_reported(
     monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
     with pytest.raises(AdapterError, match=r"big.ndjson:541: a k6 Point needs data.time"):
         values(big, "http_req_duration.p(95)")
+
+
+def test_the_split_happens_in_a_threaded_process_like_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine collects in a thread pool: a worker process must start there too, safely.
+    big = tmp_path / "big.ndjson"
+    big.write_bytes(POINTS.read_bytes() * 40)
+    single = values(big, *ALL_POINT_STATS)
+    started: list[tuple[int, int]] = []
+
+    def spy(path: Path, wanted: list[Wanted], start: int, stop: int) -> worker.Worker | None:
+        started.append((start, stop))
+        return worker.start_worker(path, wanted, start, stop)
+
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(reader, "start_worker", spy)
+    with ThreadPoolExecutor(2) as pool:
+        split = pool.submit(values, big, *ALL_POINT_STATS).result()
+    assert split == single
+    size = big.stat().st_size
+    assert len(started) == 1 and size // 2 < started[0][0] < size and started[0][1] == size
+
+
+def test_a_worker_that_dies_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = tmp_path / "big.ndjson"
+    big.write_bytes(POINTS.read_bytes() * 20)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(worker, "_BOOT", "import sys; sys.exit('worker out of memory')")
+    with pytest.raises(AdapterError) as caught:
+        values(big, "http_req_duration.p(95)")
+    assert str(caught.value) == (
+        f"the process reading part of {big} failed (worker out of memory); run again"
+    )
+
+
+def test_without_a_python_to_start_one_process_reads_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.ndjson"
+    big.write_bytes(POINTS.read_bytes() * 20)
+    single = values(big, *ALL_POINT_STATS)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(sys, "executable", "")
+    assert values(big, *ALL_POINT_STATS) == single

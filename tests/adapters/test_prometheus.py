@@ -6,10 +6,13 @@ Prometheus (Debian package `prometheus`) scraping itself, and skips when it is a
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +20,7 @@ import pytest
 from qualitygates.adapters.prometheus import PrometheusAdapter
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
-from tests.helpers import collect
+from tests.helpers import DATA, collect, corpus_params
 from tests.servers import FakeServer, Reply, json_reply, prometheus_server
 
 QUERY = "/api/v1/query"
@@ -102,6 +105,125 @@ def test_time_evaluates_at_one_instant(given: Any, sent: str) -> None:
     with FakeServer({QUERY: answer(vector(({}, "1")))}) as server:
         run(server, {"up": "up"}, time=given)
     assert server.requests[0].query["time"] == [sent]
+
+
+K6 = DATA / "k6"
+K6_END = datetime(2026, 11, 24, 10, 0, 3, 400000, tzinfo=timezone.utc)  # points.ndjson's last
+
+
+def k6_point(stamp: str) -> str:
+    data = {"time": stamp, "value": 1, "tags": {}}
+    return json.dumps({"metric": "vus", "type": "Point", "data": data}) + "\n"
+
+
+def sent_times(source: Path | str, **options: Any) -> tuple[list[list[str]], Any]:
+    """The `time` of every query sent with at_end_of=source, and the collection."""
+    with FakeServer({QUERY: answer(vector(({}, "1")))}) as server:
+        queries = {"up": "up", "cpu": "sum(rate(cpu[1m]))"}
+        collection = collect(
+            PrometheusAdapter, url=server.url, queries=queries, at_end_of=str(source), **options
+        )
+    assert collection.sources == (f"{server.url}/api/v1/query", *collection.sources[1:])
+    return [r.query["time"] for r in server.requests], collection
+
+
+def test_at_end_of_evaluates_every_query_at_the_last_point_of_a_k6_run(tmp_path: Path) -> None:
+    gz = tmp_path / "run.ndjson.gz"
+    gz.write_bytes(gzip.compress((K6 / "points.ndjson").read_bytes()))
+    for source in (K6 / "points.ndjson", gz):
+        times, collection = sent_times(source)
+        assert times == [["1795514403.400"], ["1795514403.400"]]
+        assert collection.timestamp == K6_END
+        assert collection.sources[1:] == (str(source),)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "sent"),
+    [
+        ("2026-11-24T10:00:03.400000001Z", "1795514403.401"),  # rounded up to the millisecond
+        ("2026-11-24T11:00:03.4+01:00", "1795514403.400"),
+        ("2026-11-24T10:00:03Z", "1795514403.000"),
+    ],
+)
+def test_at_end_of_is_rounded_up_to_the_millisecond(tmp_path: Path, stamp: str, sent: str) -> None:
+    path = tmp_path / "run.ndjson"
+    path.write_text(k6_point("2026-11-24T09:59:00Z") + k6_point(stamp))
+    assert sent_times(path)[0][0] == [sent]
+
+
+def test_at_end_of_several_instances_is_the_latest(tmp_path: Path) -> None:
+    (tmp_path / "a.ndjson").write_text(k6_point("2026-11-24T10:00:05Z"))
+    (tmp_path / "b.ndjson").write_text(k6_point("2026-11-24T10:00:07.5Z"))
+    times, collection = sent_times(tmp_path / "*.ndjson")
+    assert times[0] == ["1795514407.500"]
+    assert collection.sources[1:] == (str(tmp_path / "a.ndjson"), str(tmp_path / "b.ndjson"))
+
+
+def test_at_end_of_a_machine_readable_summary_is_its_generated_at() -> None:
+    times, collection = sent_times(K6 / "machine-readable.json")
+    assert times[0] == ["1795514400.000"]
+    assert collection.timestamp == datetime(2026, 11, 24, 10, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("path", corpus_params("k6/*.ndjson*", "set-b/k6/*.ndjson*"))
+def test_at_end_of_real_k6_runs(path: Path) -> None:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as lines:
+        stamps = [json.loads(line)["data"].get("time") for line in lines]
+    last = max(s for s in stamps if s)  # one zone (Z) and fixed-width dates: sorts as text
+    second, _, fraction = last.rstrip("Z").partition(".")
+    fraction = fraction.ljust(9, "0")
+    millis = int(fraction[:3]) + (fraction[3:] != "000000")
+    whole = int(datetime.fromisoformat(second + "+00:00").timestamp())
+    expected = f"{whole + millis // 1000}.{millis % 1000:03d}"
+    assert sent_times(path)[0][0] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "message"),
+    [
+        (
+            K6 / "handle-summary.json",
+            {},
+            f"{K6 / 'handle-summary.json'} is k6 handleSummary JSON, which holds no absolute "
+            "time (only the run's duration): give the run's --out json NDJSON instead, or the "
+            "time itself",
+        ),
+        (
+            K6 / "summary-export.json",
+            {},
+            f"{K6 / 'summary-export.json'} is k6 --summary-export JSON, which holds no absolute "
+            "time (only the run's duration): give the run's --out json NDJSON instead, or the "
+            "time itself",
+        ),
+        (
+            K6 / "truncated.ndjson",
+            {},
+            f"{K6 / 'truncated.ndjson'} is truncated: its last line is not complete JSON; re-run k6",
+        ),
+        (
+            K6 / "missing.ndjson",
+            {},
+            f"{K6 / 'missing.ndjson'} does not exist: check the path, or that the tool ran "
+            "before this step",
+        ),
+        (
+            K6 / "points.ndjson",
+            {"time": "2026-01-31T12:00:00Z"},
+            "give either 'time' or 'at_end_of', not both",
+        ),
+    ],
+)
+def test_at_end_of_failures_send_no_query(
+    source: Path, options: dict[str, Any], message: str
+) -> None:
+    with (
+        FakeServer({QUERY: answer(vector(({}, "1")))}) as server,
+        pytest.raises(AdapterError) as caught,
+    ):
+        run(server, {"up": "up"}, at_end_of=str(source), **options)
+    assert str(caught.value) == message
+    assert server.requests == []
 
 
 def test_a_bearer_token_is_sent() -> None:
@@ -298,6 +420,20 @@ def test_real_time_parameter(prometheus: str) -> None:
         ).metrics
     )
     assert stamped["t"].value == pytest.approx(now, abs=0.01)
+
+
+@pytest.mark.realtool
+def test_real_at_end_of_a_k6_run(prometheus: str, tmp_path: Path) -> None:
+    end_ns = time.time_ns() - 2_000_000_000  # a load test that ended two seconds ago
+    seconds, nanos = divmod(end_ns, 1_000_000_000)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{nanos:09d}Z"
+    path = tmp_path / "run.ndjson"
+    path.write_text(k6_point("2020-01-01T00:00:00Z") + k6_point(stamp))
+    collection = collect(
+        PrometheusAdapter, url=prometheus, queries={"t": "time()"}, at_end_of=str(path)
+    )
+    expected = -(-end_ns // 1_000_000) / 1000  # rounded up to the millisecond Prometheus uses
+    assert collection.metrics["t"].value == pytest.approx(expected, abs=1e-9)
 
 
 @pytest.mark.realtool

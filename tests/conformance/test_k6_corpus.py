@@ -2,18 +2,21 @@
 
 The NDJSON and the handleSummary JSON of the same name come from the same k6 run, so each
 stat k6 wrote there must come out of the raw points to the last digit (Counter rates
-excepted: NDJSON holds no test duration, see `measure._duration_s`). The `.js`, `.txt`,
-`.csv` and `runs.json` files are not reports.
+excepted: NDJSON holds no test duration, see `measure._duration_s`). `end_time` of every
+NDJSON is its latest point, counted here with json; summaries hold no absolute time. The
+`.js`, `.txt`, `.csv` and `runs.json` files are not reports.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from qualitygates.adapters.k6 import K6Adapter
+from qualitygates.adapters.k6 import K6Adapter, end_time_ns
 from qualitygates.errors import AdapterError
 from tests.helpers import collect, corpus_params
 
@@ -94,3 +97,34 @@ def test_empty_metrics_are_errors(path: Path) -> None:
         collect(K6Adapter, metrics=("never_recorded.p(95)",), path=str(path))
     with pytest.raises(AdapterError, match="k6 metric never_rate has no samples"):
         collect(K6Adapter, metrics=("never_rate.rate",), path=str(path))
+
+
+def _epoch_ns(stamp: str) -> int:
+    """Go's RFC3339Nano in UTC ("...:46.733710045Z"), counted without the adapter's parser."""
+    assert stamp.endswith("Z"), stamp
+    second, _, fraction = stamp[:-1].partition(".")
+    whole = int(datetime.fromisoformat(second + "+00:00").timestamp())
+    return whole * 1_000_000_000 + int(fraction.ljust(9, "0") or 0)
+
+
+@pytest.mark.parametrize("path", corpus_params("k6/*.ndjson*", "set-b/k6/*.ndjson*"))
+def test_end_time_is_the_latest_point(path: Path) -> None:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as lines:
+        records = [json.loads(line) for line in lines]
+    times = [_epoch_ns(r["data"]["time"]) for r in records if r["type"] == "Point"]
+    assert end_time_ns(path) == max(times) == times[-1]
+
+
+@pytest.mark.parametrize(
+    "path",
+    corpus_params(
+        "k6/*.handle-summary.json",
+        "k6/*.summary-export.json",
+        "set-b/k6/*.handle-summary.json",
+        "set-b/k6/*.summary-export.json",
+    ),
+)
+def test_summaries_hold_no_end_time(path: Path) -> None:
+    with pytest.raises(AdapterError, match="holds no absolute time"):
+        end_time_ns(path)

@@ -122,7 +122,7 @@ class K6Adapter(Adapter):
         paths = expand_paths(request.options["path"])
         allow_empty = bool(request.options.get("allow_empty", False))
         asked = {raw: parsed for raw in request.metrics if (parsed := parse_name(raw))}
-        detected = {path: _detect(path) for path in paths}
+        detected = {path: detect(path) for path in paths}
         kinds = {path: kind for path, (kind, _) in detected.items()}
         if len(paths) > 1 and any(kind != NDJSON for kind in kinds.values()):
             listed = ", ".join(str(p) for p, k in kinds.items() if k != NDJSON)
@@ -179,8 +179,9 @@ def _by_raw(
     return {raw: found[name] for raw, name in asked.items() if name in found}
 
 
-def _detect(path: Path) -> tuple[str, Any]:
-    """NDJSON when the first line is a k6 Metric or Point record, else a summary shape."""
+def detect(path: Path) -> tuple[str, Any]:
+    """Which k6 output `path` is: (NDJSON, None) when its first line is a k6 Metric or
+    Point record, else (summary shape, the parsed JSON)."""
     with open_report(path) as stream:
         try:
             head = stream.read(_SNIFF_BYTES)

@@ -2,17 +2,14 @@
 
 Several files (one per k6 instance of a distributed run) merge into one exact result:
 values are concatenated in file order, so every stat is computed over all samples. A
-large plain file is split at a line boundary and its second half is scanned by a forked
-worker process (two cores), which sends its values back as raw bytes.
+large plain file is split at a line boundary and its second half is scanned by a worker
+process (two cores; see `worker`), which sends its values back as raw bytes.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-import pickle
-import threading
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,9 +27,12 @@ from qualitygates.adapters.k6.ndjson import (
     Wanted,
 )
 from qualitygates.adapters.k6.timefmt import parse_time_ns
+from qualitygates.adapters.k6.worker import start_worker
 from qualitygates.errors import AdapterError
 
-PARALLEL_MIN_BYTES = 64 << 20
+PARALLEL_MIN_BYTES = 128 << 20
+#: What this process scans while the worker starts (~0.1 s): the worker's part is smaller.
+WORKER_START_BYTES = 64 << 20
 
 
 @dataclass
@@ -74,8 +74,10 @@ def _scan_file(path: Path, wanted: list[Wanted]) -> ScanResult:
     with path.open("rb") as raw:
         gzipped = raw.read(2) == GZIP_MAGIC
         split = _split_point(raw, size) if not gzipped and size >= PARALLEL_MIN_BYTES else 0
-        if split and wanted and _can_fork():
-            return _scan_parallel(path, raw, wanted, split, size)
+        if split and wanted and _can_split():
+            result = _scan_parallel(path, raw, wanted, split, size)
+            if result is not None:
+                return result
         raw.seek(0)
         if gzipped:
             return Scanner(wanted, path).scan(iter_chunks(raw, path))
@@ -83,78 +85,33 @@ def _scan_file(path: Path, wanted: list[Wanted]) -> ScanResult:
         return Scanner(wanted, path).scan_plain(unbuffered, 0, size)
 
 
-def _can_fork() -> bool:
-    # Forking a process that runs other threads can deadlock the child (a lock held by a
-    # thread that does not exist there): then the file is read in this process alone.
-    return (
-        (os.cpu_count() or 1) >= 2
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+def _can_split() -> bool:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cpus or 1) >= 2
 
 
 def _split_point(raw: Any, size: int) -> int:
-    """The offset of the first line that starts after the middle of the file."""
-    raw.seek(size // 2)
+    """The offset of the first line that starts after the middle, moved by the head start."""
+    middle = (size + min(WORKER_START_BYTES, size // 4)) // 2
+    raw.seek(middle)
     tail = raw.read(1 << 20)
     newline = tail.find(b"\n")
-    return size // 2 + newline + 1 if 0 <= newline < len(tail) - 1 else 0
+    return middle + newline + 1 if 0 <= newline < len(tail) - 1 else 0
 
 
-def _scan_parallel(path: Path, raw: Any, wanted: list[Wanted], split: int, size: int) -> ScanResult:
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_worker, args=(path, wanted, split, size, sender), daemon=True)
-    worker.start()
-    sender.close()
+def _scan_parallel(
+    path: Path, raw: Any, wanted: list[Wanted], split: int, size: int
+) -> ScanResult | None:
+    """This process scans the first part while a worker scans the rest; None: no worker."""
+    worker = start_worker(path, wanted, split, size)
+    if worker is None:
+        return None
     try:
         first = Scanner(wanted, path).scan_plain(raw, 0, split)
-        second = _receive(receiver, wanted, path)
+        second = worker.receive(wanted)
     finally:
-        receiver.close()
-        worker.join()
+        worker.close()
     return _join(first, second)
-
-
-def _worker(path: Path, wanted: list[Wanted], start: int, stop: int, sender: Any) -> None:
-    """Scan [start, stop) of `path` and send the result back (values as raw bytes)."""
-    try:
-        with path.open("rb", buffering=0) as raw:
-            result = Scanner(wanted, path, base_offset=start).scan_plain(raw, start, stop)
-        sender.send_bytes(pickle.dumps(("ok", result, [w.start_ns for w in wanted])))
-        for want in wanted:
-            for sel in want.selections:
-                sender.send_bytes(sel.last_time)
-                sender.send_bytes(memoryview(sel.values).cast("B"))
-                sel.values = array("d")
-    except AdapterError as exc:
-        sender.send_bytes(pickle.dumps(("error", str(exc), None)))
-    except OSError:
-        pass  # the parent stopped listening (it failed first): nothing to report
-    finally:
-        sender.close()
-
-
-def _receive(receiver: Any, wanted: list[Wanted], path: Path) -> ScanResult:
-    try:
-        status, result, starts = pickle.loads(receiver.recv_bytes())
-    except EOFError:
-        raise AdapterError(
-            f"the process reading the second half of {path} died; run again"
-        ) from None
-    if status == "error":
-        raise AdapterError(result)
-    for want, start in zip(wanted, starts, strict=True):
-        if start is not None and (want.start_ns is None or start < want.start_ns):
-            want.start_ns = start
-        for sel in want.selections:
-            last_time = receiver.recv_bytes()
-            chunk = receiver.recv_bytes()
-            if chunk:
-                sel.values.frombytes(chunk)
-                sel.last_time = last_time
-            del chunk  # keep peak memory at the parent's values plus one half
-    return result  # type: ignore[no-any-return]
 
 
 def _join(first: ScanResult, second: ScanResult) -> ScanResult:
