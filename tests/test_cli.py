@@ -217,3 +217,18 @@ def test_github_actions_summary_and_annotations(
     assert text.startswith("# earlier step\n\n## ❌ Quality gates failed")
     assert "| c | `line_rate >= 80%` | 72.5% | 80% | ❌ failed |" in text
     assert "::error" in result.output and "line_rate 72.5% is not >= 80%" in result.output
+
+
+def test_secret_environment_values_are_redacted_even_when_the_policy_does_not_name_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEPLOY_API_TOKEN", "ghp_abcdefghijklmnop")
+    write_fake(tmp_path / "m.json", error="upstream said: bad credentials ghp_abcdefghijklmnop")
+    out = tmp_path / "r.json"
+    result = invoke(tmp_path, "run", "--json", str(out), "--junit", str(tmp_path / "r.xml"))
+    assert result.exit_code == 3
+    assert (
+        "ghp_abcdefghijklmnop"
+        not in result.output + out.read_text() + (tmp_path / "r.xml").read_text()
+    )
+    assert "bad credentials ***" in result.output

@@ -55,7 +55,7 @@ def load_policy(
         path=path.resolve(),
         gates=gates,
         waiver_notice_days=int(notice.value) if notice is not None else 14,
-        secrets=frozenset(loader.secrets),
+        secrets=frozenset(loader.secrets) | environment_secrets(env),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         history=_history(root, path.resolve().parent),
     )
@@ -64,6 +64,20 @@ def load_policy(
 def _position(message: str) -> tuple[str, int, int]:
     match = re.match(r"^(.*?):(\d+):(\d+): ", message)
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (message, 0, 0)
+
+
+_SECRET_NAME = re.compile(
+    r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIAL", re.IGNORECASE
+)
+
+
+def environment_secrets(env: Mapping[str, str]) -> frozenset[str]:
+    """Values of variables whose names say they are secret (SONAR_TOKEN, DB_PASSWORD, ...).
+
+    They are redacted from every output even when the policy never names them: a tool's
+    error message or an HTTP library may echo them.
+    """
+    return frozenset(v for k, v in env.items() if _SECRET_NAME.search(k) and len(v) >= 8)
 
 
 def _history(root: Located, base_dir: Path) -> str | None:
