@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -314,6 +317,132 @@ def test_summary_with_wrong_types(tmp_path: Path) -> None:
         collect(K6Adapter, metrics=("http_reqs.count",), path=str(path))
 
 
+# --- hostile input (found by tests/fuzz) --------------------------------------------------
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+DEEP_LINE = b'{"metric":"http_req_duration","x":' + DEEP + b"}"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (DEEP, r"k6.out nests too deeply to be a k6 summary report; refusing it"),
+        (POINTS.read_bytes() + DEEP_LINE + b"\n", r"k6.out:28: nests too deeply to be a k6 NDJSON"),
+        (POINTS.read_bytes() + DEEP_LINE, r"k6.out:28: nests too deeply to be a k6 NDJSON"),
+    ],
+    ids=["summary", "ndjson-line", "ndjson-last-line"],
+)
+def test_deep_nesting_is_an_error_naming_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "k6.out"
+    path.write_bytes(content)
+    with pytest.raises(AdapterError, match=message):
+        collect(K6Adapter, metrics=("http_req_duration.p(95)",), path=str(path))
+
+
+def with_time(line: int, time: str) -> bytes:
+    """points.ndjson with the point time on `line` (1-based) replaced by `time`."""
+    lines = POINTS.read_bytes().split(b"\n")
+    lines[line - 1] = re.sub(rb'"time":"[^"]*"', f'"time":"{time}"'.encode(), lines[line - 1])
+    return b"\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("line", "metric"),
+    [
+        (2, "payload_bytes.max"),  # the file's first point: the run's start
+        (4, "data_received.rate"),  # an iteration's start, for a Counter's rate
+        (16, "http_req_failed.rate"),  # a selection's last point, fast path
+        (7, "http_req_duration.max"),  # a line read with json (other key order)
+        (27, "payload_bytes.max"),  # the file's last point
+    ],
+)
+@pytest.mark.parametrize(
+    "time", ["1e999-11-24", "2026-13-24T10:00:00Z", "9999-12-31T23:00:00-23:00"]
+)
+def test_a_bad_point_time_names_the_file_and_line(
+    tmp_path: Path, line: int, metric: str, time: str
+) -> None:
+    path = tmp_path / "k6.ndjson"
+    path.write_bytes(with_time(line, time))
+    message = rf"k6.ndjson:{line}: data.time '{re.escape(time)}' is not an RFC 3339 time"
+    with pytest.raises(AdapterError, match=message):
+        collect(K6Adapter, metrics=(metric,), path=str(path))
+
+
+def test_a_bad_point_time_in_a_workers_part_names_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.ndjson"
+    bad = (
+        b'{"metric":"vus","type":"Point","data":{"time":"\xc3\xa9t\xc3\xa9","value":1,"tags":{}}}\n'
+    )
+    big.write_bytes(POINTS.read_bytes() * 20 + bad)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
+    with pytest.raises(AdapterError, match=r"big.ndjson:541: data.time 'été' is not an RFC 3339"):
+        values(big, "http_req_duration.p(95)")
+
+
+def summary_with(name: str, change: Callable[[dict[str, Any]], object]) -> str:
+    document = json.loads((K6 / name).read_text())
+    change(document)
+    return json.dumps(document)
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "message"),
+    [
+        (
+            "handle-summary.json",
+            lambda d: d["metrics"]["http_reqs"].update(type=[]),
+            r"metrics.http_reqs.type should be one of counter/gauge/rate/trend",
+        ),
+        (
+            "machine-readable.json",
+            lambda d: d["results"]["metrics"][0].update(type={"a": 1}),
+            r"results.metrics\[0\].type should be one of counter/gauge/rate/trend",
+        ),
+        (
+            "summary-export.json",
+            lambda d: d["metrics"]["http_req_failed"].update(passes=10**400),
+            r"metrics.http_req_failed.passes is a 401-digit number, too large to be a k6 number",
+        ),
+        (
+            "handle-summary.json",
+            lambda d: d["metrics"]["http_reqs"]["values"].update(count=float("inf")),
+            r"metrics.http_reqs.count is inf, too large to be a k6 number",
+        ),
+        (
+            "summary-export.json",
+            lambda d: d["root_group"]["checks"]["checkout ok"].update(passes=10**400),
+            r"check 'checkout ok' passes is a 401-digit number, not a k6 count",
+        ),
+        (
+            "summary-export.json",
+            lambda d: d["root_group"]["checks"]["checkout ok"].update(fails=-1),
+            r"check 'checkout ok' fails is -1, not a k6 count",
+        ),
+    ],
+    ids=[
+        "type-a-list",
+        "machine-type-an-object",
+        "count-10**400",
+        "1e999",
+        "check-10**400",
+        "check-negative",
+    ],
+)
+def test_summary_values_beyond_k6s_types_are_errors(
+    tmp_path: Path, name: str, change: Callable[[dict[str, Any]], object], message: str
+) -> None:
+    path = tmp_path / name
+    # json.dumps writes inf as Infinity, which JSON lacks; 1e999 is what a hostile file has
+    path.write_text(summary_with(name, change).replace("Infinity", "1e999"))
+    with pytest.raises(AdapterError, match=rf"{name}: {message}"):
+        collect(K6Adapter, metrics=("http_reqs.count",), path=str(path))
+
+
 # --- fast path, json path and the parallel split agree -----------------------------------
 
 ALL_POINT_STATS = (
@@ -354,7 +483,10 @@ def test_parallel_worker_errors_are_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     big = tmp_path / "big.ndjson"
-    bad = b'{"metric":"http_req_duration","type":"Point","data":{"time":"x","value":"1"}}\n'
+    bad = (  # a good time: the value (a string) is what is wrong
+        b'{"metric":"http_req_duration","type":"Point",'
+        b'"data":{"time":"2026-11-24T10:00:09Z","value":"1"}}\n'
+    )
     big.write_bytes(POINTS.read_bytes() * 20 + bad)
     monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
     with pytest.raises(AdapterError, match=r"big.ndjson:541: a k6 Point needs data.time"):

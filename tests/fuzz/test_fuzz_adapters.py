@@ -40,13 +40,7 @@ NON_NEGATIVE = {
 #: Bugs the fuzzing finds in modules other helpers are editing right now: adapter -> the
 #: text of the wrong error. The property tolerates exactly that error (so the fuzzing goes on
 #: finding others); `test_regression` pins each one as a strict xfail until it is fixed.
-KNOWN_BUGS: dict[str, tuple[str, ...]] = {
-    "k6": (
-        "is not an RFC 3339 time, as k6 writes point times",  # without the path
-        "TypeError: unhashable type",  # a metric's "type" that is not a string
-        "OverflowError: int too large to convert to float",  # a count of 10**400
-    ),
-}
+KNOWN_BUGS: dict[str, tuple[str, ...]] = {}
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
@@ -225,37 +219,18 @@ REGRESSIONS = [
         "points.ndjson",
         k6_bad_point_time,
         id="k6-point-time-error-without-path",
-        marks=pytest.mark.xfail(
-            strict=True,
-            raises=AssertionError,
-            reason="qualitygates/adapters/k6/timefmt.py: a bad point time raises "
-            "AdapterError(\"b'1e999-11-24' is not an RFC 3339 time, as k6 writes point times\") "
-            "without the file's path",
-        ),
     ),
     pytest.param(
         "k6",
         "handle-summary.json",
         json_seed_with("k6", "handle-summary.json", _metric_type_a_list),
         id="k6-metric-type-a-list",
-        marks=pytest.mark.xfail(
-            strict=True,
-            raises=TypeError,
-            reason='qualitygates/adapters/k6/summary.py:121: a metric whose "type" is a list '
-            "raises TypeError: unhashable type: 'list' (a traceback, not an AdapterError)",
-        ),
     ),
     pytest.param(
         "k6",
         "summary-export.json",
         json_seed_with("k6", "summary-export.json", _huge_count),
         id="k6-count-of-10-to-the-400",
-        marks=pytest.mark.xfail(
-            strict=True,
-            raises=OverflowError,
-            reason="qualitygates/adapters/k6: a count of 10**400 in --summary-export raises "
-            "OverflowError: int too large to convert to float (not an AdapterError)",
-        ),
     ),
 ]
 

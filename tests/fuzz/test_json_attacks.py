@@ -34,17 +34,12 @@ _SLIM = (
     "qualitygates/adapters/_jsonslim.py: ijson on {depth} nested brackets grows without bound "
     "(MemoryError under a 512 MiB limit; the OOM killer without one) instead of an AdapterError"
 )
-_K6 = (
-    "qualitygates/adapters/k6: json.loads raises RecursionError on {depth} nested brackets, "
-    "which escapes as a traceback instead of an AdapterError"
-)
 #: Adapters whose deep-nesting failure is in a module another helper is editing right now.
 NESTING_BUGS = {
     "lint": _SLIM,
     "duplication": _SLIM,
     "trivy": _SLIM,
     "sarif": _SLIM,
-    "k6": _K6,
 }
 
 

@@ -194,7 +194,7 @@ def detect(path: Path) -> tuple[str, Any]:
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
     try:
         record = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):  # load_json below names the file and the fault
         record = None
     if isinstance(record, dict) and record.get("type") in ("Metric", "Point") and "data" in record:
         return NDJSON, None

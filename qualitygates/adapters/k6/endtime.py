@@ -23,7 +23,7 @@ from qualitygates.adapters.k6.adapter import NDJSON, detect
 from qualitygates.adapters.k6.chunks import iter_chunks
 from qualitygates.adapters.k6.ndjson import Scanner, ScanResult
 from qualitygates.adapters.k6.summary import MACHINE_READABLE
-from qualitygates.adapters.k6.timefmt import parse_time_ns, to_datetime
+from qualitygates.adapters.k6.timefmt import BadTime, parse_time_ns, to_datetime
 from qualitygates.errors import AdapterError
 
 TAIL = 1 << 20
@@ -115,7 +115,7 @@ def _point_time(record: Any, path: Path) -> int | None:
 def _parse(stamp: str, path: Path, what: str) -> int:
     try:
         return parse_time_ns(stamp)
-    except AdapterError:
+    except BadTime:
         raise AdapterError(f"{path}: {what} {stamp[:40]!r} is not an RFC 3339 time") from None
 
 

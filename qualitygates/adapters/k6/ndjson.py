@@ -26,7 +26,7 @@ from typing import Any, Union
 
 from qualitygates.adapters.k6.chunks import iter_chunks
 from qualitygates.adapters.k6.names import Tags
-from qualitygates.adapters.k6.timefmt import parse_time_ns
+from qualitygates.adapters.k6.timefmt import BadTime, parse_time_ns
 from qualitygates.errors import AdapterError
 
 BLOCK = 1 << 20
@@ -200,13 +200,16 @@ class Scanner:
             raise AdapterError(
                 f"{self.path} is truncated: its last line is not complete JSON; re-run k6"
             ) from exc
+        except RecursionError:
+            raise AdapterError(self._too_deep(carry, 1)) from None
         self._block(carry + b"\n", len(carry) + 1)
 
     def _block(self, buf: Buf, end: int) -> None:
         self._declarations(buf, end)
         if not self.result.first_point:
-            self.result.first_point = _point_line(buf, end, first=True)
-        self.result.last_point = _point_line(buf, end, first=False) or self.result.last_point
+            self.result.first_point = self._timed(buf, *_point_line(buf, end, first=True))
+        last = self._timed(buf, *_point_line(buf, end, first=False))
+        self.result.last_point = last or self.result.last_point
         for want in self.wanted:
             self._scan(want, buf, end)
 
@@ -216,27 +219,31 @@ class Scanner:
         head = len(needle) + len(_POINT_HEAD)
         lasts: list[Any] = [None] * len(want.selections)
         pos = find(needle, 0, end)
-        while pos >= 0:
-            point = None
-            if buf.startswith(_LEAD, pos - len(_LEAD)) and buf.startswith(
-                _POINT_HEAD, pos + len(needle)
-            ):
-                point = match(buf, pos + head, end)
-            flags = want.flags(point[3]) if point is not None else (False,)
-            if not flags[0]:
-                stop = self._slow_line(want, buf, pos, end)
-            else:
-                value = float(point[2])  # type: ignore[index]
-                for index, sel in enumerate(want.selections):
-                    if flags[index + 1]:
-                        sel.values.append(value)
-                        lasts[index] = point
-                if want.track_start:
-                    want.note_start(point[1], value)  # type: ignore[index]
-                stop = point.end() - 1  # type: ignore[union-attr]
-            pos = find(needle, stop, end)
+        try:  # costs nothing until raised (3.11); a bad time is named with its line
+            while pos >= 0:
+                point = None
+                if buf.startswith(_LEAD, pos - len(_LEAD)) and buf.startswith(
+                    _POINT_HEAD, pos + len(needle)
+                ):
+                    point = match(buf, pos + head, end)
+                flags = want.flags(point[3]) if point is not None else (False,)
+                if not flags[0]:
+                    stop = self._slow_line(want, buf, pos, end)
+                else:
+                    value = float(point[2])  # type: ignore[index]
+                    for index, sel in enumerate(want.selections):
+                        if flags[index + 1]:
+                            sel.values.append(value)
+                            lasts[index] = point
+                    if want.track_start:
+                        want.note_start(point[1], value)  # type: ignore[index]
+                    stop = point.end() - 1  # type: ignore[union-attr]
+                pos = find(needle, stop, end)
+        except BadTime as exc:
+            raise self._bad_time(exc, buf, pos) from None
         for sel, last in zip(want.selections, lasts, strict=True):
-            if last is not None:
+            if last is not None:  # the time a Gauge's last value is ordered by
+                self._check_time(last[1], buf, last.start())
                 sel.last_time = last[1]
 
     def _declarations(self, buf: Buf, end: int) -> None:
@@ -267,7 +274,9 @@ class Scanner:
         stop = buf.find(b"\n", pos, end)
         record = self._parse(buf[start:stop], buf, pos)
         if record.get("type") == "Point" and record.get("metric") == want.metric:
-            want.add_point(*self._point(record, buf, pos))
+            time, value, tags = self._point(record, buf, pos)
+            parse_time_ns(time)  # BadTime: `_scan` names the line
+            want.add_point(time, value, tags)
         elif record.get("type") == "Metric":
             self._declare(record)
         return stop
@@ -279,6 +288,8 @@ class Scanner:
             raise AdapterError(
                 f"{self.path}:{self._line_no(buf, pos)}: not valid JSON; is this k6 --out json output?"
             ) from None
+        except RecursionError:  # json's C decoder guards its stack: a hostile line
+            raise AdapterError(self._too_deep(buf, pos)) from None
         if not isinstance(record, dict):
             raise AdapterError(
                 f"{self.path}:{self._line_no(buf, pos)}: a k6 NDJSON line should be a JSON object"
@@ -299,6 +310,25 @@ class Scanner:
             f"{self.path}:{line}: a k6 Point needs data.time, a numeric data.value and data.tags"
         )
 
+    def _too_deep(self, buf: Buf, pos: int) -> str:
+        line = self._line_no(buf, pos)
+        return f"{self.path}:{line}: nests too deeply to be a k6 NDJSON line; refusing it"
+
+    def _timed(self, buf: Buf, line: Buf, time: str, pos: int) -> Buf:
+        """`line` (a Point line at `pos`, or b""), once its `time` is known to be one."""
+        if line:
+            self._check_time(time, buf, pos)
+        return line
+
+    def _check_time(self, time: str | bytes, buf: Buf, pos: int) -> None:
+        try:
+            parse_time_ns(time)
+        except BadTime as exc:
+            raise self._bad_time(exc, buf, pos) from None
+
+    def _bad_time(self, exc: BadTime, buf: Buf, pos: int) -> AdapterError:
+        return AdapterError(f"{self.path}:{self._line_no(buf, pos)}: {exc}")
+
     def _line_no(self, buf: Buf, pos: int) -> int:
         """The 1-based line number of `pos`, counted from the file (errors only: re-reads it)."""
         absolute = self.offset + pos
@@ -312,25 +342,26 @@ class Scanner:
         return count
 
 
-def _point_line(buf: Buf, end: int, first: bool) -> Buf:
-    """The first (or last) line of the block that is a k6 Point with a time; b"" if none."""
+def _point_line(buf: Buf, end: int, first: bool) -> tuple[Buf, str, int]:
+    """The first (or last) line of the block that is a k6 Point with a time, its time and
+    a position in it; (b"", "", -1) if none."""
     pos = buf.find(_POINT, 0, end) if first else buf.rfind(_POINT, 0, end)
     while pos >= 0:
         line = _line_with(buf, pos)
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             record = None  # reported by whoever reads the line
         if isinstance(record, dict) and record.get("type") == "Point":
             data = record.get("data")
             if isinstance(data, dict) and isinstance(data.get("time"), str):
-                return line
+                return line, data["time"], pos
         if first:
             stop = buf.find(b"\n", pos, end)
             pos = buf.find(_POINT, stop, end) if stop >= 0 else -1
         else:
             pos = buf.rfind(_POINT, 0, max(buf.rfind(b"\n", 0, pos), 0))
-    return b""
+    return b"", "", -1
 
 
 def _line_with(buf: Buf, pos: int) -> Buf:

@@ -16,6 +16,7 @@ is exact.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ BUILTIN_TIME_METRICS = frozenset(
     }
 )  # fmt: skip
 BUILTIN_DATA_METRICS = frozenset({"data_sent", "data_received"})
+_MAX_COUNT = 2**53  # beyond this a double (every stat is one) no longer counts by one
 
 
 @dataclass
@@ -117,9 +119,7 @@ def read_summary(data: Any, shape: str, path: Path) -> Summary:
 
 
 def _handle_summary_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> SummaryMetric:
-    kind = raw.get("type")
-    if kind not in KINDS:
-        raise AdapterError(f"{path}: {where}.type should be one of counter/gauge/rate/trend")
+    kind = _kind(raw, path, where)
     values = _numbers(expect_type(raw.get("values"), dict, path, f"{where}.values"), path, where)
     thresholds = None
     if "thresholds" in raw:
@@ -128,6 +128,13 @@ def _handle_summary_metric(key: Key, raw: dict[str, Any], path: Path, where: str
             ok = expect_type(verdict, dict, path, f"{where}.thresholds").get("ok")
             thresholds[expr] = not expect_type(ok, bool, path, f"{where}.thresholds.ok")
     return SummaryMetric(key, kind, str(raw.get("contains", "")), values, thresholds)
+
+
+def _kind(raw: dict[str, Any], path: Path, where: str) -> str:
+    kind = raw.get("type")
+    if not isinstance(kind, str) or kind not in KINDS:  # a list is not even hashable
+        raise AdapterError(f"{path}: {where}.type should be one of counter/gauge/rate/trend")
+    return kind
 
 
 def _export_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> SummaryMetric:
@@ -171,12 +178,35 @@ def _numbers(raw: dict[str, Any], path: Path, where: str) -> dict[str, float]:
             continue  # a stat this tool does not name (future k6 keys)
         if value is None:
             continue  # k6 may write null for an undefined rate
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise AdapterError(
-                f"{path}: {where}.{stat} should be a number, not {type(value).__name__}"
-            )
-        values[canonical] = float(value)
+        values[canonical] = _finite(value, path, f"{where}.{stat}")
     return values
+
+
+def _finite(value: Any, path: Path, where: str) -> float:
+    """`value` as a float; a JSON number beyond a double (10**400, 1e999) is an error."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AdapterError(f"{path}: {where} should be a number, not {type(value).__name__}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise AdapterError(f"{path}: {where} is {_shown(value)}, too large to be a k6 number")
+    return number
+
+
+def _shown(value: int | float) -> str:
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a {int(value.bit_length() * math.log10(2)) + 1}-digit number"
+    return repr(value)
+
+
+def _count(value: Any, path: Path, where: str) -> int:
+    """A check's passes or fails: a whole number a double holds exactly enough to add up."""
+    count = expect_type(value, int, path, where)
+    if not 0 <= count <= _MAX_COUNT:
+        raise AdapterError(f"{path}: {where} is {_shown(count)}, not a k6 count")
+    return int(count)
 
 
 def _group_checks(group: Any, path: Path, group_path: str) -> list[tuple[str, str, int, int]]:
@@ -187,8 +217,9 @@ def _group_checks(group: Any, path: Path, group_path: str) -> list[tuple[str, st
     checks = group.get("checks") or []
     for check in checks.values() if isinstance(checks, dict) else checks:
         if isinstance(check, dict) and isinstance(check.get("name"), str):
-            passes = expect_type(check.get("passes", 0), int, path, "check passes")
-            fails = expect_type(check.get("fails", 0), int, path, "check fails")
+            where = f"check {check['name'][:80]!r}"
+            passes = _count(check.get("passes", 0), path, f"{where} passes")
+            fails = _count(check.get("fails", 0), path, f"{where} fails")
             found.append((group_path, check["name"], passes, fails))
     groups = group.get("groups") or []
     for sub in groups.values() if isinstance(groups, dict) else groups:
@@ -216,16 +247,21 @@ def _read_machine(data: dict[str, Any], path: Path) -> Summary:
     if isinstance(checks_part, dict):
         for check in expect_type(checks_part.get("results", []), list, path, "checks.results"):
             if isinstance(check, dict) and isinstance(check.get("name"), str):
+                where = f"check {check['name'][:80]!r}"
+                passes = _count(check.get("passes", 0), path, f"{where} passes")
                 checks.append(
-                    ("", check["name"], int(check.get("passes", 0)), int(check.get("fails", 0)))
+                    (
+                        "",
+                        check["name"],
+                        passes,
+                        _count(check.get("fails", 0), path, f"{where} fails"),
+                    )
                 )
     return Summary(MACHINE_READABLE, metrics, checks, has_verdicts=False)
 
 
 def _machine_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> SummaryMetric:
-    kind = raw.get("type")
-    if kind not in KINDS:
-        raise AdapterError(f"{path}: {where}.type should be one of counter/gauge/rate/trend")
+    kind = _kind(raw, path, where)
     raw_values = dict(expect_type(raw.get("values"), dict, path, f"{where}.values"))
     if kind == RATE and "matches" in raw_values:
         matches = expect_type(raw_values.pop("matches"), (int, float), path, where)
