@@ -13,45 +13,112 @@ from datetime import datetime
 from pathlib import Path
 
 from qualitygates.adapters._xml import BadReport, iter_xml, parse_xml
-from qualitygates.adapters.coverage.store import LineStore, merge_branches
+from qualitygates.adapters.coverage.store import Branches, LineStore, better, merge_branches
 from qualitygates.adapters.coverage.timestamps import from_epoch
 
 
 def read_cobertura(path: Path, store: LineStore) -> datetime | None:
     """Add a Cobertura report's lines to `store`; return its timestamp, if any."""
     lines: dict[int, int] | None = None
+    branches: dict[int, Branches] | None = None  # the <class>'s, made at its first branch
     filename = ""
     stamp: list[datetime | None] = [None]
+    numbers: dict[str, int] = {}
+    conditions: dict[str, Branches] = {}
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal lines, filename
+    # This runs once per element of a possibly huge report (millions of <line>s), so the
+    # usual <line number=".." hits=".." ...> is read straight from the flat attribute list,
+    # with the few distinct line numbers converted once; anything else goes the long way.
+    def start(tag: str, attrs: list[str]) -> None:
+        nonlocal lines, branches, filename
         if tag == "line":
-            if lines is None:
-                raise BadReport("<line> outside a <class>: this is not a Cobertura report")
-            try:
-                number = int(attrs["number"])
-                hits = attrs["hits"]
-            except (KeyError, ValueError):
-                raise BadReport("<line> needs an integer 'number' and a 'hits'") from None
-            # Plain integers first: this runs once per line of a possibly huge report.
-            ran = hits[0] != "0" or hits.strip("0") != "" if hits.isdigit() else _positive(hits)
-            if ran:
+            if lines is None or len(attrs) < 4 or attrs[0] != "number" or attrs[2] != "hits":
+                _add_line(lines, store, filename, attrs)
+                return
+            number = numbers.get(attrs[1])
+            if number is None:
+                number = _number(attrs[1], numbers)
+            hits = attrs[3]
+            if hits == "1" or (hits != "0" and _ran(hits)):
                 lines[number] = 1
             elif number not in lines:
                 lines[number] = 0
-            condition = attrs.get("condition-coverage")
-            if condition is not None:
-                taken, total = _condition(condition)
-                merge_branches(store.file_branches(filename), number, taken, total)
+            if len(attrs) == 4:
+                return
+            # coverage.py and coverlet: branch="true" condition-coverage="50% (1/2)".
+            if len(attrs) == 8 and attrs[6] == "condition-coverage":
+                text = attrs[7]
+                pair = conditions.get(text) or _condition(text, conditions)
+            else:
+                found = _attribute(attrs, "condition-coverage")
+                if found is None:
+                    return
+                pair = _condition(found, conditions)
+            if branches is None:
+                branches = store.file_branches(filename)
+            old = branches.get(number)
+            if old is None or better(pair, old):
+                branches[number] = pair
         elif tag == "class":
             # coverlet writes filename="" for code without a source file: still lines.
-            filename = attrs.get("filename", "")
-            lines = store.file_lines(filename)
+            filename = _attribute(attrs, "filename") or ""
+            lines, branches = store.file_lines(filename), None
         elif tag == "coverage":
-            stamp[0] = from_epoch(attrs.get("timestamp"))
+            stamp[0] = from_epoch(_attribute(attrs, "timestamp"))
 
-    parse_xml(path, start)
+    parse_xml(path, start, ordered=True)
     return stamp[0]
+
+
+def _add_line(
+    lines: dict[int, int] | None, store: LineStore, filename: str, flat: list[str]
+) -> None:
+    """Any other <line>: attributes in another order or missing, or outside a <class>."""
+    if lines is None:
+        raise BadReport("<line> outside a <class>: this is not a Cobertura report")
+    attrs = dict(zip(flat[::2], flat[1::2], strict=True))
+    try:
+        number = int(attrs["number"])
+        hits = attrs["hits"]
+    except (KeyError, ValueError):
+        raise BadReport("<line> needs an integer 'number' and a 'hits'") from None
+    if _ran(hits):
+        lines[number] = 1
+    elif number not in lines:
+        lines[number] = 0
+    condition = attrs.get("condition-coverage")
+    if condition is not None:
+        taken, total = _condition(condition, {})
+        merge_branches(store.file_branches(filename), number, taken, total)
+
+
+#: Line numbers kept converted (a report's files share most of them); bounds the memory.
+_MAX_NUMBERS = 1 << 14
+
+
+def _number(text: str, known: dict[str, int]) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise BadReport("<line> needs an integer 'number' and a 'hits'") from None
+    if len(known) < _MAX_NUMBERS:
+        known[text] = number
+    return number
+
+
+def _attribute(attrs: list[str], name: str) -> str | None:
+    """The value of `name` in a flat `[name, value, ...]` attribute list."""
+    for index in range(0, len(attrs), 2):
+        if attrs[index] == name:
+            return attrs[index + 1]
+    return None
+
+
+def _ran(hits: str) -> bool:
+    """Whether a hit count is positive: plain integers first, then `1.0` or `-1`."""
+    if hits.isdigit():
+        return hits[0] != "0" or hits.strip("0") != ""
+    return _positive(hits)
 
 
 def cobertura_sources(path: Path) -> list[str]:
@@ -78,8 +145,8 @@ def _positive(hits: str) -> bool:
         raise BadReport(f"<line> has hits={hits!r}, which is not a number") from None
 
 
-def _condition(text: str) -> tuple[int, int]:
-    """`50% (1/2)` -> (1, 2)."""
+def _condition(text: str, known: dict[str, Branches]) -> Branches:
+    """`50% (1/2)` -> (1, 2), remembered in `known` (reports repeat a few such texts)."""
     _, _, counts = text.partition("(")
     covered, _, total = counts.rstrip(") ").partition("/")
     try:
@@ -88,4 +155,6 @@ def _condition(text: str) -> tuple[int, int]:
         raise BadReport(f"condition-coverage={text!r} is not like '50% (1/2)'") from None
     if not 0 <= pair[0] <= pair[1]:
         raise BadReport(f"condition-coverage={text!r} covers more branches than it has")
+    if len(known) < _MAX_NUMBERS:
+        known[text] = pair
     return pair
