@@ -113,6 +113,7 @@ def main() -> int:
         write_log(path, args.results)
         size_mb = path.stat().st_size / 1e6
         print(f"log: {args.results} results, {size_mb:.1f} MB")
+        times: list[float] = []
         for label, code in (("qualitygates sarif adapter", ADAPTER), ("json.load + count", PLAIN)):
             seconds, rss, total = measure(code, path)
             print(
@@ -121,6 +122,8 @@ def main() -> int:
             if total != args.results:
                 print(f"  mismatch: expected {args.results}", file=sys.stderr)
                 return 1
+            times.append(seconds)
+        print(f"adapter speed / json.load speed: {times[1] / times[0]:.2f}")
     return 0
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualitygates.adapters.interface import Collection, CollectRequest
 from qualitygates.adapters.sarif import SarifAdapter
@@ -27,7 +29,10 @@ def run(path: Path | str, metrics: tuple[str, ...] = ()) -> tuple[Collection, di
     adapter = SarifAdapter()
     request = CollectRequest("test", {"path": str(path)}, metrics, Path.cwd(), FIXED_NOW)
     result = adapter.collect(request)
-    counted = {**result.metrics, **adapter.count_findings([f for f in result.findings if not f.waived])}
+    counted = {
+        **result.metrics,
+        **adapter.count_findings([f for f in result.findings if not f.waived]),
+    }
     return result, {name: m.value for name, m in counted.items()}
 
 
@@ -183,6 +188,152 @@ def test_metric_names_fit_the_declared_patterns() -> None:
         assert SarifAdapter.metric_spec(name) is not None, name
     assert SarifAdapter.metric_spec("results.fatal") is None
     assert SarifAdapter.metric_spec("tool.ruff.errors") is None
+
+
+# --- streaming -----------------------------------------------------------------------------
+
+#: Results before the tool and base ids after them (ruff's order), two runs, artifacts by index.
+RESULTS_FIRST = {
+    "version": "2.1.0",
+    "runs": [
+        {
+            "results": [
+                {
+                    "ruleIndex": 0,
+                    "message": {"text": f"hit {n}"},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"index": n % 2},
+                                "region": {"startLine": n + 1},
+                            }
+                        }
+                    ],
+                    "partialFingerprints": {"b": f"{n}", "a": "x" * 300, "SRCROOT": {"uri": 1}},
+                    "codeFlows": [{"threadFlows": [{"locations": [{"message": {"text": "x"}}]}]}],
+                }
+                for n in range(40)
+            ],
+            "tool": {"driver": {"name": "ruff", "rules": [{"id": "E1"}]}},
+            "artifacts": [
+                {"location": {"uri": "a.py", "uriBaseId": "ROOT"}},
+                {"location": {"uri": "b%20c.py"}},
+            ],
+            "originalUriBaseIds": {"ROOT": {"uri": "pkg/"}},
+        },
+        {
+            "tool": {"driver": {"name": "Semgrep OSS"}},
+            "results": [{"ruleId": "eval", "level": "note", "message": {"text": "eval"}}],
+        },
+    ],
+}
+
+
+def snapshot(path: Path) -> tuple[Any, ...]:
+    result, metrics = run(path, ("rule.E1.total",))
+    return result.findings, metrics, result.timestamp, result.revision
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 300])
+def test_any_chunk_size_and_the_whole_file_parser_read_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunk: int
+) -> None:
+    import qualitygates.adapters._jsonslim as slim
+
+    late = tmp_path / "late.sarif"
+    late.write_text(json.dumps(RESULTS_FIRST))
+    expected = {p: snapshot(p) for p in (MULTI, late)}
+    found = {f.message: f for f in expected[late][0]}
+    assert found["hit 3"].location.path == "b c.py" and found["hit 4"].location.path == "pkg/a.py"
+    assert expected[late][1]["tool.semgrep-oss.note"] == 1
+    monkeypatch.setattr(slim, "CHUNK_BYTES", chunk)
+    assert {p: snapshot(p) for p in (MULTI, late)} == expected
+    monkeypatch.setattr(slim, "ijson", None)  # the standard library reads the file whole
+    assert {p: snapshot(p) for p in (MULTI, late)} == expected
+
+
+def test_results_are_boiled_down_as_they_stream(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from qualitygates.adapters.sarif.records import Result, load_log
+
+    flow = [{"location": {"message": {"text": "step " * 40}}} for _ in range(16)]
+    log = json.loads(json.dumps(RESULTS_FIRST))
+    log["runs"][0]["results"] = [
+        {"ruleId": "E1", "message": {"text": f"m{n}"}, "codeFlows": [{"threadFlows": flow}]}
+        for n in range(2000)
+    ]
+    path = tmp_path / "big.sarif"
+    path.write_text(json.dumps(log))
+    tracemalloc.start()
+    try:
+        doc = load_log(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert all(isinstance(r, Result) for run in doc["runs"] for r in run["results"])
+    # json.load would hold several times the file; the records are a small part of it.
+    assert peak < path.stat().st_size / 5
+
+
+def test_the_garbage_collector_is_switched_back_on(tmp_path: Path) -> None:
+    import gc
+
+    broken = tmp_path / "broken.sarif"
+    broken.write_text(log_with({"results": [{"ruleId": "x", "level": "info"}]}))
+    run(MULTI)
+    with pytest.raises(AdapterError):
+        run(broken)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(MULTI)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def _slim_reference(value: Any) -> Any:
+    """The SARIF slimming written out plainly: what the adapter keeps of a parsed log."""
+    from qualitygates.adapters.sarif.fields import KEEP, keep_free_form
+
+    if isinstance(value, list):
+        return [_slim_reference(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    empty = {dict: {}, list: []}
+    return {
+        k: _slim_reference(v)
+        for k, v in value.items()
+        if k in KEEP or keep_free_form(k, empty.get(type(v), v))
+    }
+
+
+_KEYS = st.sampled_from(["results", "uri", "SRCROOT", "%B%", "codeFlows", "x", "text", "level"])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**62), 2**62) | st.sampled_from(["s", "L" * 257]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@given(doc=st.dictionaries(_KEYS, _JSON, max_size=5), chunk=st.integers(1, 40))
+def test_streamed_slimming_equals_a_plain_filter(doc: dict[str, Any], chunk: int) -> None:
+    import tempfile
+
+    import qualitygates.adapters._jsonslim as slim
+    from qualitygates.adapters.sarif.fields import KEEP, keep_free_form
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "doc.json"
+        path.write_text(json.dumps(doc))
+        saved = slim.CHUNK_BYTES
+        slim.CHUNK_BYTES = chunk
+        try:
+            got = slim.load_slim_json(path, KEEP, "SARIF", keep_free_form)
+        finally:
+            slim.CHUNK_BYTES = saved
+    assert got == _slim_reference(doc)
 
 
 # --- real tools ---------------------------------------------------------------------------

@@ -86,6 +86,26 @@ def test_counts_equal_a_plain_count(path: Path) -> None:
     assert got == plain_counts(path)
 
 
+def _outcome(path: Path) -> Any:
+    try:
+        result = collect(SarifAdapter, path=str(path))
+    except AdapterError as exc:
+        return str(exc)
+    return result.findings, result.metrics, result.timestamp, result.revision
+
+
+@pytest.mark.parametrize("path", SARIF_FILES)
+def test_streaming_reads_what_the_whole_file_parser_reads(
+    monkeypatch: pytest.MonkeyPatch, path: Path
+) -> None:
+    import qualitygates.adapters._jsonslim as slim
+
+    monkeypatch.setattr(slim, "CHUNK_BYTES", 97)  # many chunk boundaries, even in small logs
+    streamed = _outcome(path)
+    monkeypatch.setattr(slim, "ijson", None)  # json.loads of the whole file
+    assert _outcome(path) == streamed
+
+
 @pytest.mark.parametrize("path", corpus_params("set-b/trivy/fs-secret-misconfig.sarif"))
 def test_trivy_sarif_agrees_with_trivy_json(path: Path) -> None:
     report = json.loads(path.with_suffix(".json").read_text())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters._jsonslim import load_slim_json
+from qualitygates.adapters._jsonslim import paused_gc
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -19,7 +20,9 @@ from qualitygates.adapters.interface import (
     OptionSpec,
     count_metric,
 )
-from qualitygates.adapters.sarif.run import BANDS, KEEP, LEVELS, RunReader, keep_free_form
+from qualitygates.adapters.sarif.fields import BANDS
+from qualitygates.adapters.sarif.records import load_log
+from qualitygates.adapters.sarif.run import LEVELS, RunReader
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Unit
 
@@ -74,15 +77,14 @@ class SarifAdapter(Adapter):
         times: list[datetime] = []
         revisions: list[str] = []
         tools: set[str] = set()
-        for path in paths:
-            for index, run in enumerate(
-                _runs(load_slim_json(path, KEEP, "SARIF", keep_free_form), path)
-            ):
-                reader = RunReader(path, index, run)
-                tools.add(_metric_name(reader.tool))
-                findings.extend(reader.findings())
-                times.extend(reader.times())
-                revisions.extend(reader.revisions())
+        with paused_gc():  # a large log makes many objects, none in cycles
+            for path in paths:
+                for index, run in enumerate(_runs(load_log(path), path)):
+                    reader = RunReader(path, index, run)
+                    tools.add(_metric_name(reader.tool))
+                    findings.extend(reader.findings())
+                    times.extend(reader.times())
+                    revisions.extend(reader.revisions())
         return Collection(
             metrics=_zero_counts(tools, request.metrics),
             findings=tuple(findings),
@@ -95,20 +97,20 @@ class SarifAdapter(Adapter):
         """Counts by level, security band, tool and rule of the non-waived findings."""
         counts: dict[str, int] = {f"results.{n}": 0 for n in (*LEVELS, "total")}
         counts.update({f"security.{b.value}": 0 for _, b in BANDS})
+        # Findings share a few (tool, rule, level) combinations: count those, then name them
+        # in the order the findings first show them.
+        kinds = Counter((f.tool, f.id, f.category, f.severity) for f in findings if not f.waived)
         tools: dict[str, str] = {}
-        for finding in findings:
-            level, _, security = (finding.category or "").partition("/")
-            if finding.waived or level not in LEVELS:
+        for (tool_name, rule, category, severity), number in kinds.items():
+            level, _, security = (category or "").partition("/")
+            if level not in LEVELS:
                 continue
-            tool = tools.get(finding.tool) or tools.setdefault(
-                finding.tool, _metric_name(finding.tool)
-            )
-            for prefix in ("results", f"tool.{tool}", f"rule.{finding.id}"):
+            tool = tools.get(tool_name) or tools.setdefault(tool_name, _metric_name(tool_name))
+            for prefix in ("results", f"tool.{tool}", f"rule.{rule}"):
                 for name in (f"{prefix}.{level}", f"{prefix}.total"):
-                    counts[name] = counts.get(name, 0) + 1
+                    counts[name] = counts.get(name, 0) + number
             if security:
-                name = f"security.{finding.severity.value}"
-                counts[name] += 1
+                counts[f"security.{severity.value}"] += number
         return {name: count_metric(value) for name, value in counts.items()}
 
 
