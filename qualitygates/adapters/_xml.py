@@ -101,8 +101,8 @@ def iter_xml(path: Path, text_tags: frozenset[str] = frozenset()) -> Iterator[Xm
     saw_root = False
     with open_report(path) as stream:
         while True:
-            chunk = _read_chunk(stream, path)
-            _feed(parser, chunk, not chunk, path)
+            chunk = read_chunk(stream, path)
+            feed(parser, chunk, not chunk, path)
             if collector.events:
                 saw_root = True
                 yield from collector.events
@@ -113,14 +113,14 @@ def iter_xml(path: Path, text_tags: frozenset[str] = frozenset()) -> Iterator[Xm
         raise AdapterError(f"{path} holds no XML element")
 
 
-def _read_chunk(stream: object, path: Path, size: int = CHUNK_BYTES) -> bytes:
+def read_chunk(stream: object, path: Path, size: int = CHUNK_BYTES) -> bytes:
     try:
         return stream.read(size)  # type: ignore[attr-defined, no-any-return]
     except (OSError, EOFError) as exc:
         raise AdapterError(f"{path} cannot be read: {exc}") from exc
 
 
-def _feed(parser: expat.XMLParserType, chunk: bytes, final: bool, path: Path) -> None:
+def feed(parser: expat.XMLParserType, chunk: bytes, final: bool, path: Path) -> None:
     try:
         parser.Parse(chunk, final)
     except _Refused as exc:
@@ -169,9 +169,9 @@ def parse_with(path: Path, parser: expat.XMLParserType) -> None:
     """
     with open_report(path) as stream:
         while True:
-            chunk = _read_chunk(stream, path)
+            chunk = read_chunk(stream, path)
             try:
-                _feed(parser, chunk, not chunk, path)
+                feed(parser, chunk, not chunk, path)
             except BadReport as exc:
                 raise AdapterError(f"{path}:{parser.CurrentLineNumber}: {exc}") from None
             if not chunk:
@@ -202,9 +202,9 @@ def first_tags(path: Path, count: int = 2) -> list[str]:
     parser.StartElementHandler = start
     with open_report(path) as stream:
         while True:
-            chunk = _read_chunk(stream, path, _HEAD_CHUNK)
+            chunk = read_chunk(stream, path, _HEAD_CHUNK)
             try:
-                _feed(parser, chunk, not chunk, path)
+                feed(parser, chunk, not chunk, path)
             except _Enough:
                 return tags
             if not chunk:

@@ -160,6 +160,14 @@ def read_report(path: Path, store: LineStore, options: Mapping[str, Any]) -> dat
 
 
 def _read(path: Path, forced: str, store: LineStore, options: Mapping[str, Any]) -> datetime | None:
+    stamp = _read_format(path, forced, store, options)
+    store.pack_all()  # while the next report is read, this one takes little memory
+    return stamp
+
+
+def _read_format(
+    path: Path, forced: str, store: LineStore, options: Mapping[str, Any]
+) -> datetime | None:
     kind = forced if forced != "auto" else detect(path)
     if kind == "cobertura":
         return read_cobertura(path, store)

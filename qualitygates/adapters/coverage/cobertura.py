@@ -9,65 +9,102 @@ says nothing about how many branches it has, so it counts as a line only.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from itertools import compress
 from pathlib import Path
 
-from qualitygates.adapters._xml import BadReport, iter_xml, parse_xml
+from qualitygates.adapters._xml import BadReport, hardened_parser, iter_xml
+from qualitygates.adapters._xmlskim import Columns, Skim, skim_parse
 from qualitygates.adapters.coverage.store import Branches, LineStore, better, merge_branches
 from qualitygates.adapters.coverage.timestamps import from_epoch
+
+#: The `<line>` every generator writes for almost every line, read in bulk (see `_xmlskim`):
+#: `number` and `hits` first, as plain decimals, then any attributes without entity references.
+_LINE = re.compile(
+    rb'<line number="(\d{1,18}+)" hits="(0|[1-9]\d{0,17}+)"'
+    rb'(?: branch="[a-z]++"(?: condition-coverage="([^"<&>]*+)")?+)?+'
+    rb'((?: [a-z-]++="[^"<&>]*+")*+) ?+/>'
+)
+_CONDITION = re.compile(rb' condition-coverage="([^"]*)"')
+_ZERO = b"0"
+_MAX_KNOWN = 4096
 
 
 def read_cobertura(path: Path, store: LineStore) -> datetime | None:
     """Add a Cobertura report's lines to `store`; return its timestamp, if any."""
-    lines: dict[int, int] | None = None
-    branches: dict[int, Branches] | None = None  # the <class>'s, made at its first branch
-    filename = ""
-    stamp: list[datetime | None] = [None]
-    numbers: dict[str, int] = {}
-    conditions: dict[str, Branches] = {}
+    reader = _Reader(store)
+    parser = hardened_parser(ordered=True)
+    parser.StartElementHandler = reader.start
+    skim_parse(path, parser, Skim(_LINE, reader.take, cut=b"<class"))
+    reader.finish_file()
+    return reader.stamp
 
-    # This runs once per element of a possibly huge report (millions of <line>s), so the
-    # usual <line number=".." hits=".." ...> is read straight from the flat attribute list,
-    # with the few distinct line numbers converted once; anything else goes the long way.
-    def start(tag: str, attrs: list[str]) -> None:
-        nonlocal lines, branches, filename
+
+class _Reader:
+    """Follows the open `<class>` (one source file) and collects its lines.
+
+    The usual `<line>`s arrive in bulk through `take`, as columns of bytes, and are kept as
+    sets until the file's class ends; any other `<line>` arrives through `start`.
+    """
+
+    def __init__(self, store: LineStore) -> None:
+        self.store = store
+        self.filename: str | None = None
+        self.measured: set[int] = set()
+        self.covered: set[int] = set()
+        self.stamp: datetime | None = None
+        self.conditions: dict[bytes, Branches] = {}  # `50% (1/2)`: a report repeats a few
+
+    def start(self, tag: str, attrs: list[str]) -> None:
         if tag == "line":
-            if lines is None or len(attrs) < 4 or attrs[0] != "number" or attrs[2] != "hits":
-                _add_line(lines, store, filename, attrs)
-                return
-            number = numbers.get(attrs[1])
-            if number is None:
-                number = _number(attrs[1], numbers)
-            hits = attrs[3]
-            if hits == "1" or (hits != "0" and _ran(hits)):
-                lines[number] = 1
-            elif number not in lines:
-                lines[number] = 0
-            if len(attrs) == 4:
-                return
-            # coverage.py and coverlet: branch="true" condition-coverage="50% (1/2)".
-            if len(attrs) == 8 and attrs[6] == "condition-coverage":
-                text = attrs[7]
-                pair = conditions.get(text) or _condition(text, conditions)
-            else:
-                found = _attribute(attrs, "condition-coverage")
-                if found is None:
-                    return
-                pair = _condition(found, conditions)
-            if branches is None:
-                branches = store.file_branches(filename)
-            old = branches.get(number)
-            if old is None or better(pair, old):
-                branches[number] = pair
+            lines = None if self.filename is None else self.store.file_lines(self.filename)
+            _add_line(lines, self.store, self.filename or "", attrs)
         elif tag == "class":
+            self.finish_file()
             # coverlet writes filename="" for code without a source file: still lines.
-            filename = _attribute(attrs, "filename") or ""
-            lines, branches = store.file_lines(filename), None
+            self.filename = _attribute(attrs, "filename") or ""
         elif tag == "coverage":
-            stamp[0] = from_epoch(_attribute(attrs, "timestamp"))
+            self.stamp = from_epoch(_attribute(attrs, "timestamp"))
 
-    parse_xml(path, start, ordered=True)
-    return stamp[0]
+    def take(self, columns: Columns) -> None:
+        """The usual `<line>`s of a stretch of the report: numbers, hits and branches."""
+        if self.filename is None:
+            raise BadReport("<line> outside a <class>: this is not a Cobertura report")
+        numbers, hits, conditions, rest = columns
+        lines = list(map(int, numbers))  # type: ignore[arg-type]
+        self.measured.update(lines)
+        self.covered.update(compress(lines, map(_ZERO.__ne__, hits)))
+        if conditions.count(None) != len(conditions):
+            self._take_branches(lines, conditions)
+        if rest.count(b"") != len(rest):  # condition-coverage after another attribute
+            found = [_CONDITION.search(other or b"") for other in rest]
+            self._take_branches(lines, [match and match.group(1) for match in found])
+
+    def _take_branches(self, lines: list[int], conditions: list[bytes | None]) -> None:
+        branches = self.store.file_branches(self.filename or "")
+        known = self.conditions
+        for index in compress(range(len(conditions)), conditions):
+            text = conditions[index] or b""
+            pair = known.get(text)
+            if pair is None:
+                pair = _condition(text.decode("utf-8", "replace"))
+                if len(known) < _MAX_KNOWN:
+                    known[text] = pair
+            old = branches.get(lines[index])
+            if old is None or better(pair, old):
+                branches[lines[index]] = pair
+
+    def finish_file(self) -> None:
+        """Pack the lines of the class that just ended into the store."""
+        if self.filename is None:
+            return
+        if self.measured:
+            self.store.add_lines(self.filename, self.measured, self.covered)
+            self.measured, self.covered = set(), set()
+        else:
+            self.store.file_lines(self.filename)  # a class without lines still counts
+        self.store.pack(self.filename)
 
 
 def _add_line(
@@ -88,22 +125,8 @@ def _add_line(
         lines[number] = 0
     condition = attrs.get("condition-coverage")
     if condition is not None:
-        taken, total = _condition(condition, {})
+        taken, total = _condition(condition)
         merge_branches(store.file_branches(filename), number, taken, total)
-
-
-#: Line numbers kept converted (a report's files share most of them); bounds the memory.
-_MAX_NUMBERS = 1 << 14
-
-
-def _number(text: str, known: dict[str, int]) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise BadReport("<line> needs an integer 'number' and a 'hits'") from None
-    if len(known) < _MAX_NUMBERS:
-        known[text] = number
-    return number
 
 
 def _attribute(attrs: list[str], name: str) -> str | None:
@@ -145,8 +168,8 @@ def _positive(hits: str) -> bool:
         raise BadReport(f"<line> has hits={hits!r}, which is not a number") from None
 
 
-def _condition(text: str, known: dict[str, Branches]) -> Branches:
-    """`50% (1/2)` -> (1, 2), remembered in `known` (reports repeat a few such texts)."""
+def _condition(text: str) -> Branches:
+    """`50% (1/2)` -> (1, 2)."""
     _, _, counts = text.partition("(")
     covered, _, total = counts.rstrip(") ").partition("/")
     try:
@@ -155,6 +178,4 @@ def _condition(text: str, known: dict[str, Branches]) -> Branches:
         raise BadReport(f"condition-coverage={text!r} is not like '50% (1/2)'") from None
     if not 0 <= pair[0] <= pair[1]:
         raise BadReport(f"condition-coverage={text!r} covers more branches than it has")
-    if len(known) < _MAX_NUMBERS:
-        known[text] = pair
     return pair

@@ -207,16 +207,17 @@ def _measured_lines(
         if stamp is not None:
             stamps.append(stamp)
         sources = _sources(report, options)
-        for name in store.lines.keys() | store.counted.keys():
+        with_lines = store.names()
+        for name in with_lines | store.counted.keys():
             path = matcher.match(name, sources, report)
             if path is None:
                 continue
-            if name not in store.lines:
+            if name not in with_lines:
                 raise AdapterError(
                     f"{report} gives only totals for {name}, no line numbers: diff coverage "
                     "needs a report with per-line data"
                 )
-            _union(measured.setdefault(path, {}), store.lines[name], changed[path])
+            _union(measured.setdefault(path, {}), store.line_map(name), changed[path])
     return measured, stamps
 
 
