@@ -25,15 +25,18 @@ import re
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from qualitygates._version import __version__
+from qualitygates.adapters._httpproblems import (
+    network_problem,
+    retry_after,
+    status_text,
+    tls_problem,
+)
 from qualitygates.errors import AdapterError
 
 if TYPE_CHECKING:
@@ -45,7 +48,6 @@ ATTEMPTS = 3
 ATTEMPT_TIMEOUT = 30.0  # seconds per attempt when the run has no --timeout
 CONNECT_TIMEOUT = 10.0
 BACKOFF = 0.5  # first pause between attempts; it doubles each time
-MAX_RETRY_AFTER = 10.0
 _MIN_ATTEMPT = 0.05  # below this much time left, another attempt cannot succeed
 _MIN_SECRET = 4  # shorter secrets would mangle messages ("HTTP 401") and hide nothing
 _SENSITIVE_PARAM = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential|session", re.I)
@@ -208,7 +210,7 @@ class HttpClient:
                 auth=self._auth(),
             )
         except requests.exceptions.SSLError as exc:
-            raise self._error(shown, _tls_problem(exc)) from None
+            raise self._error(shown, tls_problem(exc)) from None
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
             raise self._error(shown, f"is not a valid http(s) URL ({exc})") from None
         except requests.exceptions.InvalidSchema:
@@ -216,7 +218,7 @@ class HttpClient:
         except requests.exceptions.TooManyRedirects:
             raise self._error(shown, "redirected too many times: check the URL") from None
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
-            raise _Retry(_network_problem(exc, budget)) from None
+            raise _Retry(network_problem(exc, budget)) from None
         except requests.exceptions.RequestException as exc:
             raise self._error(shown, f"failed: {exc}") from None
         with response:
@@ -256,7 +258,7 @@ class HttpClient:
                 if self._deadline is not None and time.monotonic() > self._deadline:
                     raise _Retry(f"timed out after {budget:.3g} s while answering")
         except (requests.exceptions.RequestException, OSError) as exc:
-            raise _Retry(_network_problem(exc, budget)) from None
+            raise _Retry(network_problem(exc, budget)) from None
         return b"".join(chunks)
 
     def _decode(
@@ -268,14 +270,14 @@ class HttpClient:
     ) -> JsonResponse:
         status = response.status_code
         if status == 429 or status >= 500:
-            raise _Retry(_status_text(status, body), wait=_retry_after(response))
+            raise _Retry(status_text(status, body), wait=retry_after(response))
         if status >= 300 and status not in json_statuses:
-            raise self._error(shown, _status_text(status, body) + self._hint(status))
+            raise self._error(shown, status_text(status, body) + self._hint(status))
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
             if status >= 300:
-                raise self._error(shown, _status_text(status, body) + self._hint(status)) from None
+                raise self._error(shown, status_text(status, body) + self._hint(status)) from None
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
             what = "an empty body" if not body.strip() else kind
             raise self._error(
@@ -316,92 +318,6 @@ class _BearerAuth:
 def _chunks(response: requests.Response) -> Iterator[bytes]:
     # iter_content decodes gzip, so the size limit holds for the decoded body too.
     yield from response.iter_content(chunk_size=64 * 1024)
-
-
-def _status_text(status: int, body: bytes) -> str:
-    try:
-        phrase = f" {HTTPStatus(status).phrase}"
-    except ValueError:
-        phrase = ""
-    said = _server_message(body)
-    return f"answered HTTP {status}{phrase}" + (f" ({said})" if said else "")
-
-
-def _server_message(body: bytes) -> str:
-    """The error text of a JSON error body (Prometheus `error`, SonarQube `errors[].msg`)."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        return ""
-    if not isinstance(data, dict):
-        return ""
-    found = data.get("error") or data.get("message")
-    errors = data.get("errors")
-    if not found and isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        found = errors[0].get("msg") or errors[0].get("message")
-    return " ".join(str(found).split())[:300] if found else ""
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    raw = response.headers.get("Retry-After", "").strip()
-    if not raw:
-        return None
-    if raw.isdigit():
-        return min(float(raw), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and everything it wraps (args, `reason`, causes), depth first."""
-    seen: set[int] = set()
-    stack = [exc]
-    while stack and len(seen) < 50:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        linked = [*current.args, getattr(current, "reason", None)]
-        linked += [current.__cause__, current.__context__]
-        stack.extend(e for e in linked if isinstance(e, BaseException))
-
-
-def _network_problem(exc: BaseException, budget: float) -> str:
-    import socket
-
-    names = {type(e).__name__ for e in _causes(exc)}
-    if names & {"ReadTimeout", "ConnectTimeout", "ReadTimeoutError", "ConnectTimeoutError"} or any(
-        isinstance(e, TimeoutError) for e in _causes(exc)
-    ):
-        return f"timed out after {budget:.3g} s"
-    if any(isinstance(e, socket.gaierror) for e in _causes(exc)) or "NameResolutionError" in names:
-        return "failed: the host name does not resolve: check the URL"
-    if any(isinstance(e, ConnectionRefusedError) for e in _causes(exc)):
-        return "failed: connection refused: check the URL and that the server is running"
-    if names & {"ConnectionResetError", "RemoteDisconnected", "ProtocolError", "BrokenPipeError"}:
-        return "failed: the server closed the connection without answering"
-    if "ChunkedEncodingError" in names or "IncompleteRead" in names:
-        return "failed: the answer was cut off"
-    return "failed: could not connect: check the URL and that the server is running"
-
-
-def _tls_problem(exc: BaseException) -> str:
-    text = " ".join(str(e) for e in _causes(exc))
-    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-        detail = re.search(r"certificate verify failed: ([^()'\"]+)", text)
-        why = f" ({detail.group(1).strip()})" if detail else ""
-        return (
-            f"failed TLS verification{why}: set 'ca_bundle' (or REQUESTS_CA_BUNDLE) to the "
-            "certificate of the CA that signed the server's certificate"
-        )
-    return "failed to set up TLS: check that the URL's scheme and port match the server"
 
 
 def _mib(size: int) -> str:

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from qualitygates.adapters._http import HttpClient, _retry_after, display_url
+from qualitygates.adapters._http import HttpClient, display_url
+from qualitygates.adapters._httpproblems import retry_after
 from qualitygates.errors import AdapterError
 from tests.servers import FakeServer, Reply, free_port, json_reply, make_certificate, redirect
 
@@ -111,7 +112,7 @@ def test_429_honours_retry_after() -> None:
     ],
 )
 def test_retry_after_is_read_and_capped(header: str, expected: float | None) -> None:
-    assert _retry_after(SimpleNamespace(headers={"Retry-After": header})) == expected  # type: ignore[arg-type]
+    assert retry_after(SimpleNamespace(headers={"Retry-After": header})) == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,107 @@
+"""How an HTTP failure reads: one sentence for a status, a network fault or a TLS refusal.
+
+Split from `_http` (the client); these read what requests and urllib3 raise or return
+without importing either, so that start-up never pays for them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import requests
+
+#: The longest Retry-After honoured, in seconds.
+MAX_RETRY_AFTER = 10.0
+
+
+def status_text(status: int, body: bytes) -> str:
+    try:
+        phrase = f" {HTTPStatus(status).phrase}"
+    except ValueError:
+        phrase = ""
+    said = server_message(body)
+    return f"answered HTTP {status}{phrase}" + (f" ({said})" if said else "")
+
+
+def server_message(body: bytes) -> str:
+    """The error text of a JSON error body (Prometheus `error`, SonarQube `errors[].msg`)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    found = data.get("error") or data.get("message")
+    errors = data.get("errors")
+    if not found and isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        found = errors[0].get("msg") or errors[0].get("message")
+    return " ".join(str(found).split())[:300] if found else ""
+
+
+def retry_after(response: requests.Response) -> float | None:
+    raw = response.headers.get("Retry-After", "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return min(float(raw), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps (args, `reason`, causes), depth first."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack and len(seen) < 50:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = [*current.args, getattr(current, "reason", None)]
+        linked += [current.__cause__, current.__context__]
+        stack.extend(e for e in linked if isinstance(e, BaseException))
+
+
+def network_problem(exc: BaseException, budget: float) -> str:
+    import socket
+
+    names = {type(e).__name__ for e in causes(exc)}
+    if names & {"ReadTimeout", "ConnectTimeout", "ReadTimeoutError", "ConnectTimeoutError"} or any(
+        isinstance(e, TimeoutError) for e in causes(exc)
+    ):
+        return f"timed out after {budget:.3g} s"
+    if any(isinstance(e, socket.gaierror) for e in causes(exc)) or "NameResolutionError" in names:
+        return "failed: the host name does not resolve: check the URL"
+    if any(isinstance(e, ConnectionRefusedError) for e in causes(exc)):
+        return "failed: connection refused: check the URL and that the server is running"
+    if names & {"ConnectionResetError", "RemoteDisconnected", "ProtocolError", "BrokenPipeError"}:
+        return "failed: the server closed the connection without answering"
+    if "ChunkedEncodingError" in names or "IncompleteRead" in names:
+        return "failed: the answer was cut off"
+    return "failed: could not connect: check the URL and that the server is running"
+
+
+def tls_problem(exc: BaseException) -> str:
+    text = " ".join(str(e) for e in causes(exc))
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        detail = re.search(r"certificate verify failed: ([^()'\"]+)", text)
+        why = f" ({detail.group(1).strip()})" if detail else ""
+        return (
+            f"failed TLS verification{why}: set 'ca_bundle' (or REQUESTS_CA_BUNDLE) to the "
+            "certificate of the CA that signed the server's certificate"
+        )
+    return "failed to set up TLS: check that the URL's scheme and port match the server"
