@@ -17,8 +17,8 @@ import pytest
 
 from qualitygates.adapters.k6 import K6Adapter, chunks, reader, worker
 from qualitygates.adapters.k6.names import MetricName, parse_name
-from qualitygates.adapters.k6.ndjson import Wanted
 from qualitygates.adapters.k6.stats import percentile
+from qualitygates.adapters.k6.wanted import Wanted
 from qualitygates.errors import AdapterError
 from qualitygates.model import Unit
 from tests.helpers import DATA, collect

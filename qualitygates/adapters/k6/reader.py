@@ -19,14 +19,9 @@ from typing import Any
 from qualitygates.adapters._io import GZIP_MAGIC
 from qualitygates.adapters.k6.chunks import iter_chunks
 from qualitygates.adapters.k6.names import Key
-from qualitygates.adapters.k6.ndjson import (
-    ITERATION_DURATION,
-    Scanner,
-    ScanResult,
-    Selection,
-    Wanted,
-)
+from qualitygates.adapters.k6.ndjson import ITERATION_DURATION, Scanner, ScanResult
 from qualitygates.adapters.k6.timefmt import parse_time_ns
+from qualitygates.adapters.k6.wanted import Selection, Wanted
 from qualitygates.adapters.k6.worker import start_worker
 from qualitygates.errors import AdapterError
 

@@ -25,7 +25,8 @@ from array import array
 from pathlib import Path
 from typing import IO, Any
 
-from qualitygates.adapters.k6.ndjson import Scanner, ScanResult, Wanted
+from qualitygates.adapters.k6.ndjson import Scanner, ScanResult
+from qualitygates.adapters.k6.wanted import Wanted
 from qualitygates.errors import AdapterError
 
 _LENGTH = struct.Struct("<Q")
