@@ -199,3 +199,9 @@ def expect_type(value: Any, kind: type | tuple[type, ...], path: Path, where: st
 def _article(name: str) -> str:
     names = {"dict": "an object", "list": "an array", "str": "a string", "int": "an integer"}
     return names.get(name, f"a {name}")
+
+
+def looks_like_xml(path: Path) -> bool:
+    """Whether a report starts with `<` (after a BOM or blanks; UTF-16 too)."""
+    with open_report(path) as stream:
+        return decode_head(stream.read(64)).lstrip("\ufeff \t\r\n").startswith("<")

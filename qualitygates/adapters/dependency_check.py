@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import (
-    decode_head,
     expand_paths,
     expect_type,
     load_json,
-    open_report,
+    looks_like_xml,
 )
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
@@ -37,10 +36,10 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
     OptionSpec,
     count_metric,
     fingerprint,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -259,11 +258,6 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _is_xml(path: Path) -> bool:
-    with open_report(path) as stream:
-        return decode_head(stream.read(64)).lstrip(" \t\r\n").startswith("<")  # UTF-16 too
-
-
 class DependencyCheckAdapter(Adapter):
     """Known vulnerabilities in dependencies, from OWASP Dependency-Check reports."""
 
@@ -273,14 +267,7 @@ class DependencyCheckAdapter(Adapter):
         "Dependency-Check XML (-f XML; schemas 1.x to 4.x), streamed",
         "Dependency-Check JSON (-f JSON; reportSchema 1.1)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path",
-            OptionKind.PATHS,
-            "Dependency-Check report(s): a glob or a list; all are merged",
-            required=True,
-        ),
-    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("Dependency-Check report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
             "vulnerabilities.total",
@@ -307,7 +294,7 @@ class DependencyCheckAdapter(Adapter):
         paths = expand_paths(request.options["path"])
         findings: list[Finding] = []
         for path in paths:
-            findings.extend(_XmlReader(path).read() if _is_xml(path) else _read_json(path))
+            findings.extend(_XmlReader(path).read() if looks_like_xml(path) else _read_json(path))
         return Collection(
             metrics={}, findings=tuple(findings), sources=tuple(str(p) for p in paths)
         )

@@ -26,11 +26,11 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
     OptionSpec,
     count_metric,
     fingerprint,
     percent_metric,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -112,12 +112,7 @@ class DuplicationAdapter(Adapter):
         "jscpd --reporters json (jscpd-report.json), jscpd 3 and 4",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path",
-            OptionKind.PATHS,
-            "jscpd-report.json file(s): a glob or a list of globs; all files are added up",
-            required=True,
-        ),
+        reports_option("jscpd-report.json file(s)", "all are added up"),
     )
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(

@@ -49,6 +49,13 @@ class OptionSpec:
     choices: tuple[str, ...] = ()
 
 
+def reports_option(what: str, merged: str = "all are merged") -> OptionSpec:
+    """The required `path` option of an adapter that reads report files: globs, merged."""
+    return OptionSpec(
+        "path", OptionKind.PATHS, f"{what}: a glob or a list of globs; {merged}", True
+    )
+
+
 @dataclass(frozen=True)
 class MetricSpec:
     """A metric name (or a family of names) an adapter can produce.

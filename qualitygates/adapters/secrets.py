@@ -31,10 +31,10 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
     OptionSpec,
     count_metric,
     fingerprint,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -49,12 +49,7 @@ def rule_metric(rule: str) -> str:
 
 
 def _path_option() -> OptionSpec:
-    return OptionSpec(
-        "path",
-        OptionKind.PATHS,
-        "JSON report(s): a glob or a list of globs; all are merged",
-        required=True,
-    )
+    return reports_option("JSON report(s)")
 
 
 _SECRET_METRICS = (

@@ -29,10 +29,10 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
     OptionSpec,
     count_metric,
     fingerprint,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -149,14 +149,7 @@ class SnykAdapter(Adapter):
         "snyk test --json: one project (object) or --all-projects (array)",
         "snyk container test --json, with the image's applications",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path",
-            OptionKind.PATHS,
-            "Snyk JSON report(s): a glob or a list; all are merged",
-            required=True,
-        ),
-    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("Snyk JSON report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
             "vulnerabilities.total", Unit.COUNT, "vulnerabilities (not waived)", summary=True

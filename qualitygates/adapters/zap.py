@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import (
-    decode_head,
     expand_paths,
     expect_type,
     load_json,
-    open_report,
+    looks_like_xml,
 )
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
@@ -39,10 +38,10 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
     OptionSpec,
     count_metric,
     fingerprint,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -172,11 +171,6 @@ def _as_list(value: Any, path: Path, where: str) -> list[Any]:
     return list(expect_type(value, list, path, where))
 
 
-def _is_xml(path: Path) -> bool:
-    with open_report(path) as stream:
-        return decode_head(stream.read(64)).lstrip(" \t\r\n").startswith("<")  # UTF-16 too
-
-
 class ZapAdapter(Adapter):
     """Alerts by risk from OWASP ZAP traditional JSON and XML reports."""
 
@@ -186,14 +180,7 @@ class ZapAdapter(Adapter):
         "ZAP traditional JSON (zap-baseline.py -J, traditional-json, traditional-json-plus)",
         "ZAP traditional XML (zap-baseline.py -x, traditional-xml, traditional-xml-plus)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path",
-            OptionKind.PATHS,
-            "ZAP report(s): a glob or a list; all are merged",
-            required=True,
-        ),
-    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("ZAP report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
             "alerts.total", Unit.COUNT, "alerts (alert types per site), not waived", summary=True
@@ -217,7 +204,7 @@ class ZapAdapter(Adapter):
         paths = expand_paths(request.options["path"])
         findings: list[Finding] = []
         for path in paths:
-            findings.extend(_read_xml(path) if _is_xml(path) else _read_json(path))
+            findings.extend(_read_xml(path) if looks_like_xml(path) else _read_json(path))
         return Collection(
             metrics={}, findings=tuple(findings), sources=tuple(str(p) for p in paths)
         )

@@ -17,6 +17,7 @@ from qualitygates.adapters.interface import (
     OptionSpec,
     count_metric,
     fingerprint,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -69,12 +70,7 @@ class ComplexityAdapter(Adapter):
         "lizard --csv (with or without the -V header)",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path",
-            OptionKind.PATHS,
-            "complexity report(s): a glob or a list of globs; all files are merged",
-            required=True,
-        ),
+        reports_option("complexity report(s)"),
         OptionSpec(
             "max_complexity",
             OptionKind.INTEGER,

@@ -34,6 +34,7 @@ from qualitygates.adapters.interface import (
     OptionSpec,
     count_metric,
     percent_metric,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
@@ -59,9 +60,7 @@ class CoverageAdapter(Adapter):
         "coverage.py .coverage data file (needs the measured sources)",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path", OptionKind.PATHS, "Coverage report(s): a glob or a list of globs.", True
-        ),
+        reports_option("Coverage report(s)", "merged line by line"),
         OptionSpec(
             "format",
             OptionKind.CHOICE,

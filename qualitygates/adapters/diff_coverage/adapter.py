@@ -24,6 +24,7 @@ from qualitygates.adapters.interface import (
     count_metric,
     fingerprint,
     percent_metric,
+    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -47,9 +48,7 @@ class DiffCoverageAdapter(Adapter):
         "a git checkout with the history back to the merge base (CI: `fetch-depth: 0`)",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path", OptionKind.PATHS, "Coverage report(s): a glob or a list of globs.", True
-        ),
+        reports_option("Coverage report(s)", "merged line by line"),
         OptionSpec(
             "compare_branch",
             OptionKind.STRING,

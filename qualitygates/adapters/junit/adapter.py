@@ -33,8 +33,8 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
     OptionSpec,
+    reports_option,
 )
 from qualitygates.adapters.junit.cases import Tally
 from qualitygates.adapters.junit.reader import FileReader
@@ -51,14 +51,7 @@ class JUnitAdapter(Adapter):
         "TESTS-TestSuites.xml, jest-junit, gotestsum, node:test, ruff, cfn-lint and others; "
         "root <testsuites> or <testsuite>, nested suites, namespaces, gzip",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path",
-            OptionKind.PATHS,
-            "JUnit XML report(s): a glob or a list of globs; all files are merged",
-            required=True,
-        ),
-    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("JUnit XML report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec("tests", Unit.COUNT, "test cases in the reports", summary=True),
         MetricSpec("passed", Unit.COUNT, "test cases that passed (flaky ones too)", summary=True),

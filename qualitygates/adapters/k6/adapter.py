@@ -14,6 +14,7 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionKind,
     OptionSpec,
+    reports_option,
 )
 from qualitygates.adapters.k6 import measure
 from qualitygates.adapters.k6.names import (
@@ -64,7 +65,7 @@ class K6Adapter(Adapter):
         "k6 --out json NDJSON, plain or .gz; several files (one per instance) merge exactly",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec("path", OptionKind.PATHS, "k6 output file(s): a glob or a list", required=True),
+        reports_option("k6 output file(s)", "one per instance, merged exactly"),
         OptionSpec(
             "allow_empty",
             OptionKind.BOOLEAN,

@@ -17,6 +17,7 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
+    reports_option,
 )
 from qualitygates.adapters.lint.parsers import (
     ERROR_SEVERITIES,
@@ -115,12 +116,7 @@ class LintAdapter(Adapter):
         "pylint JSON (--output-format=json) and json2 (--output-format=json2)",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        OptionSpec(
-            "path",
-            OptionKind.PATHS,
-            "lint report(s): a glob or a list of globs; all files are merged",
-            required=True,
-        ),
+        reports_option("lint report(s)"),
         OptionSpec(
             "format",
             OptionKind.CHOICE,
