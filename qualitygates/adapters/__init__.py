@@ -25,4 +25,12 @@ from __future__ import annotations
 from qualitygates.adapters._io import expand_paths, load_json, open_report, read_bytes
 from qualitygates.adapters._xml import BadReport, iter_xml, parse_xml
 
-__all__ = ["BadReport", "expand_paths", "iter_xml", "load_json", "open_report", "parse_xml", "read_bytes"]
+__all__ = [
+    "BadReport",
+    "expand_paths",
+    "iter_xml",
+    "load_json",
+    "open_report",
+    "parse_xml",
+    "read_bytes",
+]

@@ -7,11 +7,19 @@ not with the file. Without ijson it falls back to the standard library (the file
 then read whole, within `_io.MAX_WHOLE_FILE_BYTES`).
 
 With ijson's C backend, a document that is a JSON object is streamed in 64 KiB chunks:
-the C parser builds plain dicts, and after each chunk `_Slimmer` slims every value that
+the C parser builds plain dicts, and after each chunk `Slimmer` slims every value that
 is complete. Only the values still being built (one path from the root down) are ever
 whole. This is faster than filtering each key in Python as it arrives (a dict subclass
 as ijson's `map_type`): half the time for a SARIF log, the same for a Trivy report,
-whose keys are mostly dropped. An array is parsed item by item, each slimmed whole.
+whose keys are mostly dropped. A document that is an array is parsed as the value of an
+object around it, the same way. The chunks come from `_jsonstream.ChunkReader`, which
+refuses hostile nesting and long values before ijson would take minutes or gigabytes.
+
+Faster still, `_jsonfast.WindowReader` builds the same document with the standard
+library's C scanner, a window at a time, calling the same slimming between windows; it
+gives up on anything unusual (invalid JSON above all), and ijson then reads the file
+from the start. A `visit` that keeps state must then start again: it is only used with
+a visitor that has a `restart()` method (a visitor without one gets ijson alone).
 
 Dropped values (secret `Match` and `Code`, tool-specific `offender` properties) never
 reach the document: they live only until the end of the chunk they arrive in.
@@ -28,9 +36,12 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from qualitygates.adapters._io import decode_text, open_report, read_bytes
+from qualitygates.adapters._jsonfast import Fallback, WindowReader
+from qualitygates.adapters._jsonslimmer import KeepValue, Slimmer, slim
+from qualitygates.adapters._jsonstream import ChunkReader
 from qualitygates.errors import AdapterError
 
 try:  # optional dependency: the C backend makes streaming as fast as json.load
@@ -38,12 +49,9 @@ try:  # optional dependency: the C backend makes streaming as fast as json.load
 except ImportError:  # pragma: no cover - exercised only where ijson is absent
     ijson = None
 
+__all__ = ["CHUNK_BYTES", "KeepValue", "Visit", "load_slim_json", "paused_gc", "slim"]
+
 CHUNK_BYTES = 1 << 16
-
-
-#: Decides whether to keep a key not in `keep`, from the key and its value. A child
-#: object or array arrives still empty (ijson attaches it before filling it).
-KeepValue = Callable[[str, Any], bool]
 
 
 #: Called with the document while it is being built (False) and once complete (True).
@@ -68,7 +76,9 @@ def load_slim_json(
     in which all but the last item of every array and all but the last key of every object
     are complete, and once with the whole document. It may replace complete values with
     objects other than dicts and lists, which are kept as they are; without streaming, it
-    is called once with the whole (slimmed) document.
+    is called once with the whole (slimmed) document. Give it a `restart()` method that
+    forgets what it saw: then the faster window reader is tried first, and `restart()` is
+    called if the file must be read again with ijson.
     """
     doc, visited = _load(path, keep, what, keep_value, visit)
     if visit is not None and not visited:
@@ -82,58 +92,85 @@ def _load(
     """The slimmed document, and whether `visit` has seen it."""
     if ijson is None:
         return _load_with_stdlib(path, keep, what, keep_value), False
-    with open_report(path) as stream:
-        head = stream.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return _load_with_stdlib(path, keep, what, keep_value), False  # ijson: UTF-8 only
-        if head.startswith(codecs.BOM_UTF8):
-            head = head[len(codecs.BOM_UTF8) :]
-        head += stream.read(CHUNK_BYTES)
-        first = head.lstrip(b" \t\r\n")[:1]
-        reader, slimmer = _Prefixed(head, stream), _Slimmer(keep, keep_value)
-        if first == b"{":
-            return _stream_object(reader, path, what, slimmer, visit), True
-        return _load_other(reader, path, what, slimmer, first == b"["), False
+    # The window reader reads an object faster; what it cannot, ijson reads from the start.
+    restart = getattr(visit, "restart", None) if visit is not None else (lambda: None)
+    for fast in (True, False) if restart is not None else (False,):
+        with open_report(path) as stream:
+            head = stream.read(4)
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return _load_with_stdlib(path, keep, what, keep_value), False  # UTF-8 only
+            if head.startswith(codecs.BOM_UTF8):
+                head = head[len(codecs.BOM_UTF8) :]
+            head += stream.read(CHUNK_BYTES)
+            first = head.lstrip(b" \t\r\n")[:1]
+            slimmer = Slimmer(keep, keep_value)
+            if first == b"{" and fast:
+                try:
+                    window = WindowReader(head, stream, CHUNK_BYTES)
+                    return _stream_object(window, path, what, slimmer, visit), True
+                except Fallback:
+                    restart()  # type: ignore[misc]
+                    continue
+            if first == b"{":
+                reader = ChunkReader(head, stream, path, what, CHUNK_BYTES)
+                return _stream_object(reader, path, what, slimmer, visit), True
+            if first == b"[":  # the value of {"": ...}, so that it streams the same way
+                reader = ChunkReader(_WRAP + head, stream, path, what, CHUNK_BYTES, tail=b"}")
+                return _stream_object(reader, path, what, slimmer, None, wrapped=True), False
+            reader = ChunkReader(head, stream, path, what, CHUNK_BYTES)
+            return _load_scalar(reader, path, what), False
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _stream_object(
-    stream: _Prefixed, path: Path, what: str, slimmer: _Slimmer, visit: Visit | None
+    reader: ChunkReader | WindowReader,
+    path: Path,
+    what: str,
+    slimmer: Slimmer,
+    visit: Visit | None,
+    wrapped: bool = False,
 ) -> Any:
-    """Parse a JSON object chunk by chunk, slimming what is complete after each chunk."""
+    """Parse a JSON object chunk by chunk, slimming what is complete after each chunk;
+    `wrapped`: the object is `{"": document}`, and the document is returned."""
     root: dict[str, Any] = {}
-    # The builder asks map_type for every object it starts, the root first: handing it
-    # `root` lets us see the document while it is being built. The rest are plain dicts,
-    # made in C.
-    map_type = functools.partial(next, itertools.chain((root,), iter(dict, None)))
 
-    def between_chunks() -> None:
+    def between_chunks() -> int:
         if visit is not None:
             visit(root, False)
-        slimmer.drain(root)
+        if wrapped and root:
+            return 1 + slimmer.drain(root[""])
+        return slimmer.drain(root)
 
-    # ijson's generator runs its whole pipeline in C (its coroutines pass each event
-    # through a Python method call, at twice the cost); it reads the next chunk only once
-    # the last one is parsed, which is when `between_chunks` looks at the document.
-    stream.between_chunks = between_chunks
-    items = ijson.items(stream, "", map_type=map_type, buf_size=CHUNK_BYTES, use_float=True)
-    with _json_errors(path, what):
-        value = next(items, None)
-        next(items, None)  # parse to the end so trailing garbage is noticed
-        if value is not root:  # pragma: no cover - the stream began with "{"
-            raise AdapterError(f"{path} is not valid {what} JSON: expected one object")
+    reader.between_chunks = between_chunks
+    with _json_errors(path, what, reader):
+        if isinstance(reader, WindowReader):
+            reader.read_object(root)
+        else:
+            _parse_object(reader, root, path, what)
         if visit is not None:
             visit(root, True)
-        return slimmer.slim(root)
+        return slimmer.slim(root[""] if wrapped else root)  # recursive: RecursionError
 
 
-def _load_other(stream: _Prefixed, path: Path, what: str, slimmer: _Slimmer, array: bool) -> Any:
-    """An array, slimming each item as it completes; anything else (a scalar, or not JSON)."""
-    if array:
-        items = ijson.items(stream, "item", buf_size=CHUNK_BYTES, use_float=True)
-        with _json_errors(path, what):
-            return [slimmer.slim(item) for item in items]
-    items = ijson.items(stream, "", use_float=True)
-    with _json_errors(path, what):
+def _parse_object(reader: ChunkReader, root: dict[str, Any], path: Path, what: str) -> None:
+    """Have ijson build the object `reader` holds into `root`."""
+    # The builder asks map_type for every object it starts, the root first: handing it
+    # `root` lets us see the document while it is being built. The rest are plain dicts,
+    # made in C. ijson's generator runs its whole pipeline in C (its coroutines pass each
+    # event through a Python method call, at twice the cost); it reads the next chunk only
+    # once the last one is parsed, which is when `between_chunks` looks at the document.
+    map_type = functools.partial(next, itertools.chain((root,), iter(dict, None)))
+    items = ijson.items(reader, "", map_type=map_type, buf_size=CHUNK_BYTES, use_float=True)
+    value = next(items, None)
+    next(items, None)  # parse to the end so trailing garbage is noticed
+    if value is not root:  # pragma: no cover - the stream began with "{"
+        raise AdapterError(f"{path} is not valid {what} JSON: expected one object")
+
+
+def _load_scalar(reader: ChunkReader, path: Path, what: str) -> Any:
+    """A document that is neither an object nor an array (a scalar, or not JSON)."""
+    items = ijson.items(reader, "", use_float=True)
+    with _json_errors(path, what, reader):
         value = next(items, _NOTHING)
         if value is _NOTHING:
             raise AdapterError(f"{path} is empty: the tool that writes it failed or did not run")
@@ -153,8 +190,11 @@ def paused_gc() -> Iterator[None]:
     towards the next collection, and every collection of the older generations walks all
     the objects kept so far: with the collector on, 100,000 SARIF results take 1.3 times
     as long to collect. Checks run in threads, so the last one to finish switches it back
-    on. `load_slim_json` leaves the choice to the adapter: it pays off when the adapter
-    makes many findings.
+    on, after moving what was made meanwhile to the oldest generation (`freeze` and
+    `unfreeze` do that without walking it; not when something else froze objects): else
+    the first allocation would make the collector walk all the findings at once, a tenth
+    of the time of a large Trivy report. `load_slim_json` leaves the choice to the
+    adapter: it pays off when the adapter makes many findings.
     """
     with _gc_lock:
         if _gc_pauses[0] == 0:
@@ -167,16 +207,21 @@ def paused_gc() -> Iterator[None]:
         with _gc_lock:
             _gc_pauses[0] -= 1
             if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                if gc.get_freeze_count() == 0:
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
 
 @contextlib.contextmanager
-def _json_errors(path: Path, what: str) -> Iterator[None]:
+def _json_errors(path: Path, what: str, reader: ChunkReader | WindowReader) -> Iterator[None]:
     """Turn ijson's parse errors into one-sentence AdapterErrors."""
     try:
         yield
     except ijson.JSONError as exc:
-        if "premature EOF" in str(exc):
+        # An error at the "}" closing a wrapped array: the array did not end.
+        ends_early = reader.tail_read and "trailing garbage" not in str(exc)
+        if ends_early or "premature EOF" in str(exc):
             raise AdapterError(
                 f"{path} is not valid {what} JSON: it ends early (truncated)"
             ) from exc
@@ -211,120 +256,6 @@ def _load_with_stdlib(
         raise AdapterError(f"{path} nests too deeply to be a {what} report; refusing it") from exc
 
 
-class _Slimmer:
-    """Slims a document in place while ijson builds it, and the whole of it at the end.
-
-    The builder attaches every object and array to its parent before filling it, and only
-    ever adds to the last one it started: in each container all but the last child are
-    complete. `drain` walks that path of last children from the root, slimming the complete
-    children once each and remembering how many it has done per container; `slim` finishes
-    a complete value, skipping what was done. The result is what filtering each key as
-    it arrives would give.
-    """
-
-    def __init__(self, keep: frozenset[str], keep_value: KeepValue | None) -> None:
-        self._keep = keep
-        self._keep_value = keep_value
-        self._done: dict[int, tuple[Any, int]] = {}  # id -> (container, children done)
-
-    def drain(self, node: Any) -> None:
-        """Slim the complete children of every container still being built."""
-        while isinstance(node, (dict, list)) and node:
-            done = self._take(node)
-            if isinstance(node, dict):
-                for key in list(itertools.islice(node, done, len(node) - 1)):
-                    self._entry(node, key)
-                key = next(reversed(node))
-                if not self._wanted(key, node[key]):
-                    del node[key]  # the builder goes on filling it, orphaned
-                    self._done[id(node)] = (node, len(node))
-                    return
-            else:
-                node[done:-1] = [self.slim(item) for item in node[done:-1]]
-                key = -1
-            self._done[id(node)] = (node, len(node) - 1)
-            node = node[key]
-
-    def slim(self, value: Any) -> Any:
-        """`value` (complete) with every object keeping only the wanted keys."""
-        if isinstance(value, dict):
-            done = self._take(value)
-            if done:
-                for key in list(itertools.islice(value, done, None)):
-                    self._entry(value, key)
-                return value
-            return self._dict(value)
-        if isinstance(value, list):
-            done = self._take(value)
-            value[done:] = [self.slim(item) for item in value[done:]]
-            return value
-        return value
-
-    def _dict(self, value: dict[str, Any]) -> dict[str, Any]:
-        keep, keep_value, slim = self._keep, self._keep_value, self.slim
-        if keep_value is None:
-            return {
-                key: slim(item) if isinstance(item, (dict, list)) else item
-                for key, item in value.items()
-                if key in keep
-            }
-        out = {}
-        for key, item in value.items():
-            if key in keep:
-                out[key] = slim(item) if isinstance(item, (dict, list)) else item
-            elif keep_value(key, _empty(item)):
-                out[key] = slim(item)
-        return out
-
-    def _entry(self, node: dict[str, Any], key: str) -> None:
-        item = node[key]
-        if self._wanted(key, item):
-            node[key] = self.slim(item)
-        else:
-            del node[key]
-
-    def _wanted(self, key: str, item: Any) -> bool:
-        return key in self._keep or (
-            self._keep_value is not None and self._keep_value(key, _empty(item))
-        )
-
-    def _take(self, node: Any) -> int:
-        entry = self._done.pop(id(node), None)
-        return 0 if entry is None else entry[1]
-
-
-def _empty(value: Any) -> Any:
-    """What `keep_value` is shown of a value: a container as if not filled yet."""
-    if isinstance(value, dict):
-        return {}
-    return [] if isinstance(value, list) else value
-
-
-class _Prefixed:
-    """A binary reader that returns `head` first, then the rest of `stream`."""
-
-    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
-        self._head = head
-        self._stream = stream
-        self._started = False
-        #: Called before each read but the first: ijson has parsed all it was given.
-        self.between_chunks: Callable[[], None] | None = None
-
-    def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson probes the stream's type with read(0)
-            return b""
-        if self._started and self.between_chunks is not None:
-            self.between_chunks()
-        self._started = True
-        if self._head:
-            head, self._head = self._head, b""
-            return head
-        try:
-            return self._stream.read(size if size > 0 else CHUNK_BYTES)
-        except (OSError, EOFError) as exc:  # a corrupt gzip stream
-            raise ValueError(f"the compressed data is corrupt ({exc})") from exc
-
-
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
@@ -335,9 +266,4 @@ def _refuse_constant(name: str) -> float:
 
 
 _NOTHING = object()
-
-
-def slim(value: Any, keep: frozenset[str], keep_value: KeepValue | None = None) -> Any:
-    """A complete parsed `value` with every object keeping only the keys `load_slim_json`
-    keeps (in place where it can)."""
-    return _Slimmer(keep, keep_value).slim(value)
+_WRAP = b'{"":'

@@ -125,6 +125,10 @@ class Recorder:
     """A `load_slim_json` visitor: replaces each complete result of each run by its record."""
 
     def __init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget all: `load_slim_json` reads the log again from the start."""
         self._runs_done = 0  # runs whose results are all records
         self._done: dict[int, tuple[list[Any], int]] = {}  # id(results) -> (results, records)
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import operator
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters._jsonslim import load_slim_json
+from qualitygates.adapters._jsonslim import load_slim_json, paused_gc
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -19,8 +21,10 @@ from qualitygates.adapters.interface import (
     OptionSpec,
     count_metric,
 )
-from qualitygates.adapters.trivy.findings import FAMILIES, KEEP, SEVERITIES, ReportReader
+from qualitygates.adapters.trivy.findings import FAMILIES, KEEP, ReportReader
 from qualitygates.adapters.trivy.ignore import IgnoreRules, load_ignore_file
+from qualitygates.adapters.trivy.stream import Streamer
+from qualitygates.adapters.trivy.vulns import SEVERITIES
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Severity, Unit
 
@@ -116,12 +120,15 @@ class TrivyAdapter(Adapter):
         paths = expand_paths(options["path"])
         findings: list[Finding] = []
         times, commits = [], set()
-        for path in paths:
-            report = load_slim_json(path, KEEP, "Trivy")
-            created, commit = check_header(report, path)
-            times.append(created)
-            commits.add(commit)
-            findings.extend(ReportReader(path, subset, rules).findings(report))
+        with paused_gc():  # a large report makes many objects, none in cycles
+            for path in paths:
+                reader = ReportReader(path, subset, rules)
+                streamer = Streamer(reader)
+                report = load_slim_json(path, KEEP, "Trivy", visit=streamer)
+                created, commit = check_header(report, path)
+                times.append(created)
+                commits.add(commit)
+                findings.extend(reader.findings(report, streamer.streamed))
         found_commits = commits - {None}
         return Collection(
             metrics={},
@@ -134,18 +141,22 @@ class TrivyAdapter(Adapter):
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Counts by kind and severity of the gated, non-waived findings."""
         counts = {f"{fam}.{sev}": 0 for fam in ALL_FAMILIES for sev in (*SEVERITIES, "total")}
-        for finding in findings:
-            family = FAMILIES.get(finding.category or "")
-            if family is None or finding.waived:
+        # Findings share a few (kind, severity, fixable) combinations: count those in C.
+        for (category, severity, fixable, waived), number in Counter(
+            map(_COUNTED, findings)
+        ).items():
+            family = FAMILIES.get(category or "")
+            if family is None or waived:
                 continue  # outside the gated subset, or not a Trivy finding
-            severity = finding.severity.value if finding.severity.value in SEVERITIES else "unknown"
-            families = (
-                [family, FIXABLE] if family == "vulnerabilities" and finding.fixable else [family]
-            )
+            level = severity.value if severity.value in SEVERITIES else "unknown"
+            families = [family, FIXABLE] if family == "vulnerabilities" and fixable else [family]
             for fam in families:
-                counts[f"{fam}.{severity}"] += 1
-                counts[f"{fam}.total"] += 1
+                counts[f"{fam}.{level}"] += number
+                counts[f"{fam}.total"] += number
         return {name: count_metric(value) for name, value in counts.items()}
+
+
+_COUNTED = operator.attrgetter("category", "severity", "fixable", "waived")
 
 
 class GateSubset:
@@ -156,6 +167,7 @@ class GateSubset:
     ):
         self.severities, self.statuses = severities, statuses
         self.fixable_only, self.classes = fixable_only, classes
+        self.everything = not (severities or statuses or fixable_only or classes)
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> GateSubset:

@@ -15,11 +15,10 @@ from typing import Any, Protocol
 
 from qualitygates.adapters.interface import fingerprint
 from qualitygates.adapters.trivy.ignore import IgnoreEntry, IgnoreRules
+from qualitygates.adapters.trivy.vulns import TOOL, severity, vulnerability_finding
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Severity
 
-TOOL = "trivy"
-SEVERITIES = ("critical", "high", "medium", "low", "unknown")
 #: The metric family of each finding kind (a finding's category).
 FAMILIES = {
     "vulnerability": "vulnerabilities",
@@ -49,11 +48,17 @@ _ID_KEY = {
     "secret": "RuleID",
     "license": "Name",
 }
-_SEVERITY = {s.upper(): Severity(s) for s in SEVERITIES}
+
+
+#: Findings made while parsing: id of a Vulnerabilities array -> (the array, its findings).
+Streamed = dict[int, tuple[list[Any], list[Finding]]]
 
 
 class Subset(Protocol):
     """Decides whether a finding counts toward the gate (the adapter's options)."""
+
+    #: True when every finding counts (no option narrows the gate).
+    everything: bool
 
     def counts(
         self, kind: str, severity: Severity, klass: str | None, status: str, fixable: bool
@@ -65,9 +70,16 @@ class ReportReader:
 
     def __init__(self, path: Path, subset: Subset, rules: IgnoreRules) -> None:
         self.path, self.subset, self.rules = path, subset, rules
+        self._plain = subset.everything and not rules.any  # every finding counts as made
 
-    def findings(self, report: dict[str, Any]) -> Iterator[Finding]:
-        """Every finding of the report, in report order; Trivy-suppressed ones waived."""
+    def findings(
+        self, report: dict[str, Any], streamed: Streamed | None = None
+    ) -> Iterator[Finding]:
+        """Every finding of the report, in report order; Trivy-suppressed ones waived.
+
+        `streamed` maps a Vulnerabilities array (by id) to the findings made of its first
+        items while parsing (`vulnerability`), which were then taken out of the array.
+        """
         results = report.get("Results")
         results = [] if results is None else results
         self._expect(results, list, "Results", "an array")
@@ -77,24 +89,44 @@ class ReportReader:
             target = _text(result.get("Target"))
             klass = _text(result.get("Class")) or None
             for key, kind in _ARRAYS:
-                for item in self._items(result, key, where):
+                items = result.get(key)
+                array, done = (streamed or {}).get(id(items), (None, []))
+                done = done if array is items else []
+                yield from done
+                for item in self._items(items, f"{where}.{key}", len(done)):
                     finding = build_finding(kind, item, target, self.path, f"{where}.{key}")
                     if finding is not None:
                         yield self._decide(finding, kind, item, target, klass)
-            for item in self._items(result, "ExperimentalModifiedFindings", where):
-                finding = _suppressed(
-                    item, target, self.path, f"{where}.ExperimentalModifiedFindings"
-                )
+            where = f"{where}.ExperimentalModifiedFindings"
+            for item in self._items(result.get("ExperimentalModifiedFindings"), where):
+                finding = _suppressed(item, target, self.path, where)
                 if finding is not None:
                     yield finding
 
-    def _items(self, result: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
-        items = result.get(key)
+    def _items(self, items: Any, where: str, first: int = 0) -> list[dict[str, Any]]:
+        """`items` checked to be an array of objects (the first numbered `first`)."""
         items = [] if items is None else items
-        self._expect(items, list, f"{where}.{key}", "an array")
-        for number, item in enumerate(items):
-            self._expect(item, dict, f"{where}.{key}[{number}]", "an object")
-        return items
+        self._expect(items, list, where, "an array")
+        for number, item in enumerate(items, first):
+            self._expect(item, dict, f"{where}[{number}]", "an object")
+        return items  # type: ignore[no-any-return]
+
+    def vulnerabilities(
+        self, items: list[Any], end: int, target: str, klass: str | None, out: list[Finding]
+    ) -> int:
+        """Append the findings of `items[:end]` to `out` as `findings` makes them; stop at
+        the first that is not a well-formed vulnerability (`findings` then says what is
+        wrong). Return how many were made."""
+        make, plain = vulnerability_finding, self._plain
+        for number in range(end):
+            item = items[number]
+            finding = make(item, target) if type(item) is dict else None
+            if finding is None:
+                return number
+            if not plain:
+                finding = self._decide(finding, "vulnerability", item, target, klass)
+            out.append(finding)
+        return end
 
     def _expect(self, value: Any, kind: type, where: str, expected: str) -> None:
         if not isinstance(value, kind):
@@ -133,6 +165,13 @@ def build_finding(
     kind: str, item: dict[str, Any], target: str, path: Path, where: str
 ) -> Finding | None:
     """One finding from a vulnerability, misconfiguration, secret or license object."""
+    if kind == "vulnerability":
+        finding = vulnerability_finding(item, target)
+        if finding is None:
+            raise AdapterError(
+                f"{path}: {where} has an entry without VulnerabilityID: this is not Trivy JSON"
+            )
+        return finding
     if kind == "misconfiguration" and _text(item.get("Status")) not in ("FAIL", ""):
         return None  # PASS and EXCEPTION are not findings (--include-non-failures lists them)
     ident = _text(item.get(_ID_KEY[kind])) or (
@@ -142,44 +181,21 @@ def build_finding(
         raise AdapterError(
             f"{path}: {where} has an entry without {_ID_KEY[kind]}: this is not Trivy JSON"
         )
-    severity = _SEVERITY.get(_text(item.get("Severity")).upper(), Severity.UNKNOWN)
+    level = severity(item.get("Severity"))
     title = _text(item.get("Title"))
-    if kind == "vulnerability":
-        return _vulnerability(ident, severity, title, item, target)
     if kind == "license":
-        return _license(ident, severity, item, target)
+        return _license(ident, level, item, target)
     cause = item.get("CauseMetadata") if kind == "misconfiguration" else item
     line = cause.get("StartLine") if isinstance(cause, dict) else None
     return Finding(
         id=ident,
         tool=TOOL,
-        severity=severity,
+        severity=level,
         message=title or _text(item.get("Message")) or ident,
         rule=ident,
         location=Location(target or None, line if type(line) is int and line > 0 else None),
         fingerprint=fingerprint(TOOL, ident, target),
         category=kind,
-    )
-
-
-def _vulnerability(
-    ident: str, severity: Severity, title: str, item: dict[str, Any], target: str
-) -> Finding:
-    name, version = _text(item.get("PkgName")), _text(item.get("InstalledVersion"))
-    package = f"{name}@{version}" if version else name
-    identifier = item.get("PkgIdentifier")
-    purl = _text(identifier.get("PURL")) if isinstance(identifier, dict) else ""
-    return Finding(
-        id=ident,
-        tool=TOOL,
-        severity=severity,
-        message=title or f"{ident} in {package}",
-        rule=ident,
-        location=Location(target or None, None, package or None),
-        fixable=bool(item.get("FixedVersion")),
-        fingerprint=fingerprint(TOOL, ident, package, target),
-        purl=purl or None,
-        category="vulnerability",
     )
 
 

@@ -1,0 +1,200 @@
+"""A faster reader for `_jsonslim`: the standard library's C scanner on a window of text.
+
+ijson reports every JSON token to its builder and names each with its path from the root;
+`json`'s C scanner builds a whole value at once, in a third less time. So an object
+document is read here a window at a time (`CHUNK_BYTES` of decoded text at least): each
+value that fits in the window is scanned whole, and only one that does not (the arrays of a
+large report, the objects holding them) is taken apart here, key by key or item by item,
+attached to its parent before it is filled as ijson's builder does. Between windows
+`between_chunks` is called, as `_jsonslim` calls it between ijson's chunks, so the
+document is slimmed and visited the same way.
+
+This reader only speeds up what ijson reads the same: anything else raises `Fallback`,
+and `_jsonslim` reads the file again with ijson, which then gives its usual answer or
+error. That is: text that is not valid JSON or UTF-8 (truncated, say), `\\uD800` to
+`\\uDFFF` escapes (a lone surrogate reads differently), values nested too deeply for the
+scanner or taken apart more than `MAX_DESCENT` levels down, and a single value longer than
+`MAX_VALUE` (ijson's reader refuses those). One difference is left, on purpose: yajl
+refuses integers beyond 64 bits and floats beyond 1.8e308 (valid JSON, which no report
+tool writes), which are read here as Python reads them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Callable
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C function
+from typing import IO, Any
+
+#: How many containers too large for a window may be nested (real reports: 3 or 4).
+MAX_DESCENT = 32
+#: The longest value scanned whole; longer ones go to ijson (whose reader refuses them).
+MAX_VALUE = 16 * 1024 * 1024
+
+_BLANKS = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")  # `\\\\uD800` too: then ijson reads it
+_FAILED = object()
+
+
+class Fallback(Exception):
+    """The document must be read with ijson."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+#: The C scanner: (text, position) -> (value, end); StopIteration where no value starts.
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(
+    parse_constant=_refuse_constant
+).scan_once  # type: ignore[attr-defined]
+
+
+class WindowReader:
+    """Fills `root` with the JSON object `head` + `stream` holds, a window at a time."""
+
+    def __init__(self, head: bytes, stream: IO[bytes], chunk: int) -> None:
+        self._stream, self._chunk = stream, max(chunk, 1)
+        #: Called before each read but the first, with the document as ijson would have it.
+        self.between_chunks: Callable[[], Any] = lambda: None
+        self.tail_read = False  # as `ChunkReader`'s: this reader adds no tail
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._text, self._pos, self._eof = "", 0, False
+        self._tail_bytes = b""
+        self._add(head)
+
+    def read_object(self, root: dict[str, Any]) -> None:
+        """Parse the document, which starts with "{", into `root`."""
+        self._pos = self._skip()
+        if self._text[self._pos : self._pos + 1] != "{":
+            raise Fallback
+        self._pos += 1
+        self._members(root, 1)
+        if self._skip() < len(self._text):
+            raise Fallback  # trailing garbage
+
+    def _members(self, obj: dict[str, Any], depth: int) -> None:
+        pos = self._skip()
+        if self._text[pos : pos + 1] == "}":
+            self._pos = pos + 1
+            return
+        while True:
+            self._fill(self._chunk)
+            pos = self._skip()
+            text = self._text
+            if text[pos : pos + 1] != '"':
+                raise Fallback
+            try:
+                key, pos = scanstring(text, pos + 1, True)
+            except ValueError as exc:
+                raise Fallback from exc
+            self._pos = pos
+            pos = self._skip()
+            if self._text[pos : pos + 1] != ":":
+                raise Fallback
+            self._pos = pos + 1
+            self._value(obj, key, depth)
+            if self._close("}"):
+                return
+
+    def _items(self, items: list[Any], depth: int) -> None:
+        pos = self._skip()
+        if self._text[pos : pos + 1] == "]":
+            self._pos = pos + 1
+            return
+        while True:
+            self._value(items, None, depth)
+            if self._close("]"):
+                return
+
+    def _close(self, end: str) -> bool:
+        """After a member: True at `end`, False at a comma."""
+        pos = self._skip()
+        found = self._text[pos : pos + 1]
+        self._pos = pos + 1
+        if found == ",":
+            return False
+        if found != end:
+            raise Fallback
+        return True
+
+    def _value(self, parent: Any, key: str | None, depth: int) -> None:
+        """Parse the value at the position into `parent[key]`, or append it to `parent`."""
+        self._fill(self._chunk)
+        while True:
+            pos = self._skip()
+            text = self._text
+            value, end = _scan_at(text, pos)
+            if value is not _FAILED and (end < len(text) or self._eof):
+                self._pos = end  # whole, and not a number the window cut short
+                _store(parent, key, value)
+                return
+            if self._eof or (value is _FAILED and end < len(text) - 6):
+                raise Fallback  # not valid JSON (`end` is where the scanner stopped)
+            if value is _FAILED and text[pos] in "{[":
+                return self._descend(parent, key, depth, text[pos] == "{")
+            if len(text) - pos > MAX_VALUE:
+                raise Fallback
+            self._fill(2 * (len(text) - pos))  # a long string or number: a larger window
+
+    def _descend(self, parent: Any, key: str | None, depth: int, is_object: bool) -> None:
+        """Take apart a container too large for the window (or with an error in it)."""
+        if depth >= MAX_DESCENT:
+            raise Fallback
+        container: Any = {} if is_object else []
+        _store(parent, key, container)  # attached before it is filled, as by ijson
+        self._pos = self._skip() + 1
+        if is_object:
+            self._members(container, depth + 1)
+        else:
+            self._items(container, depth + 1)
+
+    def _skip(self) -> int:
+        """The position of the next non-blank character, reading on if need be."""
+        while True:
+            pos = _BLANKS.match(self._text, self._pos).end()  # type: ignore[union-attr]
+            self._pos = pos
+            if pos < len(self._text) or self._eof:
+                return pos
+            self._fill(self._chunk)
+
+    def _fill(self, wanted: int) -> None:
+        """Have at least `wanted` characters after the position, or all that is left."""
+        while len(self._text) - self._pos < wanted and not self._eof:
+            self.between_chunks()
+            data = self._stream.read(max(self._chunk, wanted))
+            self._add(data)
+
+    def _add(self, data: bytes) -> None:
+        seam = self._tail_bytes + data[:4]  # an escape may straddle two reads
+        if _SURROGATE.search(data) or _SURROGATE.search(seam):
+            raise Fallback
+        self._tail_bytes = data[-4:]
+        try:
+            new = self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise Fallback from exc
+        self._text, self._pos, self._eof = self._text[self._pos :] + new, 0, not data
+
+
+def _scan_at(text: str, pos: int) -> tuple[Any, int]:
+    """The value at `pos` and where it ends; or _FAILED and where the scanner gave up
+    (the end of `text` when the value may go on beyond it)."""
+    try:
+        return _scan(text, pos)
+    except StopIteration:  # no value starts here, or a literal is cut short
+        return _FAILED, pos
+    except json.JSONDecodeError as exc:
+        unterminated = exc.msg.startswith("Unterminated")  # reported where it starts
+        return _FAILED, len(text) if unterminated else exc.pos
+    except (ValueError, RecursionError) as exc:  # NaN, huge integers; deep nesting
+        raise Fallback from exc
+
+
+def _store(parent: Any, key: str | None, value: Any) -> None:
+    if key is None:
+        parent.append(value)
+    else:
+        parent[key] = value

@@ -1,0 +1,57 @@
+"""The finding of one Trivy vulnerability: the adapter's hot path.
+
+A large image report holds tens of thousands of vulnerabilities, and turning each into a
+`Finding` costs about as much as parsing it. So the fields are read in one function and
+locations are shared between the findings of a package.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from qualitygates.adapters.interface import fingerprint
+from qualitygates.model import Finding, Location, Severity
+
+TOOL = "trivy"
+SEVERITIES = ("critical", "high", "medium", "low", "unknown")
+SEVERITY = {s.upper(): Severity(s) for s in SEVERITIES}
+
+
+def vulnerability_finding(item: dict[str, Any], target: str) -> Finding | None:
+    """The finding of one vulnerability object; None without a VulnerabilityID."""
+    get = item.get
+    ident = get("VulnerabilityID")
+    if type(ident) is not str or not ident:
+        return None
+    name, version = get("PkgName"), get("InstalledVersion")
+    name = name if type(name) is str else ""
+    package = f"{name}@{version}" if type(version) is str and version else name
+    title = get("Title")
+    identifier = get("PkgIdentifier")
+    purl = identifier.get("PURL") if type(identifier) is dict else None
+    return Finding(
+        id=ident,
+        tool=TOOL,
+        severity=severity(get("Severity")),
+        message=title if type(title) is str and title else f"{ident} in {package}",
+        rule=ident,
+        location=_package_location(target, package),
+        fixable=bool(get("FixedVersion")),
+        fingerprint=fingerprint(TOOL, ident, package, target),
+        purl=purl if type(purl) is str and purl else None,
+        category="vulnerability",
+    )
+
+
+def severity(value: Any) -> Severity:
+    """The severity Trivy wrote (upper case, as a rule); UNKNOWN for anything else."""
+    found = SEVERITY.get(value) if type(value) is str else None
+    if found is None:
+        found = SEVERITY.get(value.upper() if isinstance(value, str) else "", Severity.UNKNOWN)
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 16)  # packages x targets of a large scan
+def _package_location(target: str, package: str) -> Location:
+    return Location(target or None, None, package or None)
