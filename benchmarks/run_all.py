@@ -15,16 +15,16 @@ HERE = Path(__file__).parent
 
 FULL = [
     ["startup_bench.py"],
-    ["xml_bench.py", "--lines", "2000000", "--cases", "200000"],
-    ["trivy_bench.py", "--vulns", "50000"],
-    ["sarif_bench.py", "--results", "100000"],
-    ["k6_ndjson.py", "--size", "1GB"],
+    ["xml_bench.py", "--lines", "2000000", "--cases", "200000", "--repeat", "3"],
+    ["trivy_bench.py", "--vulns", "50000", "--repeat", "3"],
+    ["sarif_bench.py", "--results", "100000", "--repeat", "3"],
+    ["k6_ndjson.py", "--size", "1GB", "--repeat", "3"],
 ]
 QUICK = [
     ["startup_bench.py", "--repeat", "3"],
     ["xml_bench.py", "--lines", "100000", "--cases", "10000"],
-    ["trivy_bench.py", "--vulns", "2000"],
-    ["sarif_bench.py", "--results", "2000"],
+    ["trivy_bench.py", "--vulns", "2000", "--repeat", "1"],
+    ["sarif_bench.py", "--results", "2000", "--repeat", "1"],
     ["k6_ndjson.py", "--size", "20MB"],
 ]
 
