@@ -165,7 +165,7 @@ def load_json(path: Path, what: str) -> Any:
     if not text.strip():
         raise AdapterError(f"{path} is empty: the tool that writes it failed or did not run")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) - 1 else ""
         raise AdapterError(
@@ -178,7 +178,8 @@ def load_json(path: Path, what: str) -> Any:
         raise AdapterError(f"{path} nests too deeply to be a {what} report; refusing it") from exc
 
 
-def _refuse_constant(name: str) -> float:
+def refuse_constant(name: str) -> float:
+    """`parse_constant` for `json`: NaN and Infinity are not JSON (Python accepts them)."""
     raise ValueError(f"{name} is not a JSON number")
 
 

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C function
 from typing import IO, Any
 
+from qualitygates.adapters._io import refuse_constant
+
 #: How many containers too large for a window may be nested (real reports: 3 or 4).
 MAX_DESCENT = 32
 #: The longest value scanned whole; longer ones go to ijson (whose reader refuses them).
@@ -42,13 +44,9 @@ class Fallback(Exception):
     """The document must be read with ijson."""
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 #: The C scanner: (text, position) -> (value, end); StopIteration where no value starts.
 _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(
-    parse_constant=_refuse_constant
+    parse_constant=refuse_constant
 ).scan_once  # type: ignore[attr-defined]
 
 

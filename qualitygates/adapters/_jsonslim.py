@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import decode_text, open_report, read_bytes
+from qualitygates.adapters._io import decode_text, open_report, read_bytes, refuse_constant
 from qualitygates.adapters._jsonfast import Fallback, WindowReader
 from qualitygates.adapters._jsonslimmer import KeepValue, Slimmer, slim
 from qualitygates.adapters._jsonstream import ChunkReader
@@ -245,7 +245,7 @@ def _load_with_stdlib(
         }
 
     try:
-        return json.loads(text, object_pairs_hook=hook, parse_constant=_refuse_constant)
+        return json.loads(text, object_pairs_hook=hook, parse_constant=refuse_constant)
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) - 1 else ""
         at = f"line {exc.lineno} column {exc.colno}"
@@ -259,10 +259,6 @@ def _load_with_stdlib(
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 _NOTHING = object()

@@ -173,9 +173,14 @@ def parse_with(path: Path, parser: expat.XMLParserType) -> None:
             try:
                 feed(parser, chunk, not chunk, path)
             except BadReport as exc:
-                raise AdapterError(f"{path}:{parser.CurrentLineNumber}: {exc}") from None
+                raise bad_report(path, parser, exc) from None
             if not chunk:
                 return
+
+
+def bad_report(path: Path, parser: expat.XMLParserType, exc: BadReport) -> AdapterError:
+    """A handler's complaint as the error of the file, at the line expat had reached."""
+    return AdapterError(f"{path}:{parser.CurrentLineNumber}: {exc}")
 
 
 class _Enough(Exception):

@@ -4,12 +4,14 @@ A monorepo's Cobertura report is millions of `<line number=".." hits=".."/>`; a 
 hundreds of thousands of passing `<testcase .../>`. A Python callback per element costs more
 than expat's whole parse, so the elements that match a strict pattern (one self-closing
 element, attributes in a fixed shape, plain values without entity references) are read with
-one regular-expression pass over each block of text and replaced by one character (`.`) before
-expat parses that block. Nothing else changes:
+one regular-expression pass over each block of text and replaced by `<![CDATA[.]]>` (or by
+`.` where that is as safe, see `_replaced`) before expat parses that block. Nothing else
+changes:
 
 - expat still checks the whole document. The replacement is character data, legal only inside
-  the root element, so a skimmed element before or after the root is still an error; the first
-  element of the document (the root) is never skimmed.
+  the root element, so a skimmed element before or after the root is still an error; it holds
+  a `<`, so one inside an attribute value is still an error too; the first element of the
+  document (the root) is never skimmed.
 - Elements the pattern does not match exactly (another attribute order, an entity reference,
   single quotes) are left in the text for expat and the caller's handlers, which read them the
   slow way: the result is the same either way. A pattern must not match what a handler would
@@ -19,8 +21,10 @@ expat parses that block. Nothing else changes:
   stops skimming for the rest of the file. Only files in an ASCII-compatible encoding are
   skimmed (the pattern is ASCII): UTF-16 goes the slow way.
 
-A skimmed element is not checked for a repeated attribute name, the one well-formedness rule a
-regular expression cannot check; its values are read as the first match says.
+Patterns take values of printable ASCII only, so a control character or a byte that is not
+UTF-8 goes the slow way and fails there. A skimmed element is not checked for a repeated
+attribute name, the one well-formedness rule a regular expression cannot check: its values
+are read as the pattern matches them.
 """
 
 from __future__ import annotations
@@ -33,8 +37,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from qualitygates.adapters._io import open_report
-from qualitygates.adapters._xml import CHUNK_BYTES, BadReport, feed, read_chunk
-from qualitygates.errors import AdapterError
+from qualitygates.adapters._xml import CHUNK_BYTES, BadReport, bad_report, feed, read_chunk
 
 #: One list per group of the pattern, each with the group's value for every match, in order.
 Columns = list[list[bytes | None]]
@@ -46,6 +49,10 @@ _SPANS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _OPENINGS = tuple(opening for opening, _ in _SPANS)
 _FIRST_TAG = re.compile(rb"<[^!?]")
 _MARKUP = re.compile(rb"<[!?]")
+#: Character data holding a `<`: legal only where a skimmed element was (see the docstring).
+_REPLACEMENT = b"<![CDATA[.]]>"
+#: The characters of an attribute value a pattern may take: printable ASCII but `"&<>`.
+VALUE_CHARS = rb"[ !#-%'-;=?-~]"
 _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 _ASCII_COMPATIBLE = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1"})
 
@@ -86,6 +93,31 @@ class _Scanner:
             scan = self._free if self.closing is None else self._pass_span
             position = scan(text, position)
         return self.pieces
+
+    def split_off_tag(self, buffer: bytes, final: bool) -> tuple[bytes, bytes]:
+        """(text to scan now, text to keep): no tag is split between two scans.
+
+        The kept text starts at the last `<`. Inside a comment, CDATA section or PI (or at
+        the start of one) the text may end anywhere but inside its closing, so a long one
+        never piles up; a tag longer than `max_tag` stops skimming.
+        """
+        if final:
+            return buffer, b""
+        last = buffer.rfind(b"<")
+        if last > 0:
+            return buffer[:last], buffer[last:]
+        opening = next((o for o in _OPENINGS if buffer.startswith(o)), b"") if last == 0 else b""
+        if self.closing is not None or opening:
+            end = len(buffer)
+            while end > len(opening) and buffer[end - 1 : end] in (b"-", b"]", b"?"):
+                end -= 1
+            return buffer[:end], buffer[end:]
+        if last < 0:
+            return buffer, b""
+        if len(buffer) > self.max_tag:
+            self.off = True
+            return buffer, b""
+        return b"", buffer
 
     def _pass_span(self, text: bytes, position: int) -> int:
         assert self.closing is not None
@@ -157,13 +189,24 @@ class _Scanner:
             return
         stride = self.skim.pattern.groups + 1
         columns: Columns = [parts[group::stride] for group in range(1, stride)]
-        self.pieces.append((b".".join(parts[::stride]), columns))
+        self.pieces.append((_replaced(parts[::stride]), columns))
 
     def _plain(self, text: bytes) -> None:
         if self.pieces and self.pieces[-1][1] is None:
             self.pieces[-1] = (self.pieces[-1][0] + text, None)
         else:
             self.pieces.append((text, None))
+
+
+def _replaced(texts: list[bytes]) -> bytes:
+    """The text around the skimmed elements, each replaced (see the module docstring).
+
+    When only blanks lie between them, as between most lines of a report, only the first
+    needs the `<`: the others are inside an attribute value only if the first one is.
+    """
+    if b"".join(texts[1:-1]).strip():
+        return _REPLACEMENT.join(texts)
+    return texts[0] + _REPLACEMENT + b".".join(texts[1:])
 
 
 def _next_markup(text: bytes, position: int) -> int:
@@ -201,37 +244,12 @@ def skim_parse(
             if first:
                 scanner.off = not _ascii_compatible(chunk)
                 first = False
-            text, carry = _split_off_tag(carry + chunk if carry else chunk, chunk, scanner)
+            text, carry = scanner.split_off_tag(carry + chunk if carry else chunk, not chunk)
             for piece, columns in scanner.scan(text):
                 _feed_piece(parser, path, piece, columns, skim)
             if not chunk:
                 _feed_piece(parser, path, b"", None, skim, final=True)
                 return
-
-
-def _split_off_tag(buffer: bytes, chunk: bytes, scanner: _Scanner) -> tuple[bytes, bytes]:
-    """Keep back the text from the last `<`, so no tag is split between two scans.
-
-    Inside a comment, CDATA section or PI (or at the start of one) the text may end
-    anywhere but inside its closing, so a long one never piles up.
-    """
-    if not chunk:
-        return buffer, b""
-    last = buffer.rfind(b"<")
-    if last > 0:
-        return buffer[:last], buffer[last:]
-    opening = next((o for o in _OPENINGS if buffer.startswith(o)), b"") if last == 0 else b""
-    if scanner.closing is not None or opening:
-        end = len(buffer)
-        while end > len(opening) and buffer[end - 1 : end] in (b"-", b"]", b"?"):
-            end -= 1
-        return buffer[:end], buffer[end:]
-    if last < 0:
-        return buffer, b""
-    if len(buffer) > scanner.max_tag:
-        scanner.off = True
-        return buffer, b""
-    return b"", buffer
 
 
 def _feed_piece(
@@ -248,7 +266,7 @@ def _feed_piece(
         if columns is not None:
             skim.take(columns)
     except BadReport as exc:
-        raise AdapterError(f"{path}:{parser.CurrentLineNumber}: {exc}") from None
+        raise bad_report(path, parser, exc) from None
 
 
 def _ascii_compatible(head: bytes) -> bool:

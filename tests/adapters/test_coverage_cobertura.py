@@ -149,3 +149,32 @@ def test_a_line_after_the_root_is_malformed(tmp_path: Path) -> None:
     )
     with pytest.raises(AdapterError, match="is not well-formed XML"):
         read_cobertura(path, LineStore())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            "<class filename='a.py' name='<line number=\"1\" hits=\"1\"/>'><lines/></class>",
+            id="in-an-attribute",
+        ),
+        pytest.param(CLASS.format('<line number="1" hits="1" -x="y"/>'), id="bad-attribute-name"),
+        pytest.param(CLASS.format('<line number="1" hits="1" x="\x01"/>'), id="control-character"),
+        pytest.param(CLASS.format('<line number="1" hits="1" x="\xff"/>'), id="not-utf-8"),
+    ],
+)
+def test_a_malformed_report_is_refused_not_counted(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "coverage.xml"
+    path.write_bytes(f"<coverage><packages>{body}</packages></coverage>".encode("latin-1"))
+    with pytest.raises(AdapterError, match="is not well-formed XML"):
+        read_cobertura(path, LineStore())
+
+
+def test_a_repeated_attribute_is_not_caught_in_bulk(tmp_path: Path) -> None:
+    # The one rule a pattern cannot check (see _xmlskim); expat alone would refuse this.
+    path = tmp_path / "coverage.xml"
+    line = '<line number="1" hits="1" branch="true" branch="false"/>'
+    path.write_text(f"<coverage><packages>{CLASS.format(line)}</packages></coverage>")
+    store = LineStore()
+    read_cobertura(path, store)
+    assert store.totals().lines_covered == 1

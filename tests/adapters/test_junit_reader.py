@@ -6,6 +6,7 @@ quotes, references, odd times, verdict children, comments) and counted with Elem
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from qualitygates.adapters.junit.cases import Tally
 from qualitygates.adapters.junit.reader import FileReader
 from qualitygates.adapters.junit.values import seconds
+from qualitygates.errors import AdapterError
 
 CASE_SHAPES = [
     '<testcase classname="a.B" name="test_{i}" time="{t}"/>',
@@ -63,8 +65,12 @@ def test_bulk_counts_equal_an_elementtree_count(
     path = tmp_path_factory.mktemp("junit") / "junit.xml"
     path.write_text(report)
     tally = Tally()
-    FileReader(path, tally).read()
     tests, passed, duration = elementtree_counts(path)
+    if not tests:  # only ghosts in comments
+        with pytest.raises(AdapterError, match="contains no test cases"):
+            FileReader(path, tally).read()
+        return
+    FileReader(path, tally).read()
     assert (tally.tests, tally.counts["passed"]) == (tests, passed)
     assert tally.duration == pytest.approx(duration, rel=1e-12, abs=1e-12)
 
@@ -75,3 +81,38 @@ def test_a_lone_testcase_is_a_report_of_one_test(tmp_path: Path) -> None:
     tally = Tally()
     FileReader(path, tally).read()
     assert (tally.tests, tally.counts["passed"], tally.duration) == (1, 1, 0.5)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("<testsuite name='<testcase name=\"x\"/>'></testsuite>", id="in-an-attribute"),
+        pytest.param('<testsuite><testcase name="\x01"/></testsuite>', id="control-character"),
+        pytest.param('<testsuite><testcase name="\xff\xfe"/></testsuite>', id="not-utf-8"),
+    ],
+)
+def test_a_malformed_report_is_refused_not_counted(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_bytes(b"<testsuites>" + body.encode("latin-1") + b"</testsuites>")
+    with pytest.raises(AdapterError, match="is not well-formed XML"):
+        FileReader(path, Tally()).read()
+
+
+def test_a_testcase_after_the_root_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text('<testsuites><testsuite/></testsuites><testcase name="x"/>')
+    with pytest.raises(AdapterError, match="is not well-formed XML"):
+        FileReader(path, Tally()).read()
+
+
+@pytest.mark.parametrize(
+    ("times", "duration"),
+    [(["inf", "-inf"], 0.0), (["1e308", "1e308"], math.inf), (["0.1"] * 10, 1.0)],
+)
+def test_odd_times_add_up_without_error(tmp_path: Path, times: list[str], duration: float) -> None:
+    path = tmp_path / "junit.xml"
+    cases = "".join(f'<testcase name="t{i}" time="{t}"/>' for i, t in enumerate(times))
+    path.write_text(f"<testsuite>{cases}</testsuite>")
+    tally = Tally()
+    FileReader(path, tally).read()
+    assert tally.duration == duration

@@ -136,6 +136,26 @@ def test_an_item_outside_the_root_is_still_malformed(tmp_path: Path, text: str) 
         read_skimmed(path, 5)
 
 
+@pytest.mark.parametrize("between", ["", " ", "\n\t", "x", "<!-- c -->"])
+def test_items_inside_an_attribute_value_are_still_malformed(tmp_path: Path, between: str) -> None:
+    path = tmp_path / "doc.xml"
+    items = f'{between}<item value="1"/>{between}<item value="2"/>'
+    path.write_text(f"<root><x a='{items}'/></root>")
+    with pytest.raises(ElementTree.ParseError):
+        ElementTree.parse(path)
+    with pytest.raises(AdapterError, match="is not well-formed XML"):
+        read_skimmed(path, 1 << 20)
+
+
+def test_an_item_inside_an_attribute_after_an_item_in_content_is_malformed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "doc.xml"
+    path.write_text('<root><item value="1"/><x a=\'<item value="2"/>\'/></root>')
+    with pytest.raises(AdapterError, match="is not well-formed XML"):
+        read_skimmed(path, 1 << 20)
+
+
 def test_utf16_goes_the_slow_way_with_the_same_values(tmp_path: Path) -> None:
     path = tmp_path / "doc.xml"
     text = '<?xml version="1.0" encoding="UTF-16"?><root>' + '<item value="1"/>' * 3 + "</root>"

@@ -15,16 +15,16 @@ from itertools import compress
 from pathlib import Path
 
 from qualitygates.adapters._xml import BadReport, hardened_parser, iter_xml
-from qualitygates.adapters._xmlskim import Columns, Skim, skim_parse
-from qualitygates.adapters.coverage.store import Branches, LineStore, better, merge_branches
+from qualitygates.adapters._xmlskim import VALUE_CHARS, Columns, Skim, skim_parse
+from qualitygates.adapters.coverage.store import Branches, LineStore, merge_branches
 from qualitygates.adapters.coverage.timestamps import from_epoch
 
 #: The `<line>` every generator writes for almost every line, read in bulk (see `_xmlskim`):
 #: `number` and `hits` first, as plain decimals, then any attributes without entity references.
 _LINE = re.compile(
     rb'<line number="(\d{1,18}+)" hits="(0|[1-9]\d{0,17}+)"'
-    rb'(?: branch="[a-z]++"(?: condition-coverage="([^"<&>]*+)")?+)?+'
-    rb'((?: [a-z-]++="[^"<&>]*+")*+) ?+/>'
+    rb'(?: branch="[a-z]++"(?: condition-coverage="(' + VALUE_CHARS + rb'*+)")?+)?+'
+    rb'((?: [a-z][a-z-]*+="' + VALUE_CHARS + rb'*+")*+) ?+/>'
 )
 _CONDITION = re.compile(rb' condition-coverage="([^"]*)"')
 _ZERO = b"0"
@@ -88,12 +88,10 @@ class _Reader:
             text = conditions[index] or b""
             pair = known.get(text)
             if pair is None:
-                pair = _condition(text.decode("utf-8", "replace"))
+                pair = _condition(text.decode())
                 if len(known) < _MAX_KNOWN:
                     known[text] = pair
-            old = branches.get(lines[index])
-            if old is None or better(pair, old):
-                branches[lines[index]] = pair
+            merge_branches(branches, lines[index], *pair)
 
     def finish_file(self) -> None:
         """Pack the lines of the class that just ended into the store."""
@@ -103,7 +101,7 @@ class _Reader:
             self.store.add_lines(self.filename, self.measured, self.covered)
             self.measured, self.covered = set(), set()
         else:
-            self.store.file_lines(self.filename)  # a class without lines still counts
+            self.store.add_file(self.filename)  # a class without lines still counts
         self.store.pack(self.filename)
 
 

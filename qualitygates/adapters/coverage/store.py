@@ -96,6 +96,11 @@ class LineStore:
         found = self._branches.get(name)
         return found if found is not None else _unpack_branches(self._packed_branches.get(name))
 
+    def add_file(self, name: str) -> None:
+        """Count a file, with no lines yet if it is new."""
+        if name not in self._open and name not in self._packed:
+            self._packed[name] = array("i"), array("i")
+
     def add_lines(self, name: str, measured: set[int], covered: set[int]) -> None:
         """Add a file's lines in bulk (`covered` is part of `measured`), and pack them."""
         if name in self._open or name in self._packed:

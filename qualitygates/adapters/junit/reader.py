@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from qualitygates.adapters._xml import MAX_TEXT_CHARS, hardened_parser, local_name
-from qualitygates.adapters._xmlskim import Columns, Skim, skim_parse
+from qualitygates.adapters._xmlskim import VALUE_CHARS, Columns, Skim, skim_parse
 from qualitygates.adapters.junit.cases import NOTED, Case, Tally
 from qualitygates.adapters.junit.values import seconds
 from qualitygates.errors import AdapterError
@@ -26,7 +26,9 @@ _SUITES = frozenset({"testsuites", "testsuite"})
 _TEXT = frozenset({"failure", "error"})
 _MAX_NAMES = 4096  # tag -> local name, kept for the few names a report uses
 #: A passing test case as every tool writes it: self-closing, values without references.
-_PASSED = re.compile(rb'<testcase((?: [A-Za-z_:][-A-Za-z0-9_.:]*+="[^"<&>]*+")*+) ?/>')
+_PASSED = re.compile(
+    rb'<testcase((?: [A-Za-z_:][-A-Za-z0-9_.:]*+="' + VALUE_CHARS + rb'*+")*+) ?/>'
+)
 #: Its time, from the attributes of many cases joined (a value never holds a `"`).
 _TIME = re.compile(rb' time="([^"]*)"')
 
@@ -82,9 +84,11 @@ class FileReader:
             values = list(map(float, times))
         except ValueError:  # `1,5`, `n/a`: read leniently one by one
             values = [seconds(raw.decode("utf-8", "replace")) for raw in times]
-        total = math.fsum(values)
-        if not math.isfinite(total) or (values and min(values) < 0):  # NaN, inf, negative
-            total = math.fsum(value for value in values if 0.0 < value < math.inf)
+        positive = [value for value in values if 0.0 < value < math.inf]
+        try:
+            total = math.fsum(positive)  # exact: no drift over a million cases
+        except OverflowError:  # finite times whose sum is not, as a running sum would say
+            total = math.inf
         self.tally.duration += total
 
     def _start(self, tag: str, attrs: dict[str, str]) -> None:
