@@ -45,6 +45,13 @@ def run_contender(label: str, code: str, path: Path) -> Measurement:
     return Measurement(label, float(seconds), int(lines[1]) / 1024, result)
 
 
+def fastest(contenders: list[tuple[str, str]], path: Path, repeat: int) -> list[Measurement]:
+    """Each contender's fastest of `repeat` runs, interleaved: a loaded machine slows some
+    runs, never speeds one up."""
+    runs = [[run_contender(label, code, path) for label, code in contenders] for _ in range(repeat)]
+    return [min(column, key=lambda row: row.seconds) for column in zip(*runs, strict=True)]
+
+
 def wc_l(path: Path) -> Measurement:
     """`wc -l` over the file: the raw read speed every ratio is taken against."""
     started = time.perf_counter()

@@ -2,7 +2,8 @@
 
 Writes a report in Trivy's exact JSON format (SchemaVersion 2, one image with OS and
 language package results, full vulnerability objects with descriptions, CVSS and
-references), then runs each reader in a fresh process to measure time and peak RSS.
+references), then runs each reader in a fresh process (imports before the clock) to measure time and
+peak RSS, beside `wc -l` over the same file. Target (issue 9): at least `json.load`'s speed.
 
     python benchmarks/trivy_bench.py [--vulns 50000] [--keep FILE] [--repeat 3]
 """
@@ -12,10 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from harness import fastest, table, wc_l
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN")
 
@@ -85,55 +88,28 @@ def write_report(path: Path, count: int) -> None:
     path.write_text(json.dumps(report, indent=2))
 
 
-# Peak RSS from /proc (VmHWM is per process image; ru_maxrss would carry the parent's over exec).
-PEAK = """
-def peak_kib():
-    try:
-        with open("/proc/self/status") as status:
-            return int(next(l.split()[1] for l in status if l.startswith("VmHWM:")))
-    except (OSError, StopIteration):
-        import resource
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-"""
-
-ADAPTER = (
-    PEAK
-    + """
+ADAPTER = """
 import sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 from qualitygates.adapters.interface import CollectRequest
 from qualitygates.adapters.trivy import TrivyAdapter
-start = time.perf_counter()
-adapter = TrivyAdapter()
+adapter = TrivyAdapter()  # imports, as the baseline's, before the clock
 request = CollectRequest("bench", {"path": sys.argv[1]}, (), Path.cwd(), datetime.now(timezone.utc))
+start = time.perf_counter()
 result = adapter.collect(request)
 total = adapter.count_findings(result.findings)["vulnerabilities.total"].value
-print(time.perf_counter() - start, peak_kib(), int(total))
+print(time.perf_counter() - start, f"total={int(total)}")
 """
-)
 
-PLAIN = (
-    PEAK
-    + """
+PLAIN = """
 import json, sys, time
 start = time.perf_counter()
 with open(sys.argv[1], "rb") as f:
     report = json.load(f)
 total = sum(len(r.get("Vulnerabilities") or []) for r in report["Results"])
-print(time.perf_counter() - start, peak_kib(), total)
+print(time.perf_counter() - start, f"total={total}")
 """
-)
-
-BASELINE = PEAK + "\nprint(0, peak_kib(), 0)"
-
-
-def measure(code: str, path: Path) -> tuple[float, float, int]:
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
-    )
-    seconds, rss_kib, total = out.stdout.split()
-    return float(seconds), int(rss_kib) / 1024, int(total)
 
 
 def main() -> int:
@@ -145,24 +121,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "trivy-big.json"
         write_report(path, args.vulns)
-        size_mb = path.stat().st_size / 1e6
-        base_rss = measure(BASELINE, path)[1]
-        print(
-            f"report: {args.vulns} vulnerabilities, {size_mb:.1f} MB; interpreter baseline RSS {base_rss:.0f} MB"
+        return report_json_bench(
+            f"Trivy, {args.vulns:,} vulnerabilities", path, ADAPTER, PLAIN, args.repeat
         )
-        contenders = (("qualitygates trivy adapter", ADAPTER), ("json.load + count", PLAIN))
-        # Interleaved, fastest of each: a loaded machine slows some runs, never speeds one up.
-        runs = [[measure(code, path) for _, code in contenders] for _ in range(args.repeat)]
-        best = [min(column) for column in zip(*runs, strict=True)]
-        for (label, _), (seconds, rss, total) in zip(contenders, best, strict=True):
-            print(
-                f"{label:28s} {seconds:6.2f} s  {size_mb / seconds:6.1f} MB/s  peak RSS {rss:6.0f} MB  total={total}"
-            )
-            if total != args.vulns:
-                print(f"  mismatch: expected {args.vulns}", file=sys.stderr)
-                return 1
-        ratio = best[1][0] / best[0][0]
-        print(f"adapter speed / json.load speed: {ratio:.2f} (fastest of {args.repeat} runs each)")
+
+
+def report_json_bench(title: str, path: Path, adapter: str, plain: str, repeat: int) -> int:
+    """Print the table for an adapter against `json.load`; 1 if their counts differ."""
+    reference = wc_l(path)
+    rows = fastest([("qualitygates adapter", adapter), ("json.load + count", plain)], path, repeat)
+    print(table(title, path.stat().st_size, rows, reference))
+    ratio = rows[1].seconds / rows[0].seconds
+    print(f"  adapter speed / json.load speed: {ratio:.2f} (fastest of {repeat} runs each)")
+    if rows[0].result != rows[1].result:
+        print(f"  mismatch: {rows[0].result} against {rows[1].result}", file=sys.stderr)
+        return 1
     return 0
 
 

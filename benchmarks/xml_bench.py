@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import run_contender, table, wc_l
+from harness import fastest, run_contender, table, wc_l
 
 
 def write_cobertura(path: Path, lines: int) -> None:
@@ -147,8 +147,7 @@ def bench(
         ("ElementTree.iterparse", f"TAG = {tag!r}\n" + ITERPARSE),
         (f"qualitygates {adapter} adapter", ours),
     ]
-    runs = [[run_contender(label, code, path) for label, code in contenders] for _ in range(repeat)]
-    rows = [min(column, key=lambda row: row.seconds) for column in zip(*runs, strict=True)]
+    rows = fastest(contenders, path, repeat)
     ratio = rows[0].seconds / rows[2].seconds
     lines = [
         table(title, path.stat().st_size, rows, reference),
