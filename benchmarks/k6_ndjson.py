@@ -85,7 +85,7 @@ class Generator:
         if metric not in self.declared:
             self.declared.add(metric)
             kind, contains = DECLARE[metric]
-            data = {
+            data: dict[str, object] = {
                 "name": metric,
                 "type": kind,
                 "contains": contains,

@@ -27,7 +27,7 @@ K6 = DATA / "k6"
 POINTS = K6 / "points.ndjson"
 
 
-def values(path: Path, *names: str, **options: object) -> dict[str, tuple[float | str, Unit]]:
+def values(path: Path, *names: str, **options: Any) -> dict[str, tuple[float | str, Unit]]:
     found = collect(K6Adapter, metrics=names, path=str(path), **options).metrics
     return {name: (m.value, m.unit) for name, m in found.items()}
 
