@@ -1,10 +1,13 @@
-"""Benchmark: Cobertura (2 M lines) and JUnit (200 k test cases) XML, against expat.
+"""Benchmark: Cobertura and JaCoCo (2 M lines) and JUnit (200 k cases) XML, against expat.
 
 Targets (issue 9): at least 0.8x a bare expat pass that refuses entity declarations over
 the same file, with memory that stays flat as the file grows. Contenders, same file, same
 run: `wc -l`, that bare expat pass, `xml.etree.ElementTree.iterparse`, and our adapter.
 
     python benchmarks/xml_bench.py [--lines 2000000] [--cases 200000] [--repeat 3] [--only junit]
+
+JaCoCo (the same number of lines as Cobertura) has no target of its own; it is shown for
+the same comparison.
 
 Every contender imports what it needs before its clock starts (start-up is measured by
 `startup_bench.py`). With `--repeat N` each contender runs N times, interleaved, and its
@@ -53,6 +56,34 @@ def write_cobertura(path: Path, lines: int) -> None:
                 out.write("\t\t\t\t\t</lines>\n\t\t\t\t</class>\n")
             out.write("\t\t\t</classes>\n\t\t</package>\n")
         out.write("\t</packages>\n</coverage>\n")
+
+
+def write_jacoco(path: Path, lines: int) -> None:
+    """JaCoCo's layout: a DOCTYPE, packages of classes and source files of ~200 lines."""
+    rng = random.Random(4)
+    per_file = 200
+    with path.open("w") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE report PUBLIC '
+                  '"-//JACOCO//DTD Report 1.1//EN" "report.dtd"><report name="bench">'
+                  '<sessioninfo id="bench" start="1795528194911" dump="1795528195911"/>')  # fmt: skip
+        files = max(1, lines // per_file)
+        for package in range(max(1, files // 50)):
+            out.write(f'<package name="com/example/p{package}">')
+            for number in range(min(50, files)):
+                out.write(f'<class name="com/example/p{package}/C{number}" '
+                          f'sourcefilename="C{number}.java"><method name="run" desc="()V" line="3">'
+                          '<counter type="LINE" missed="1" covered="2"/></method></class>')  # fmt: skip
+            for number in range(min(50, files)):
+                out.write(f'<sourcefile name="C{number}.java">')
+                for line in range(1, per_file + 1):
+                    ci = 3 if rng.random() < 0.8 else 0
+                    mb, cb = (1, 1) if line % 10 == 0 else (0, 0)
+                    out.write(
+                        f'<line nr="{line}" mi="{0 if ci else 2}" ci="{ci}" mb="{mb}" cb="{cb}"/>'
+                    )
+                out.write('<counter type="LINE" missed="40" covered="160"/></sourcefile>')
+            out.write("</package>")
+        out.write("</report>")
 
 
 def write_junit(path: Path, cases: int) -> None:
@@ -167,18 +198,24 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=2_000_000, help="Cobertura <line> elements")
     parser.add_argument("--cases", type=int, default=200_000, help="JUnit test cases")
     parser.add_argument("--repeat", type=int, default=1, help="runs per contender (fastest shown)")
-    parser.add_argument("--only", choices=("cobertura", "junit"), help="run one of the two")
+    parser.add_argument("--only", choices=("cobertura", "jacoco", "junit"), help="run one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cobertura, junit = Path(tmp) / "coverage.xml", Path(tmp) / "junit.xml"
         quarter = Path(tmp) / "quarter.xml"
-        if args.only != "junit":
+        if args.only in (None, "cobertura"):
             write_cobertura(cobertura, args.lines)
             write_cobertura(quarter, args.lines // 4)
             title = f"Cobertura, {args.lines:,} lines"
             print(bench(title, cobertura, "line", "coverage", "lines_valid", args.repeat, quarter))
             cobertura.unlink()
-        if args.only != "cobertura":
+        if args.only in (None, "jacoco"):
+            write_jacoco(cobertura, args.lines)
+            write_jacoco(quarter, args.lines // 4)
+            title = f"JaCoCo, {args.lines:,} lines"
+            print(bench(title, cobertura, "line", "coverage", "lines_valid", args.repeat, quarter))
+            cobertura.unlink()
+        if args.only in (None, "junit"):
             write_junit(junit, args.cases)
             write_junit(quarter, args.cases // 4)
             title = f"JUnit, {args.cases:,} test cases"

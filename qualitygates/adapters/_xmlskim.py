@@ -62,13 +62,14 @@ class Skim:
     """What to read in bulk: a pattern for one self-closing element, and what to do with it.
 
     `take(columns)` gets the groups of a block's matches after expat has parsed the text
-    before them. With `cut` (such as `b"<class"`), blocks also end before every such
-    element, so that `take` runs after the handler has seen the enclosing element.
+    before them. With `cuts` (such as `b"<class"`, or `b"</sourcefile"`), blocks also end
+    before every such tag, so that `take` runs after the handler has seen the enclosing
+    element's start, and before it sees its end.
     """
 
     pattern: re.Pattern[bytes]
     take: Callable[[Columns], None]
-    cut: bytes | None = None
+    cuts: tuple[bytes, ...] = ()
 
 
 @dataclass
@@ -175,8 +176,7 @@ class _Scanner:
     def _skim(self, text: bytes) -> None:
         if not text:
             return
-        cut = self.skim.cut
-        starts = _cut_points(text, cut) if cut else []
+        starts = _cut_points(text, self.skim.cuts) if self.skim.cuts else []
         bounds = [0, *starts, len(text)]
         for begin, end in pairwise(bounds):
             if end > begin:
@@ -215,16 +215,17 @@ def _next_markup(text: bytes, position: int) -> int:
     return -1 if found is None else found.start()
 
 
-def _cut_points(text: bytes, cut: bytes) -> list[int]:
-    """Where `cut` starts an element (`<class ` or `<class>`, not `<classes>`)."""
+def _cut_points(text: bytes, cuts: tuple[bytes, ...]) -> list[int]:
+    """Where a tag of `cuts` starts (`<class ` or `<class>`, not `<classes>`), in order."""
     points = []
-    position = text.find(cut)
-    while position >= 0:
-        after = text[position + len(cut) : position + len(cut) + 1]
-        if after in (b" ", b"\t", b"\n", b"\r", b">", b"/") and position > 0:
-            points.append(position)
-        position = text.find(cut, position + 1)
-    return points
+    for cut in cuts:
+        position = text.find(cut)
+        while position >= 0:
+            after = text[position + len(cut) : position + len(cut) + 1]
+            if after in (b" ", b"\t", b"\n", b"\r", b">", b"/") and position > 0:
+                points.append(position)
+            position = text.find(cut, position + 1)
+    return sorted(points) if len(cuts) > 1 else points
 
 
 def skim_parse(

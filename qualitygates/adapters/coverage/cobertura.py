@@ -36,7 +36,7 @@ def read_cobertura(path: Path, store: LineStore) -> datetime | None:
     reader = _Reader(store)
     parser = hardened_parser(ordered=True)
     parser.StartElementHandler = reader.start
-    skim_parse(path, parser, Skim(_LINE, reader.take, cut=b"<class"))
+    skim_parse(path, parser, Skim(_LINE, reader.take, cuts=(b"<class",)))
     reader.finish_file()
     return reader.stamp
 

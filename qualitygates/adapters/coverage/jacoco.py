@@ -5,19 +5,30 @@ LINE and BRANCH counters are: a line with instructions is valid, and covered whe
 one of them ran (`ci > 0`); its branches are `mb + cb`, of which `cb` are covered. A file
 is named `group/…/package/sourcefile`. gcovr writes lines without any instruction counts;
 such a file is taken from its own `<counter type="LINE">`/`"BRANCH"` totals instead.
+JaCoCo's own `<line nr mi ci mb cb/>` is read in bulk (`_xmlskim`); any other shape of
+`<line>` through the handler.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress
 from pathlib import Path
 
-from qualitygates.adapters._xml import BadReport, parse_xml
+from qualitygates.adapters._xml import BadReport, hardened_parser
+from qualitygates.adapters._xmlskim import Columns, Skim, skim_parse
 from qualitygates.adapters.coverage.store import FileCounts, LineStore, merge_branches
 from qualitygates.adapters.coverage.timestamps import from_epoch
 
 _LINE_ATTRS = ("nr", "mi", "ci", "mb", "cb")
+#: JaCoCo's own `<line>`, counts in plain decimals (so that a zero is always `0`).
+_LINE = re.compile(
+    rb'<line nr="(\d{1,18}+)" mi="(0|[1-9]\d{0,17}+)" ci="(0|[1-9]\d{0,17}+)"'
+    rb' mb="(0|[1-9]\d{0,17}+)" cb="(0|[1-9]\d{0,17}+)" ?/>'
+)
+_ZERO = b"0"
 
 
 @dataclass
@@ -28,7 +39,10 @@ class _JacocoReader:
     groups: list[str] = field(default_factory=list)
     package: str | None = None
     source: str | None = None
-    rows: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    measured: set[int] = field(default_factory=set)  # lines with instructions
+    covered: set[int] = field(default_factory=set)  # lines with one that ran
+    branches: list[tuple[int, int, int]] = field(default_factory=list)  # line, covered, all
+    has_lines: bool = False
     has_instructions: bool = False
     counters: dict[str, tuple[int, int]] = field(default_factory=dict)
     started: int = 0
@@ -43,9 +57,9 @@ class _JacocoReader:
             if self.package is None:
                 raise BadReport("<sourcefile> outside a <package>: this is not a JaCoCo report")
             self.source = "/".join([*self.groups, self.package, attrs.get("name", "")]).lstrip("/")
-            self.rows.clear()
+            self.measured, self.covered, self.branches = set(), set(), []
             self.counters.clear()
-            self.has_instructions = False
+            self.has_lines = self.has_instructions = False
         elif tag == "package":
             self.package = attrs.get("name", "")
         elif tag == "group":
@@ -62,30 +76,51 @@ class _JacocoReader:
         elif tag == "group":
             self.groups.pop()
 
+    def take(self, columns: Columns) -> None:
+        """JaCoCo's own `<line>`s of a stretch of a source file, read in bulk."""
+        if self.source is None:
+            raise BadReport("<line> outside a <sourcefile>: this is not a JaCoCo report")
+        self.has_lines = self.has_instructions = True
+        nr, mi, ci, mb, cb = columns
+        lines = list(map(int, nr))  # type: ignore[arg-type]
+        self.covered.update(compress(lines, map(_ZERO.__ne__, ci)))
+        self.measured.update(compress(lines, map(_ZERO.__ne__, mi)))
+        if mb.count(_ZERO) != len(mb) or cb.count(_ZERO) != len(cb):
+            indexes = range(len(lines))
+            with_branches = set(compress(indexes, map(_ZERO.__ne__, mb)))
+            with_branches.update(compress(indexes, map(_ZERO.__ne__, cb)))
+            for index in sorted(with_branches):
+                missed, covered = int(mb[index] or 0), int(cb[index] or 0)
+                self.branches.append((lines[index], covered, missed + covered))
+
     def _line(self, attrs: dict[str, str]) -> None:
         if self.source is None:
             raise BadReport("<line> outside a <sourcefile>: this is not a JaCoCo report")
         if "nr" not in attrs:
             raise BadReport("<line> without 'nr'")
+        self.has_lines = True
         if "mi" in attrs or "ci" in attrs:
             self.has_instructions = True
-        row = [_int(attrs.get(name) or "0", name) for name in _LINE_ATTRS]
-        self.rows.append((row[0], row[1], row[2], row[3], row[4]))
+        number, missed, covered, missed_branches, covered_branches = (
+            _int(attrs.get(name) or "0", name) for name in _LINE_ATTRS
+        )
+        if covered:
+            self.covered.add(number)
+        elif missed:
+            self.measured.add(number)
+        if missed_branches or covered_branches:
+            total = missed_branches + covered_branches
+            self.branches.append((number, covered_branches, total))
 
     def _flush(self, name: str) -> None:
-        if not self.has_instructions and self.rows:
+        if not self.has_instructions and self.has_lines:
             self._flush_counters(name)
             return
-        lines = self.store.file_lines(name)
+        self.store.add_lines(name, self.measured | self.covered, self.covered)
         branches = self.store.file_branches(name)
-        for number, missed, covered, missed_branches, covered_branches in self.rows:
-            if covered:
-                lines[number] = 1
-            elif missed and number not in lines:
-                lines[number] = 0
-            if missed_branches or covered_branches:
-                total = missed_branches + covered_branches
-                merge_branches(branches, number, covered_branches, total)
+        for number, covered, total in self.branches:
+            merge_branches(branches, number, covered, total)
+        self.store.pack(name)
 
     def _flush_counters(self, name: str) -> None:
         if "LINE" not in self.counters:
@@ -115,5 +150,8 @@ def _counter(attrs: dict[str, str]) -> tuple[int, int]:
 def read_jacoco(path: Path, store: LineStore) -> datetime | None:
     """Add a JaCoCo report's lines to `store`; return its latest session start, if any."""
     reader = _JacocoReader(store)
-    parse_xml(path, reader.start, reader.end)
+    parser = hardened_parser()
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    skim_parse(path, parser, Skim(_LINE, reader.take, cuts=(b"<sourcefile", b"</sourcefile")))
     return from_epoch(str(reader.started)) if reader.started else None
