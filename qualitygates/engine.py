@@ -161,6 +161,9 @@ def _judge(
     metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
     if baseline is not None and any(c.metric.startswith(NEW_PREFIX) for c in check.conditions):
         metrics.update(new_finding_metrics(adapter, findings, baseline))
+    for name in collection.unavailable:  # what the source cannot give, no count makes up
+        metrics.pop(name, None)
+        metrics.pop(NEW_PREFIX + name, None)
     available = collection.available or tuple(metrics)
     before = baseline_metrics(baseline)
     conditions = tuple(

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,11 @@ from hypothesis import strategies as st
 
 from qualitygates.adapters.interface import Collection, CollectRequest
 from qualitygates.adapters.sarif import SarifAdapter
+from qualitygates.engine import RunOptions
+from qualitygates.engine import run as run_engine
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Severity
+from qualitygates.model import Finding, Severity, Status
+from qualitygates.policy import load_policy
 from tests.helpers import DATA, FIXED_NOW
 
 MULTI = DATA / "sarif" / "multi.sarif"
@@ -435,5 +439,54 @@ def test_fresh_bandit_sarif(bad_code: Path, tmp_path: Path) -> None:
     )
     assert all(metrics[f"results.{level}"] == n for level, n in plain.items())
     assert {f.id for f in result.findings} >= {"B602", "B307", "B301"}
+    # bandit writes no security-severity: its own issue_severity gives the band.
+    severities = Counter(r["issue_severity"] for r in json.loads(out_json.read_text())["results"])
+    assert severities["HIGH"] > 0
+    assert [metrics[f"security.{s.lower()}"] for s in ("HIGH", "MEDIUM", "LOW")] == [
+        severities["HIGH"],
+        severities["MEDIUM"],
+        severities["LOW"],
+    ]
     with pytest.raises(AdapterError, match="is not SARIF"):
         run(out_json)  # bandit's own JSON
+
+
+UNGRADED = {
+    "version": "2.1.0",
+    "runs": [
+        {
+            "tool": {"driver": {"name": "ruff", "rules": [{"id": "F401"}]}},
+            "results": [
+                {"ruleId": "F401", "level": "error", "message": {"text": "unused import"}},
+            ],
+        }
+    ],
+}
+
+
+def test_a_gate_on_security_bands_of_a_tool_that_grades_none_is_an_error(
+    tmp_path: Path,
+) -> None:
+    # ruff grades nothing by security: "security.high == 0" must not pass on its results.
+    (tmp_path / "ruff.sarif").write_text(json.dumps(UNGRADED))
+    (tmp_path / "gates.yaml").write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: lint\n        adapter: sarif\n"
+        "        with: {path: ruff.sarif}\n"
+        "        conditions: [security.high == 0, new.security.high == 0, results.error <= 1]\n"
+    )
+    result = run_engine(load_policy(tmp_path / "gates.yaml"), RunOptions(now=FIXED_NOW))
+    high, new_high, errors = result.gates[0].checks[0].conditions
+    assert (high.status, new_high.status, errors.status) == (
+        Status.ERROR,
+        Status.WARNED,  # no baseline: on_no_baseline's default
+        Status.PASSED,
+    )
+    assert "carries a security-severity" in high.message
+    assert result.exit_code == 3
+
+
+def test_a_clean_run_of_any_tool_has_no_security_findings(tmp_path: Path) -> None:
+    clean = {**UNGRADED, "runs": [{**UNGRADED["runs"][0], "results": []}]}
+    (tmp_path / "clean.sarif").write_text(json.dumps(clean))
+    result, metrics = run(tmp_path / "clean.sarif")
+    assert (result.unavailable, metrics["security.high"]) == ({}, 0)

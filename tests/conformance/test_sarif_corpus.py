@@ -39,6 +39,9 @@ def _band(score: Any) -> str | None:
     return next((name for floor, name in bands if value > 0 and value >= floor), None)
 
 
+BANDIT = {"HIGH", "MEDIUM", "LOW"}
+
+
 def plain_counts(path: Path) -> dict[str, int]:
     """Results by level and security band, the SARIF defaulting rules written out by hand."""
     counts: Counter[str] = Counter()
@@ -65,6 +68,9 @@ def plain_counts(path: Path) -> dict[str, int]:
             counts["results.total"] += 1
             score = (result.get("properties") or {}).get("security-severity")
             band = _band(score) or _band((rule.get("properties") or {}).get("security-severity"))
+            issue = (result.get("properties") or {}).get("issue_severity")  # bandit's own
+            if score is None and isinstance(issue, str) and issue.upper() in BANDIT:
+                band = issue.lower()
             if band:
                 counts[f"security.{band}"] += 1
     return dict(counts)

@@ -6,8 +6,11 @@ Semantics (OASIS SARIF 2.1.0; GitHub code scanning for `security-severity`):
   `warning`; a result whose `kind` is not `fail` defaults to `none`, and `kind: pass` or
   `notApplicable` results are not findings;
 - `security-severity` (result or rule `properties`, a string or a number) gives the band:
-  critical >= 9.0, high >= 7.0, medium >= 4.0, low > 0; it also sets the finding's severity,
-  which otherwise follows the level (error high, warning medium, note low, none info);
+  critical >= 9.0, high >= 7.0, medium >= 4.0, low > 0 (bandit writes its own
+  `issue_severity` HIGH/MEDIUM/LOW instead, read as that band); it also sets the finding's
+  severity, which otherwise follows the level (error high, warning medium, note low, none
+  info). Where results exist but neither they nor any rule carry a band, the tool grades
+  nothing by security and `security.<band>` is an error, never a reassuring 0;
 - results with `suppressions` are listed as waived unless a suppression is `underReview`
   or `rejected` (an absent status means accepted); `baselineState: absent` results (gone
   since the baseline) are dropped;

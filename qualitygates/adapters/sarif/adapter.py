@@ -22,11 +22,17 @@ from qualitygates.adapters.interface import (
 )
 from qualitygates.adapters.sarif.fields import BANDS
 from qualitygates.adapters.sarif.records import load_log
-from qualitygates.adapters.sarif.run import LEVELS, RunReader
+from qualitygates.adapters.sarif.run import LEVELS, SECURITY, RunReader
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Unit
 
 _LEVEL_RE = "(error|warning|note|none|total)"
+_SECURITY_METRICS = [f"security.{b.value}" for _, b in BANDS]
+_UNGRADED = (
+    "no rule or result in these SARIF files carries a security-severity (nor bandit's "
+    "issue_severity), so the tool grades nothing by security: gate on results.<level> or "
+    "rule.<id> instead"
+)
 
 
 class SarifAdapter(Adapter):
@@ -77,6 +83,7 @@ class SarifAdapter(Adapter):
         times: list[datetime] = []
         revisions: list[str] = []
         tools: set[str] = set()
+        graded = False  # some rule or result carries a security band
         with paused_gc():  # a large log makes many objects, none in cycles
             for path in paths:
                 for index, run in enumerate(_runs(load_log(path), path)):
@@ -85,9 +92,17 @@ class SarifAdapter(Adapter):
                     findings.extend(reader.findings())
                     times.extend(reader.times())
                     revisions.extend(reader.revisions())
+                    graded = graded or reader.declares_security()
+        graded = (
+            graded
+            or not findings
+            or any(f.category.endswith(SECURITY) for f in findings if f.category)
+        )
         return Collection(
             metrics=_zero_counts(tools, request.metrics),
             findings=tuple(findings),
+            # A tool that grades no result (ruff, ESLint) must not read "0 high" to a gate.
+            unavailable={} if graded else dict.fromkeys(_SECURITY_METRICS, _UNGRADED),
             sources=tuple(str(p) for p in paths),
             timestamp=max(times, default=None),
             revision=revisions[0] if len(set(revisions)) == 1 else None,

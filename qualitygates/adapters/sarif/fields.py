@@ -17,7 +17,7 @@ BANDS = (
 )
 
 _KEEP_WORDS = """version runs tool driver extensions name rules id defaultConfiguration level
-properties security-severity results ruleId ruleIndex rule index toolComponent kind message text
+properties security-severity issue_severity results ruleId ruleIndex rule index toolComponent kind message text
 locations physicalLocation artifactLocation uri uriBaseId region startLine suppressions status
 justification baselineState partialFingerprints invocations executionSuccessful exitCode
 originalUriBaseIds versionControlProvenance revisionId endTimeUtc artifacts location"""
@@ -70,6 +70,15 @@ def band(value: Any) -> Severity | None:
         if score >= floor:
             return severity
     return None  # pragma: no cover - the last floor is 0
+
+
+#: bandit writes no `security-severity`, but its own `issue_severity` on every result.
+_ISSUE_SEVERITY = {"HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM, "LOW": Severity.LOW}
+
+
+def issue_band(value: Any) -> Severity | None:
+    """The band of bandit's `issue_severity` (HIGH, MEDIUM, LOW); None for anything else."""
+    return _ISSUE_SEVERITY.get(value.upper()) if isinstance(value, str) else None
 
 
 def time(value: Any) -> datetime | None:

@@ -17,6 +17,7 @@ from qualitygates.adapters.sarif.fields import (
     KEEP,
     band,
     index_of,
+    issue_band,
     keep_free_form,
     slim,
     suppression,
@@ -65,7 +66,8 @@ def record(result: Any) -> Result:
     artifact = _object(physical.get("artifactLocation"))
     line = _object(physical.get("region")).get("startLine")
     level = get("level")
-    score = _object(get("properties")).get("security-severity")
+    properties = _object(get("properties"))
+    score = properties.get("security-severity")
     return _new(
         Result,
         (
@@ -76,7 +78,7 @@ def record(result: Any) -> Result:
             _text(ref.get("id")),
             index_of(get("ruleIndex", ref.get("index"))),
             index_of(_object(ref.get("toolComponent")).get("index")),
-            None if score is None else band(score),
+            issue_band(properties.get("issue_severity")) if score is None else band(score),
             _text(_object(get("message")).get("text")),
             "uri" in artifact,
             _text(artifact.get("uri")),

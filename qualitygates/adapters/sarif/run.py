@@ -160,6 +160,14 @@ class RunReader:
             return prefix.rstrip("/") + "/" + unquote(uri) if prefix else unquote(uri)
         return unquote(uri)
 
+    def declares_security(self) -> bool:
+        """Whether any rule of the run carries a `security-severity` band."""
+        return any(
+            band(to_dict(rule.get("properties")).get("security-severity")) is not None
+            for rules in self.rules_by_index
+            for rule in rules
+        )
+
     def times(self) -> Iterator[datetime]:
         """When the run ended, from its invocations."""
         for invocation in to_list(self.run.get("invocations")):
