@@ -149,13 +149,13 @@ class _Loader:
             try:
                 node.value = expand(node.value, self.env)
             except UnsetVariable as exc:
-                self.problems.add(
+                self.problems.add_cause(
                     node,
                     f"${{{exc.name}}} is not set: set it, pass --var {exc.name}=VALUE, "
                     f"or give a default with ${{{exc.name}:-default}}",
                 )
             except BadVariable as exc:
-                self.problems.add(node, str(exc))
+                self.problems.add_cause(node, str(exc))
 
     def _version(self, root: Located) -> None:
         version = root.value.get("version")

@@ -20,6 +20,7 @@ class Problems:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.messages: list[str] = []
+        self._causes: set[str] = set()  # places whose later problems only follow from this one
 
     def where(self, node: Located | None) -> str:
         if node is None:
@@ -27,7 +28,15 @@ class Problems:
         return f"{self.filename}:{node.line}:{node.col}"
 
     def add(self, node: Located | None, message: str) -> None:
-        self.messages.append(f"{self.where(node)}: {message}")
+        where = self.where(node)
+        if where not in self._causes:
+            self.messages.append(f"{where}: {message}")
+
+    def add_cause(self, node: Located, message: str) -> None:
+        """A problem that makes any later one at the same place a mere consequence
+        (an unset variable: the text it left is no expression either)."""
+        self.add(node, message)
+        self._causes.add(self.where(node))
 
     def add_at(self, line: int, col: int, message: str) -> None:
         self.messages.append(f"{self.filename}:{line}:{col}: {message}")

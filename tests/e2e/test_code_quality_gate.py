@@ -83,6 +83,17 @@ def test_misspelt_metric_exits_2_with_position(example: Path) -> None:
 
 def test_init_writes_a_policy_that_validates(tmp_path: Path) -> None:
     assert qualitygates("init", cwd=tmp_path).returncode == 0
-    result = qualitygates("validate", cwd=tmp_path)
+    result = qualitygates("validate", "--var", "PEAK_RPS=150", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert qualitygates("init", cwd=tmp_path).returncode == 2  # never overwrites silently
+
+
+def test_the_starter_load_gate_never_passes_by_default(tmp_path: Path) -> None:
+    assert qualitygates("init", cwd=tmp_path).returncode == 0
+    result = qualitygates("validate", cwd=tmp_path)
+    assert result.returncode == 2
+    # One sentence for the cause, not a second one for the text it left behind.
+    assert result.stderr.strip().splitlines() == [
+        "error: gates.yaml:45:13: ${PEAK_RPS} is not set: set it, pass --var PEAK_RPS=VALUE, "
+        "or give a default with ${PEAK_RPS:-default}"
+    ]
