@@ -110,8 +110,18 @@ class _Converter:
             return self._mapping(node, line, col)
         if isinstance(node, yaml.SequenceNode):
             return Located([self.convert(item) for item in node.value], line, col)
-        value = self.loader.construct_object(node)  # scalars only: safe resolution by tag
-        return Located(value, line, col)
+        return Located(self._scalar(node), line, col)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A scalar resolved by its tag, safely; its text when that fails.
+
+        `expires: 2024-13-31` looks like a date to YAML, which then cannot make one: kept
+        as text, it meets the policy's own check, which says what is wrong and where.
+        """
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, OverflowError):
+            return str(node.value)
 
     def _mapping(self, node: yaml.MappingNode, line: int, col: int) -> Located:
         self.loader.flatten_mapping(node)  # honour `<<` merge keys as safe_load does
@@ -121,7 +131,7 @@ class _Converter:
             kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem("a mapping key must be a plain name", kline, kcol)
-            key = str(self.loader.construct_object(key_node))
+            key = str(self._scalar(key_node))
             if key in result:
                 raise YamlProblem(
                     f"duplicate key {key!r} (the first one is on line {marks[key][0]})", kline, kcol

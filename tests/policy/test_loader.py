@@ -136,6 +136,13 @@ def test_duplicate_ids_and_empty_gates(tmp_path: Path) -> None:
     ]
 
 
+def test_a_date_yaml_cannot_make_is_the_policy_error_not_a_crash(tmp_path: Path) -> None:
+    text = VALID + "          - {id: CVE-2, reason: x, expires: 2024-13-31}\n"
+    assert problems(tmp_path, text) == [
+        "gates.yaml:14:45: expires must be a date such as 2026-12-31, not '2024-13-31'"
+    ]
+
+
 def test_waiver_without_reason_and_bad_expiry(tmp_path: Path) -> None:
     text = VALID.replace("reason: not reachable, ", "").replace("CVE-2024-0001", "CVE-1")
     text += "          - {id: CVE-2, reason: x, expires: soon}\n"
