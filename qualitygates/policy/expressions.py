@@ -163,8 +163,10 @@ def convert(number: str, unit: str | None, metric_unit: Unit, metric: str) -> fl
     value = Fraction(number)
     if unit is None:
         if metric_unit is Unit.PERCENT and value != 0:
+            # A bare fraction (0.8) almost always means 80 %: say so, never suggest 0.8 %.
+            example = f"{float(value * 100):g}%" if 0 < value <= 1 else f"{number}%"
             raise ExpressionError(
-                f"{metric} is a percentage (0-100): write the threshold with %, e.g. {number}%"
+                f"{metric} is a percentage (0-100): write the threshold with %, e.g. {example}"
             )
         if metric_unit is Unit.TEXT:
             raise ExpressionError(f"{metric} is a word, not a number: compare it with a word")

@@ -99,7 +99,11 @@ def test_unset_variable_is_a_policy_error(tmp_path: Path) -> None:
     [
         (
             "line_rate >= 0.8",
-            "line_rate is a percentage (0-100): write the threshold with %, e.g. 0.8%",
+            "line_rate is a percentage (0-100): write the threshold with %, e.g. 80%",
+        ),
+        (
+            "line_rate >= 85",
+            "line_rate is a percentage (0-100): write the threshold with %, e.g. 85%",
         ),
         ("line_rate >= 80ms", "'ms' does not apply to line_rate, which is in percent"),
         ("p95 =< 300", "'p95 =< 300': '=<' is not an operator; use one of <= >= == != < >"),
