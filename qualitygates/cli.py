@@ -26,7 +26,7 @@ from qualitygates.cli_output import (
     reports_from,
     write_reports,
 )
-from qualitygates.errors import PolicyError, QualityGatesError
+from qualitygates.errors import PolicyError, QualityGatesError, ReportError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -172,11 +172,18 @@ def run(
     target = history_target(history, policy.history)
     result, trends = judge(policy, options, target, baseline, baseline_branch)
     env = environment()
-    write_reports(result, reports_from(reports), policy.secrets, env, trends)
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     text = render_console(result, -1 if quiet else verbose, ansi if colour else plain)
-    click.echo(redact(text, policy.secrets), nl=False)
-    publish_to_ci(result, policy.secrets, env)
+    click.echo(redact(text, policy.secrets), nl=False)  # the verdict shows whatever follows
+    failures = write_reports(result, reports_from(reports), policy.secrets, env, trends)
+    try:
+        publish_to_ci(result, policy.secrets, env)
+    except ReportError as exc:
+        failures.append(str(exc))
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    if failures and result.exit_code != EXIT_FAILED:  # a missing report is 3; 1 wins over 3
+        sys.exit(EXIT_ERROR)
     sys.exit(result.exit_code)
 
 

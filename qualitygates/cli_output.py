@@ -74,12 +74,20 @@ def write_reports(
     secrets: frozenset[str],
     env: Mapping[str, str],
     history: History | None = None,
-) -> None:
-    """Write every requested report atomically, secrets redacted."""
+) -> list[str]:
+    """Write every requested report atomically, secrets redacted; return what failed.
+
+    Each is tried, so one unwritable path costs only its own report.
+    """
     from qualitygates.reports.write import write_atomic
 
+    failures: list[str] = []
     for name, path in paths.items():
-        write_atomic(path, redact_bytes(render(name, result, env, history), secrets))
+        try:
+            write_atomic(path, redact_bytes(render(name, result, env, history), secrets))
+        except ReportError as exc:
+            failures.append(str(exc))
+    return failures
 
 
 def publish_to_ci(result: RunResult, secrets: frozenset[str], env: Mapping[str, str]) -> None:

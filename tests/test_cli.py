@@ -232,3 +232,19 @@ def test_secret_environment_values_are_redacted_even_when_the_policy_does_not_na
         not in result.output + out.read_text() + (tmp_path / "r.xml").read_text()
     )
     assert "bad credentials ***" in result.output
+
+
+@pytest.mark.parametrize(("line_rate", "exit_code"), [(72.5, 1), (91.0, 3)])
+def test_a_report_that_cannot_be_written_keeps_the_verdict_and_the_other_reports(
+    tmp_path: Path, line_rate: float, exit_code: int
+) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [line_rate, "percent"]})
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    junit = tmp_path / "out" / "gates.xml"
+    result = invoke(
+        tmp_path, "run", "--json", str(tmp_path / "blocker" / "r.json"), "--junit", str(junit)
+    )
+    assert result.exit_code == exit_code  # a failed gate (1) wins over a missing report (3)
+    assert "gates passed — deployment" in result.output  # the verdict still shows
+    assert "error: cannot write" in result.output and "r.json" in result.output
+    assert junit.exists()  # the report that could be written was
