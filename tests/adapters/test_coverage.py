@@ -91,6 +91,7 @@ def test_gcovr_cobertura_branch_lines_without_condition_coverage() -> None:
     }
     assert collection.timestamp == NOV_24_14H  # gcovr writes seconds
     assert "branch_rate" not in collection.available
+    assert "run coverage.py with --branch" in collection.unavailable["branch_rate"]
 
 
 def test_line_only_json_has_no_branch_rate() -> None:

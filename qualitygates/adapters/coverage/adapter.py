@@ -128,9 +128,14 @@ class CoverageAdapter(Adapter):
             # The oldest report dates the whole measurement (a stale file must show).
             timestamp=min(stamps) if stamps else None,
             available=tuple(metrics),
+            unavailable={} if "branch_rate" in metrics else {"branch_rate": _NO_BRANCHES},
         )
 
 
+_NO_BRANCHES = (
+    "the reports measure no branches: run coverage.py with --branch (or branch = true "
+    "under [run] in its config), or gate on line_rate"
+)
 _NO_LINES_HINT = "check that the tests ran with coverage on and measured the right sources"
 
 
