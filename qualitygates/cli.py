@@ -26,7 +26,7 @@ from qualitygates.cli_output import (
     reports_from,
     write_reports,
 )
-from qualitygates.errors import PolicyError, QualityGatesError, ReportError
+from qualitygates.errors import PolicyError, QualityGatesError, ReportError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,6 +45,9 @@ def _fails_cleanly(func: F) -> F:
         except PolicyError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
+            sys.exit(EXIT_USAGE)
+        except UsageError as exc:
+            click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except QualityGatesError as exc:
             click.echo(f"error: {exc}", err=True)
@@ -212,7 +215,11 @@ def report(result_file: str, format_: str, output: str | None) -> None:
     if format_ not in registry:
         hint = suggest(format_, registry.names()) or f" (known: {', '.join(registry.names())})"
         raise click.BadParameter(f"unknown format {format_!r}{hint}", param_hint="--format")
-    rendered = render(format_, read_result(result_file), environment())
+    try:
+        saved = read_result(result_file)
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    rendered = render(format_, saved, environment())
     if output:
         write_atomic(output, rendered)
     else:

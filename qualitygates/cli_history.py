@@ -59,13 +59,13 @@ def judge(
 def baseline_from_file(path: str) -> Any:
     """The baseline's checks from a saved JSON result (`--baseline`)."""
     from qualitygates.baseline import baseline_index
-    from qualitygates.errors import ReportError
+    from qualitygates.errors import ReportError, UsageError
     from qualitygates.result_io import read_result
 
     try:
         return baseline_index(read_result(path))
     except ReportError as exc:
-        raise ReportError(f"--baseline {exc}") from None
+        raise UsageError(f"--baseline {exc}") from None
 
 
 def open_history(target: str | None) -> Any:
@@ -218,14 +218,17 @@ def trend(
 
 def stored_result(reference: str, history: str | None, config: str) -> RunResult:
     """A result by file path, by run id (#12 or 12) or by branch (its latest run) in the store."""
-    from qualitygates.errors import ReportError
+    from qualitygates.errors import ReportError, UsageError
     from qualitygates.result_io import read_result
 
     if os.path.exists(reference):
-        return read_result(reference)
+        try:
+            return read_result(reference)
+        except ReportError as exc:
+            raise UsageError(str(exc)) from None
     target = history_target(history)
     if target is None and not os.path.exists(config):
-        raise ReportError(
+        raise UsageError(
             f"{reference} is not a file, and no history store is named to look it up in"
         )
     with _store_for(history, config) as store:

@@ -18,6 +18,10 @@ class PolicyError(QualityGatesError):
         super().__init__("\n".join(self.problems))
 
 
+class UsageError(QualityGatesError):
+    """The command line names something unusable (a file that is no saved result): exit 2."""
+
+
 class AdapterError(QualityGatesError):
     """A source could not be read or measured: the check's status becomes `error`."""
 

@@ -191,9 +191,18 @@ def _finding_from(f: dict[str, Any]) -> Finding:
 def read_result(path: str | Path) -> RunResult:
     """A RunResult from a saved JSON result file; ReportError naming the file otherwise."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{path} cannot be read as a JSON result: {exc}") from None
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except ValueError:
+        raise ReportError(f"{path} is not a qualitygates JSON result (not UTF-8 text)") from None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ReportError(
+            f"{path} is not a qualitygates JSON result (not JSON): give the file that "
+            "'qualitygates run --json' wrote"
+        ) from None
     try:
         return result_from_dict(data)
     except ReportError as exc:
