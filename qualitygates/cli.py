@@ -138,7 +138,12 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     metavar="BRANCH",
     help="With a history store and no --baseline: the last passing run of this branch is the baseline.",
 )
-@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="S", help="Bound the whole run.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    metavar="S",
+    help="Bound the whole run (without it, each HTTP attempt waits up to 30 s, 3 attempts).",
+)
 @click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
 @click.option("-v", "--verbose", count=True, help="Print every condition and finding.")

@@ -24,6 +24,8 @@ def init(path: str, force: bool) -> None:
     from qualitygates.reports.write import write_atomic
     from qualitygates.starter import STARTER_POLICY
 
+    if os.path.isdir(path):  # a folder: the policy goes in it, as `git init DIR` would
+        path = os.path.join(path, "gates.yaml")
     if os.path.exists(path) and not force:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")
     write_atomic(path, STARTER_POLICY.encode("utf-8"))

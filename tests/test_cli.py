@@ -259,3 +259,13 @@ def test_a_report_that_cannot_be_written_keeps_the_verdict_and_the_other_reports
     assert "gates passed — deployment" in result.output  # the verdict still shows
     assert "error: cannot write" in result.output and "r.json" in result.output
     assert junit.exists()  # the report that could be written was
+
+
+def test_init_into_a_folder_writes_its_gates_yaml(tmp_path: Path) -> None:
+    folder = tmp_path / "service"
+    folder.mkdir()
+    first = CliRunner().invoke(cli, ["init", str(folder)])
+    assert first.exit_code == 0 and (folder / "gates.yaml").exists()
+    again = CliRunner().invoke(cli, ["init", str(folder)])
+    assert again.exit_code == 2 and "gates.yaml exists; use --force" in again.output
+    assert CliRunner().invoke(cli, ["init", "--force", str(folder)]).exit_code == 0
