@@ -73,3 +73,16 @@ def qualitygates(
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, **(env or {})},
     )  # fmt: skip
+
+
+def union_totals(
+    lines: dict[tuple[str, int], int], branches: dict[tuple[str, int], tuple[int, int]]
+) -> tuple[int, int, int, int]:
+    """lines_valid, lines_covered, branches_valid, branches_covered of a per-line union
+    counted by a test (1 covered, 0 not; branches as (covered, total))."""
+    return (
+        len(lines),
+        sum(lines.values()),
+        sum(total for _, total in branches.values()),
+        sum(covered for covered, _ in branches.values()),
+    )

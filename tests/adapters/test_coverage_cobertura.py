@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from qualitygates.adapters.coverage.cobertura import read_cobertura
 from qualitygates.adapters.coverage.store import LineStore, better
 from qualitygates.errors import AdapterError
+from tests.helpers import union_totals
 
 LINE_SHAPES = [
     '<line number="{n}" hits="{h}"/>',
@@ -88,12 +89,7 @@ def elementtree_totals(path: Path) -> tuple[int, int, int, int]:
                 pair = int(covered), int(total)
                 if key not in branches or better(pair, branches[key]):
                     branches[key] = pair
-    return (
-        len(lines),
-        sum(lines.values()),
-        sum(total for _, total in branches.values()),
-        sum(covered for covered, _ in branches.values()),
-    )
+    return union_totals(lines, branches)
 
 
 @given(report=reports())

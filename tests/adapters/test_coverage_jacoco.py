@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from qualitygates.adapters.coverage.jacoco import read_jacoco
 from qualitygates.adapters.coverage.store import LineStore, better
 from qualitygates.errors import AdapterError
+from tests.helpers import union_totals
 
 LINE_SHAPES = [
     '<line nr="{n}" mi="{mi}" ci="{ci}" mb="{mb}" cb="{cb}"/>',
@@ -72,12 +73,7 @@ def elementtree_totals(path: Path) -> tuple[int, int, int, int]:
                     pair = cb, mb + cb
                     if key not in branches or better(pair, branches[key]):
                         branches[key] = pair
-    return (
-        len(lines),
-        sum(lines.values()),
-        sum(total for _, total in branches.values()),
-        sum(covered for covered, _ in branches.values()),
-    )
+    return union_totals(lines, branches)
 
 
 @given(report=reports())
