@@ -133,6 +133,7 @@ def _run_check(
             base_dir=policy.base_dir,
             now=now,
             timeout=None if deadline is None else max(0.1, deadline - time.monotonic()),
+            wants_revision=check.commit is not None,
         )
         collection = adapter.collect(request)
     except AdapterError as exc:

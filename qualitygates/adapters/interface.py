@@ -88,6 +88,9 @@ class CollectRequest:
     base_dir: Path
     now: datetime
     timeout: float | None = None
+    # The check has a `commit` requirement: a source that must ask a server for the commit
+    # its report describes does so only then.
+    wants_revision: bool = False
 
 
 @dataclass(frozen=True)

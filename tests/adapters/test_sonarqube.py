@@ -52,6 +52,7 @@ def run(
     base_dir: Path,
     metrics: tuple[str, ...] = ("quality_gate",),
     timeout: float | None = None,
+    wants_revision: bool = False,
     **options: Any,
 ) -> Collection:
     defaults = {"url": server.url, "token": TOKEN, "auth": "bearer", "wait": 300.0}
@@ -62,6 +63,7 @@ def run(
         base_dir=base_dir,
         now=FIXED_NOW,
         timeout=timeout,
+        wants_revision=wants_revision,
     )
     return SonarQubeAdapter().collect(request)
 
@@ -194,6 +196,55 @@ def test_target_options(tmp_path: Path) -> None:
 
 
 # --- following an analysis --------------------------------------------------------------
+
+
+ANALYSES = "/api/project_analyses/search"
+#: api/project_analyses/search as SonarQube 10 answers it (the scanner sends the revision).
+ANALYSES_REPLY = {
+    "paging": {"pageIndex": 1, "pageSize": 100, "total": 2},
+    "analyses": [
+        {"key": "AYhSC3WDE6ILQDIMAPIp", "date": "2026-11-24T12:00:04+0100",
+         "revision": "9f2c1e7a0b4d", "events": []},
+        {"key": "AYhRzz000000000000", "date": "2026-11-23T09:00:00+0100",
+         "revision": "1111111111aa", "events": []},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("task", "revision", "query"),
+    [
+        (True, "9f2c1e7a0b4d", {"ps": ["100"]}),  # the analysis the scanner uploaded
+        (False, "9f2c1e7a0b4d", {"ps": ["1"]}),  # no report-task.txt: the latest one
+    ],
+)
+def test_the_commit_of_the_analysis_when_the_check_names_one(
+    tmp_path: Path, task: bool, revision: str, query: dict[str, list[str]]
+) -> None:
+    routes = {
+        TASK: answer("task-success.json"),
+        STATUS: answer("project-status-ok.json"),
+        ANALYSES: json_reply(ANALYSES_REPLY),
+    }
+    if task:
+        write_task(tmp_path, "http://unused.invalid", "branch=main\n")
+        options: dict[str, Any] = {}
+    else:
+        options = {"project": "shopcart", "branch": "main"}
+    with FakeServer(routes) as server:
+        collection = run(server, tmp_path, wants_revision=True, **options)
+        asked = [r.query for r in server.requests if r.path == ANALYSES]
+    assert collection.revision == revision
+    assert asked == [{"project": ["shopcart"], "branch": ["main"], **query}]
+
+
+def test_the_commit_is_not_asked_for_unless_the_check_names_one(tmp_path: Path) -> None:
+    write_task(tmp_path, "http://unused.invalid")
+    routes = {TASK: answer("task-success.json"), STATUS: answer("project-status-ok.json")}
+    with FakeServer(routes) as server:
+        collection = run(server, tmp_path)
+        assert ANALYSES not in {r.path for r in server.requests}
+    assert collection.revision is None
 
 
 def test_pending_then_successful_task_then_its_gate(tmp_path: Path) -> None:

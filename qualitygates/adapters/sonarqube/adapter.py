@@ -23,6 +23,7 @@ conditions because fewer than 20 lines were new; the sources then say so too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -109,11 +110,15 @@ class SonarQubeAdapter(Adapter):
         keys = _measure_keys(request.metrics)
         with _client(options, request.timeout) as client:
             api = SonarApi(client, target.url)
-            gate, executed_at = _read_gate(api, target, _wait(options, request.timeout))
+            gate, executed_at, analysis = _read_gate(api, target, _wait(options, request.timeout))
             scope = {"component": target.project, **target.scope}
             measures = api.measures(scope, keys) if keys else {}
+            revision = None
+            if request.wants_revision:
+                revision = api.analysis_revision(target.project, target.scope, analysis)
         per_function = COMPLEXITY_PER_FUNCTION in request.metrics
-        return _collection(target, gate, measures, executed_at, per_function)
+        collection = _collection(target, gate, measures, executed_at, per_function)
+        return replace(collection, revision=revision)
 
 
 def _measure_keys(wanted: tuple[str, ...]) -> list[str]:
@@ -155,16 +160,19 @@ def _wait(options: Mapping[str, Any], timeout: float | None) -> float:
     return float(wait)
 
 
-def _read_gate(api: SonarApi, target: Target, wait: float) -> tuple[GateStatus, str | None]:
+def _read_gate(
+    api: SonarApi, target: Target, wait: float
+) -> tuple[GateStatus, str | None, str | None]:
+    """The gate, when the analysis ran and its id (both None without report-task.txt)."""
     if target.task_id is None:
         params = {"projectKey": target.project, **target.scope}
-        return api.project_status(params, f"quality gate of {target.described}"), None
+        return api.project_status(params, f"quality gate of {target.described}"), None, None
     task = api.wait_for_task(target.task_id, wait)
     assert task.analysis_id is not None  # wait_for_task raises otherwise
     gate = api.project_status(
         {"analysisId": task.analysis_id}, f"quality gate of analysis {task.analysis_id}"
     )
-    return gate, task.executed_at
+    return gate, task.executed_at, task.analysis_id
 
 
 def _collection(

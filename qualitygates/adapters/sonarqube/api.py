@@ -25,6 +25,7 @@ from qualitygates.errors import AdapterError
 TASK_PATH = "/api/ce/task"
 STATUS_PATH = "/api/qualitygates/project_status"
 MEASURES_PATH = "/api/measures/component"
+ANALYSES_PATH = "/api/project_analyses/search"
 GATE_STATUSES = ("OK", "WARN", "ERROR", "NONE")
 _WAITING = ("PENDING", "IN_PROGRESS")
 _ENDED = ("SUCCESS", "FAILED", "CANCELED")
@@ -156,6 +157,20 @@ class SonarApi:
             actual=_text(raw.get("actualValue")),
             threshold=_text(raw.get("errorThreshold")),  # absent on some conditions
         )
+
+    def analysis_revision(
+        self, project: str, scope: Mapping[str, str], analysis_id: str | None
+    ) -> str | None:
+        """The commit an analysis describes (the latest one without `analysis_id`), as the
+        scanner sent it (`sonar.scm.revision`); None when the server does not say."""
+        params = {"project": project, **scope, "ps": "1" if analysis_id is None else "100"}
+        data = self._get(ANALYSES_PATH, params, f"analyses of {project}")
+        analyses = data.get("analyses") if isinstance(data, dict) else None
+        for analysis in analyses if isinstance(analyses, list) else []:
+            if isinstance(analysis, dict) and analysis_id in (None, analysis.get("key")):
+                revision = analysis.get("revision")
+                return revision if isinstance(revision, str) and revision else None
+        return None
 
     def measures(self, params: Mapping[str, str], keys: Sequence[str]) -> dict[str, Measure]:
         """The measures of `keys` that have a value; a key the server does not know raises."""
