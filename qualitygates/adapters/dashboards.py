@@ -62,6 +62,9 @@ class Dashboard:
 class DashboardsAdapter(Adapter):
     """Grafana dashboard JSON files."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name = "dashboards"
     summary = "Grafana dashboards: valid, required ones present, every panel has a query."
     formats = ("Grafana dashboard JSON (classic, API wrapper, V1 and V2 resources)",)

@@ -261,6 +261,9 @@ def _object(value: Any) -> dict[str, Any]:
 class DependencyCheckAdapter(Adapter):
     """Known vulnerabilities in dependencies, from OWASP Dependency-Check reports."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "dependency_check"
     summary: ClassVar[str] = "Vulnerable dependencies from OWASP Dependency-Check (XML or JSON)"
     formats: ClassVar[tuple[str, ...]] = (

@@ -106,6 +106,9 @@ def _side(duplicate: Mapping[str, Any], key: str, path: Path, where: str) -> tup
 class DuplicationAdapter(Adapter):
     """Duplicated code from jscpd's JSON report: percentage of lines and clones."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "duplication"
     summary: ClassVar[str] = "Copy-paste detection from jscpd's JSON report"
     formats: ClassVar[tuple[str, ...]] = (

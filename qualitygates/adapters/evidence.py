@@ -53,6 +53,8 @@ class Outcome:
 class EvidenceAdapter(Adapter):
     """One result file of a drill run in CI (JUnit XML or a small JSON)."""
 
+    names_commit = False  # nor the commit they describe
+
     name = "evidence"
     summary = "A drill's or restore test's result: present, passed, no older than max_age."
     formats = ("JUnit XML", 'JSON {"status": "pass"|"fail", "finished_at": ISO}')

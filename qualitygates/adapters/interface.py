@@ -116,6 +116,11 @@ class Adapter(abc.ABC):
     formats: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[tuple[OptionSpec, ...]] = ()
     metrics: ClassVar[tuple[MetricSpec, ...]] = ()
+    #: Whether its reports can say when they were made (`max_age`) and which commit they
+    #: describe (`commit`). False lets `validate` refuse a requirement no run could meet;
+    #: True leaves it to the run, which errors for a report that does not say.
+    dated: ClassVar[bool] = True
+    names_commit: ClassVar[bool] = True
 
     @abc.abstractmethod
     def collect(self, request: CollectRequest) -> Collection:

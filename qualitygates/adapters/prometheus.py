@@ -72,6 +72,8 @@ _MAX_SHOWN = 200
 class PrometheusAdapter(Adapter):
     """Named PromQL instant queries over Prometheus' HTTP API, each one metric."""
 
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "prometheus"
     summary: ClassVar[str] = "PromQL instant queries over the Prometheus HTTP API, one metric each"
     formats: ClassVar[tuple[str, ...]] = (

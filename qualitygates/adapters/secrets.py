@@ -66,6 +66,9 @@ _SECRET_METRICS = (
 class _SecretsAdapter(Adapter):
     """What gitleaks and ggshield share: options, metrics, counting and merging files."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     tool: ClassVar[str]
     options: ClassVar[tuple[OptionSpec, ...]] = (_path_option(),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = _SECRET_METRICS

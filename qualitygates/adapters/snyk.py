@@ -141,6 +141,9 @@ def _read(path: Path) -> list[Finding]:
 class SnykAdapter(Adapter):
     """Open-source and container vulnerabilities from Snyk CLI JSON reports."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "snyk"
     summary: ClassVar[str] = (
         "Vulnerabilities from `snyk test --json` / `snyk container test --json`"

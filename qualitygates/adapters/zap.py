@@ -174,6 +174,9 @@ def _as_list(value: Any, path: Path, where: str) -> list[Any]:
 class ZapAdapter(Adapter):
     """Alerts by risk from OWASP ZAP traditional JSON and XML reports."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "zap"
     summary: ClassVar[str] = "Alerts by risk from OWASP ZAP reports (traditional JSON/XML)"
     formats: ClassVar[tuple[str, ...]] = (

@@ -261,19 +261,37 @@ class _Loader:
             blocking=self._bool(node, "blocking"),
             on_error=self._on_error(on_error),
             waivers=waivers,
-            max_age=self._max_age(node.value.get("max_age")),
-            commit=self._string(node, "commit") or None,
+            max_age=self._max_age(node.value.get("max_age"), adapter),
+            commit=self._commit(node, adapter),
             where=self.problems.where(node),
         )
 
-    def _max_age(self, node: Located | None) -> timedelta | None:
+    def _max_age(self, node: Located | None, adapter: type[Adapter]) -> timedelta | None:
         if node is None:
+            return None
+        if not adapter.dated:
+            self.problems.add(
+                node,
+                f"max_age: {adapter.name} reports do not say when they were made, so their "
+                "age cannot be checked; remove max_age",
+            )
             return None
         try:
             return parse_duration(node.value)
         except ValueError as exc:
             self.problems.add(node, f"max_age: {exc}")
             return None
+
+    def _commit(self, node: Located, adapter: type[Adapter]) -> str | None:
+        commit = self._string(node, "commit") or None
+        if commit is not None and not adapter.names_commit:
+            self.problems.add(
+                node.value["commit"],
+                f"commit: {adapter.name} reports do not say which commit they describe, so "
+                "it cannot be checked; remove commit",
+            )
+            return None
+        return commit
 
     def _adapter(self, node: Located) -> type[Adapter] | None:
         adapter_node = node.value.get("adapter")

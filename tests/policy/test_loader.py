@@ -217,3 +217,32 @@ def test_bad_max_age(tmp_path: Path) -> None:
     assert problems(tmp_path, text) == [
         "gates.yaml:8:18: max_age: 'soon' is not a duration: write it like 30d, 12h, 2w or 1d12h"
     ]
+
+
+def test_a_requirement_no_report_of_the_adapter_can_meet_is_refused(tmp_path: Path) -> None:
+    text = """\
+version: 1
+gates:
+  - id: g
+    checks:
+      - id: lint
+        adapter: lint
+        with: {path: ruff.json}
+        max_age: 24h
+        commit: abc123
+        conditions: [errors == 0]
+      - id: tests
+        adapter: junit
+        with: {path: junit.xml}
+        max_age: 24h
+        commit: abc123
+        conditions: [failures == 0]
+"""
+    assert problems(tmp_path, text) == [
+        "gates.yaml:8:18: max_age: lint reports do not say when they were made, so their age "
+        "cannot be checked; remove max_age",
+        "gates.yaml:9:17: commit: lint reports do not say which commit they describe, so it "
+        "cannot be checked; remove commit",
+        "gates.yaml:15:17: commit: junit reports do not say which commit they describe, so it "
+        "cannot be checked; remove commit",
+    ]

@@ -44,6 +44,9 @@ _SEVERITY = {"invalid-rule": Severity.HIGH, "missing-alert": Severity.HIGH}
 class AlertsAdapter(Adapter):
     """Prometheus alerting and recording rule files."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name = "alerts"
     summary = "Prometheus rule files: valid (as promtool judges), with severity, summary, runbook."
     formats = ("Prometheus rule files (YAML groups[].rules[])", "Kubernetes PrometheusRule")

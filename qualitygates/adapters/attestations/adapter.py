@@ -51,6 +51,9 @@ class Requirement:
 class AttestationsAdapter(Adapter):
     """A record of manual checks (YAML or JSON), judged against the required ones."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name = "attestations"
     summary = "Signed-off manual checks: present, passed, recent, independently approved."
     formats = ("attestation record YAML/JSON (attestations: [{check, result, by, at, ...}])",)

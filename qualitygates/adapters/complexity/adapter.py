@@ -62,6 +62,9 @@ class _Tally:
 class ComplexityAdapter(Adapter):
     """Cyclomatic complexity per function from radon (JSON) or lizard (XML, CSV)."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "complexity"
     summary: ClassVar[str] = "Cyclomatic complexity per function from radon or lizard reports"
     formats: ClassVar[tuple[str, ...]] = (

@@ -47,6 +47,8 @@ _HEAD_BYTES = 4096
 class CoverageAdapter(Adapter):
     """Line and branch coverage from Cobertura, JaCoCo, LCOV and coverage.py reports."""
 
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "coverage"
     summary: ClassVar[str] = (
         "Line and branch coverage from Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON "

@@ -36,6 +36,8 @@ TOOL = "diff_coverage"
 class DiffCoverageAdapter(Adapter):
     """Coverage of the lines changed since the merge base with a branch (new code)."""
 
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "diff_coverage"
     summary: ClassVar[str] = (
         "Coverage of changed lines (new code): the coverage adapter's reports joined with "

@@ -49,6 +49,9 @@ _SEVERITY = {"missing-file": Severity.HIGH, "empty-file": Severity.HIGH}
 class DocsAdapter(Adapter):
     """Required Markdown files, their sections, links and age."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name = "docs"
     summary = "Runbooks and docs: required files, sections, placeholders, links, age in git."
     formats = ("Markdown (CommonMark + tables, GitHub heading anchors)",)

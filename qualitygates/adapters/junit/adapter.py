@@ -44,6 +44,8 @@ from qualitygates.model import Unit
 class JUnitAdapter(Adapter):
     """Test results from JUnit XML files: counts, pass rate, duration and failed tests."""
 
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "junit"
     summary: ClassVar[str] = "Test results from JUnit XML reports (counted from the test cases)"
     formats: ClassVar[tuple[str, ...]] = (

@@ -54,6 +54,8 @@ class K6Adapter(Adapter):
     summary files only (NDJSON and the machine-readable summary have none).
     """
 
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "k6"
     summary: ClassVar[str] = (
         "k6 load-test results: latency percentiles, error rates, k6's thresholds"

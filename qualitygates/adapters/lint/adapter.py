@@ -108,6 +108,9 @@ def read_report(path: Path, base_dir: Path, wanted: str | None) -> list[Finding]
 class LintAdapter(Adapter):
     """Lint findings (ESLint, ruff, pylint JSON) counted by level and by rule."""
 
+    dated = False  # its reports carry no time of their own
+    names_commit = False  # nor the commit they describe
+
     name: ClassVar[str] = "lint"
     summary: ClassVar[str] = "Linter findings from ESLint, ruff or pylint JSON reports"
     formats: ClassVar[tuple[str, ...]] = (
