@@ -110,8 +110,20 @@ def _run_checks(
             results[key] = future.result()
         else:
             message = f"did not finish within the run's --timeout of {options.timeout:g} s"
-            results[key] = _error_result(checks[key], message)
+            results[key] = _error_result(checks[key], message + _reading(checks[key]))
     return results
+
+
+def _reading(check: Check) -> str:
+    """What a check that ran out of time was reading: its server or its first files."""
+    from qualitygates.adapters._http import display_url  # no token or userinfo shown
+
+    url, path = check.options.get("url"), check.options.get("path")
+    if isinstance(url, str) and url:
+        return f" (reading {display_url(url)})"
+    paths = [path] if isinstance(path, str) else path if isinstance(path, list) else []
+    shown = ", ".join(str(p) for p in paths[:3]) + (", ..." if len(paths) > 3 else "")
+    return f" (reading {shown})" if shown else ""
 
 
 def _run_check(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import textwrap
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from qualitygates.adapters.interface import Collection, CollectRequest
-from qualitygates.engine import RunOptions, run
+from qualitygates.engine import RunOptions, _reading, run
 from qualitygates.errors import PolicyError
 from qualitygates.model import Status
 from qualitygates.policy import load_policy
@@ -186,8 +187,18 @@ def test_timeout_bounds_the_whole_run(tmp_path: Path, monkeypatch: pytest.Monkey
     started = time.monotonic()
     result = run_policy(tmp_path, ONE_CHECK, timeout=0.3)
     assert time.monotonic() - started < 2
-    assert result.gates[0].checks[0].error == "did not finish within the run's --timeout of 0.3 s"
+    error = result.gates[0].checks[0].error or ""
+    assert error.startswith("did not finish within the run's --timeout of 0.3 s (reading ")
+    assert error.endswith("m.json)")
     assert result.exit_code == 3
+
+
+def test_a_check_out_of_time_names_its_server_without_secrets(tmp_path: Path) -> None:
+    check = policy_for(tmp_path, ONE_CHECK).gates[0].checks[0]
+    url = "https://ci:s3cret@sonar.example.com/?token=abc123&project=shop"
+    shown = _reading(replace(check, options={"url": url}))
+    assert shown.startswith(" (reading https://sonar.example.com/")
+    assert "s3cret" not in shown and "abc123" not in shown
 
 
 FRESH_CHECK = """\
