@@ -122,7 +122,10 @@ class _Loader:
             root = parse_yaml(text)
         except YamlProblem as exc:
             raise PolicyError(
-                f"{self.problems.filename}:{exc.line}:{exc.col}: {exc.message}"
+                [
+                    f"{self.problems.filename}:{line}:{col}: {message}"
+                    for message, line, col in exc.all
+                ]
             ) from None
         if not root.is_mapping:
             raise PolicyError(

@@ -37,9 +37,8 @@ def _waiver_file(
         problems.add(node, f"waivers file {node.value} cannot be read: {reason}")
         return ()
     except YamlProblem as exc:
-        problems.add_at(
-            node.line, node.col, f"waivers file {path}:{exc.line}:{exc.col}: {exc.message}"
-        )
+        for message, line, col in exc.all:
+            problems.add_at(node.line, node.col, f"waivers file {path}:{line}:{col}: {message}")
         return ()
     items = root.value.get("waivers") if root.is_mapping else root
     file_problems = Problems(str(path))

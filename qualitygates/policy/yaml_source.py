@@ -49,11 +49,25 @@ class Located:
 
 
 class YamlProblem(Exception):
-    """A YAML document that cannot be read; `line`/`col` are 1-based."""
+    """A YAML document that cannot be read; `line`/`col` are 1-based.
 
-    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+    `more` holds further problems of the same kind found in the same pass (every
+    duplicate key, not only the first), as (message, line, col).
+    """
+
+    def __init__(
+        self, message: str, line: int = 1, col: int = 1, more: tuple[Spot, ...] = ()
+    ) -> None:
         super().__init__(message)
-        self.message, self.line, self.col = message, line, col
+        self.message, self.line, self.col, self.more = message, line, col, more
+
+    @property
+    def all(self) -> tuple[Spot, ...]:
+        return ((self.message, self.line, self.col), *self.more)
+
+
+#: One problem: its message, line and column.
+Spot = tuple[str, int, int]
 
 
 def parse_yaml(text: str) -> Located:
@@ -70,7 +84,11 @@ def parse_yaml(text: str) -> Located:
         node = loader.get_single_node()
         if node is None:
             raise YamlProblem("the file is empty")
-        return _Converter(loader).convert(node)
+        converter = _Converter(loader)
+        located = converter.convert(node)
+        if converter.duplicates:
+            raise YamlProblem(*converter.duplicates[0], more=tuple(converter.duplicates[1:]))
+        return located
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -96,6 +114,7 @@ class _Converter:
     def __init__(self, loader: yaml.SafeLoader) -> None:
         self.loader = loader
         self.budget = MAX_NODES
+        self.duplicates: list[Spot] = []  # all are reported, the first value kept
 
     def convert(self, node: yaml.Node) -> Located:
         self.budget -= 1
@@ -133,9 +152,9 @@ class _Converter:
                 raise YamlProblem("a mapping key must be a plain name", kline, kcol)
             key = str(self._scalar(key_node))
             if key in result:
-                raise YamlProblem(
-                    f"duplicate key {key!r} (the first one is on line {marks[key][0]})", kline, kcol
-                )
+                first = f"duplicate key {key!r} (the first one is on line {marks[key][0]})"
+                self.duplicates.append((first, kline, kcol))
+                continue
             marks[key] = (kline, kcol)
             result[key] = self.convert(value_node)
         return Located(result, line, col, marks)

@@ -210,6 +210,14 @@ def test_duplicate_yaml_keys_are_refused(tmp_path: Path) -> None:
     ]
 
 
+def test_every_duplicate_key_is_reported_at_once(tmp_path: Path) -> None:
+    text = "version: 1\ngates: []\nversion: 1\nwaivers: []\ngates: []\n"
+    assert problems(tmp_path, text) == [
+        "gates.yaml:3:1: duplicate key 'version' (the first one is on line 1)",
+        "gates.yaml:5:1: duplicate key 'gates' (the first one is on line 2)",
+    ]
+
+
 def test_bad_max_age(tmp_path: Path) -> None:
     text = VALID.replace(
         "        adapter: fake\n", "        adapter: fake\n        max_age: soon\n", 1
