@@ -128,6 +128,11 @@ CLASS = '<class filename="a.py"><lines>{}</lines></class>'
             r"condition-coverage='300% \(3/1\)' covers more branches",
             id="impossible-condition-coverage",
         ),
+        pytest.param(
+            CLASS.format('<line number="1" hits="1" branch="true" condition-coverage=""/>'),
+            r"condition-coverage='' is not like '50% \(1/2\)'",
+            id="empty-condition-coverage",
+        ),
     ],
 )
 def test_a_bad_line_names_the_problem(tmp_path: Path, body: str, message: str) -> None:

@@ -10,8 +10,10 @@ says nothing about how many branches it has, so it counts as a line only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 
 from qualitygates.adapters._xml import BadReport, hardened_parser, iter_xml
@@ -76,22 +78,25 @@ class _Reader:
         self.measured.update(lines)
         self.covered.update(compress(lines, map(_ZERO.__ne__, hits)))
         if conditions.count(None) != len(conditions):
-            self._take_branches(lines, conditions)
-        if rest.count(b"") != len(rest):  # condition-coverage after another attribute
-            found = [_CONDITION.search(other or b"") for other in rest]
-            self._take_branches(lines, [match and match.group(1) for match in found])
+            present = compress(range(len(lines)), map(is_not, conditions, repeat(None)))
+            self._take_branches((lines[i], conditions[i] or b"") for i in present)
+        if rest.count(b"") != len(rest):  # other attributes, maybe condition-coverage
+            found = (
+                (i, _CONDITION.search(rest[i] or b"")) for i in compress(range(len(lines)), rest)
+            )
+            self._take_branches((lines[i], match.group(1)) for i, match in found if match)
 
-    def _take_branches(self, lines: list[int], conditions: list[bytes | None]) -> None:
+    def _take_branches(self, texts: Iterable[tuple[int, bytes]]) -> None:
+        """Lines and their `condition-coverage` text (`50% (1/2)`), into the file's branches."""
         branches = self.store.file_branches(self.filename or "")
         known = self.conditions
-        for index in compress(range(len(conditions)), conditions):
-            text = conditions[index] or b""
+        for line, text in texts:
             pair = known.get(text)
             if pair is None:
                 pair = _condition(text.decode())
                 if len(known) < _MAX_KNOWN:
                     known[text] = pair
-            merge_branches(branches, lines[index], *pair)
+            merge_branches(branches, line, *pair)
 
     def finish_file(self) -> None:
         """Pack the lines of the class that just ended into the store."""
