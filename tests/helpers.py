@@ -75,14 +75,29 @@ def qualitygates(
     )  # fmt: skip
 
 
-def union_totals(
-    lines: dict[tuple[str, int], int], branches: dict[tuple[str, int], tuple[int, int]]
-) -> tuple[int, int, int, int]:
-    """lines_valid, lines_covered, branches_valid, branches_covered of a per-line union
-    counted by a test (1 covered, 0 not; branches as (covered, total))."""
-    return (
-        len(lines),
-        sum(lines.values()),
-        sum(total for _, total in branches.values()),
-        sum(covered for covered, _ in branches.values()),
-    )
+class LineUnion:
+    """Coverage per (file, line) counted the plain way a test counts it: a line is covered
+    if any listing covers it, and keeps its best-covered branches."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[str, int], int] = {}
+        self.branches: dict[tuple[str, int], tuple[int, int]] = {}
+
+    def line(self, key: tuple[str, int], covered: bool) -> None:
+        self.lines[key] = max(self.lines.get(key, 0), int(covered))
+
+    def branch(self, key: tuple[str, int], covered: int, total: int) -> None:
+        from qualitygates.adapters.coverage.store import better
+
+        old = self.branches.get(key)
+        if old is None or better((covered, total), old):
+            self.branches[key] = (covered, total)
+
+    def totals(self) -> tuple[int, int, int, int]:
+        """lines_valid, lines_covered, branches_valid, branches_covered."""
+        return (
+            len(self.lines),
+            sum(self.lines.values()),
+            sum(total for _, total in self.branches.values()),
+            sum(covered for covered, _ in self.branches.values()),
+        )

@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qualitygates.adapters.coverage.cobertura import read_cobertura
-from qualitygates.adapters.coverage.store import LineStore, better
+from qualitygates.adapters.coverage.store import LineStore
 from qualitygates.errors import AdapterError
-from tests.helpers import union_totals
+from tests.helpers import LineUnion
 
 LINE_SHAPES = [
     '<line number="{n}" hits="{h}"/>',
@@ -76,20 +76,17 @@ def reports(draw: st.DrawFn) -> str:
 
 def elementtree_totals(path: Path) -> tuple[int, int, int, int]:
     """lines_valid, lines_covered, branches_valid, branches_covered: the union per file."""
-    lines: dict[tuple[str, int], int] = {}
-    branches: dict[tuple[str, int], tuple[int, int]] = {}
+    union = LineUnion()
     for klass in ElementTree.parse(path).getroot().iter("class"):
         name = klass.get("filename", "")
         for line in klass.iter("line"):
             key = (name, int(line.get("number", "")))
-            lines[key] = max(lines.get(key, 0), int(int(line.get("hits", "")) > 0))
+            union.line(key, int(line.get("hits", "")) > 0)
             condition = line.get("condition-coverage")
             if condition:
                 covered, total = condition.split("(")[1].rstrip(")").split("/")
-                pair = int(covered), int(total)
-                if key not in branches or better(pair, branches[key]):
-                    branches[key] = pair
-    return union_totals(lines, branches)
+                union.branch(key, int(covered), int(total))
+    return union.totals()
 
 
 @given(report=reports())

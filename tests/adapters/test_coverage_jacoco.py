@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qualitygates.adapters.coverage.jacoco import read_jacoco
-from qualitygates.adapters.coverage.store import LineStore, better
+from qualitygates.adapters.coverage.store import LineStore
 from qualitygates.errors import AdapterError
-from tests.helpers import union_totals
+from tests.helpers import LineUnion
 
 LINE_SHAPES = [
     '<line nr="{n}" mi="{mi}" ci="{ci}" mb="{mb}" cb="{cb}"/>',
@@ -59,8 +59,7 @@ def reports(draw: st.DrawFn) -> str:
 
 def elementtree_totals(path: Path) -> tuple[int, int, int, int]:
     """lines_valid, lines_covered, branches_valid, branches_covered: the union per file."""
-    lines: dict[tuple[str, int], int] = {}
-    branches: dict[tuple[str, int], tuple[int, int]] = {}
+    union = LineUnion()
     for package in ElementTree.parse(path).getroot().iter("package"):
         for source in package.iter("sourcefile"):
             name = f"{package.get('name')}/{source.get('name')}"
@@ -68,12 +67,10 @@ def elementtree_totals(path: Path) -> tuple[int, int, int, int]:
                 key = (name, int(line.get("nr", "")))
                 mi, ci, mb, cb = (int(line.get(a, "0")) for a in ("mi", "ci", "mb", "cb"))
                 if mi or ci:
-                    lines[key] = max(lines.get(key, 0), int(ci > 0))
+                    union.line(key, ci > 0)
                 if mb or cb:
-                    pair = cb, mb + cb
-                    if key not in branches or better(pair, branches[key]):
-                        branches[key] = pair
-    return union_totals(lines, branches)
+                    union.branch(key, cb, mb + cb)
+    return union.totals()
 
 
 @given(report=reports())
