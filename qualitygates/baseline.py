@@ -10,9 +10,14 @@ without failing on what was already there.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from qualitygates.adapters.interface import Adapter
+from qualitygates.domains import default_domain, value_fault
 from qualitygates.model import CheckResult, Finding, Measurement, RunResult
+
+if TYPE_CHECKING:  # the policy package imports NEW_PREFIX from here
+    from qualitygates.policy.model import Check
 
 NEW_PREFIX = "new."
 
@@ -48,3 +53,25 @@ def new_finding_metrics(
 
 def baseline_metrics(before: CheckResult | None) -> Mapping[str, Measurement] | None:
     return None if before is None else before.metrics
+
+
+def uses_baseline(check: Check) -> bool:
+    """Whether a condition of `check` compares with the baseline (`baseline * 1.1`, `new.`)."""
+    return any(
+        c.expression.threshold.baseline or c.metric.startswith(NEW_PREFIX) for c in check.conditions
+    )
+
+
+def damaged_baseline(adapter: Adapter, before: CheckResult) -> str | None:
+    """Why the baseline's values of a check cannot be true, checked as the check's own
+    metrics are (an impossible value is a damaged or forged baseline), or None."""
+    for name, measurement in before.metrics.items():
+        spec = adapter.metric_spec(name)
+        unit = measurement.unit
+        fault = value_fault(measurement, spec.domain(unit) if spec else default_domain(unit))
+        if fault is not None:
+            return (
+                f"the baseline's {name} is {fault}: the saved result is damaged; give the "
+                "result 'qualitygates run --json' wrote"
+            )
+    return None

@@ -6,10 +6,10 @@ The JSON report is this dictionary; `qualitygates report` reads it back into a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from qualitygates.domains import ANY_NUMBER, value_fault
 from qualitygates.errors import ReportError
 from qualitygates.model import (
     CheckResult,
@@ -24,8 +24,11 @@ from qualitygates.model import (
     Unit,
     WaiverNote,
 )
+from qualitygates.readers import InvalidJson, UnreadableFile, parse_json, read_regular
 
 SCHEMA = "qualitygates/result/v1"
+#: A saved result of 200,000 findings is about 100 MB.
+MAX_RESULT_BYTES = 512 * 1024 * 1024
 
 
 def result_to_dict(result: RunResult) -> dict[str, Any]:
@@ -146,15 +149,25 @@ def _check_from(c: dict[str, Any]) -> CheckResult:
         blocking=c["blocking"],
         name=c.get("name"),
         error=c.get("error"),
-        metrics={
-            k: Measurement(m["value"], Unit(m["unit"])) for k, m in c.get("metrics", {}).items()
-        },
+        metrics={k: _measurement_from(k, m) for k, m in c.get("metrics", {}).items()},
         conditions=tuple(_condition_from(x) for x in c.get("conditions", [])),
         findings=tuple(_finding_from(f) for f in c.get("findings", [])),
         waivers=tuple(WaiverNote(**w) for w in c.get("waivers", [])),
         sources=tuple(c.get("sources", [])),
         duration=c.get("duration", 0.0),
     )
+
+
+def _measurement_from(name: str, m: dict[str, Any]) -> Measurement:
+    """A saved metric, refused when its value is not of its kind (a number, finite, or a
+    word); the engine checks a baseline's values against their domains."""
+    measurement = Measurement(m["value"], Unit(m["unit"]))
+    fault = value_fault(measurement, ANY_NUMBER)
+    if fault is not None:
+        raise ValueError(f"metric {name!r} is {fault}")
+    if isinstance(measurement.value, int):
+        return Measurement(float(measurement.value), measurement.unit)
+    return measurement
 
 
 def _condition_from(c: dict[str, Any]) -> ConditionResult:
@@ -191,19 +204,15 @@ def _finding_from(f: dict[str, Any]) -> Finding:
 def read_result(path: str | Path) -> RunResult:
     """A RunResult from a saved JSON result file; ReportError naming the file otherwise."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    except ValueError:
-        raise ReportError(f"{path} is not a qualitygates JSON result (not UTF-8 text)") from None
+        data = read_regular(Path(path), MAX_RESULT_BYTES, "saved result")
+    except UnreadableFile as exc:
+        raise ReportError(str(exc)) from None
     try:
-        data = json.loads(text)
-    except ValueError:
-        raise ReportError(
-            f"{path} is not a qualitygates JSON result (not JSON): give the file that "
-            "'qualitygates run --json' wrote"
-        ) from None
+        document = parse_json(data, str(path), "qualitygates result")
+    except InvalidJson as exc:
+        reason = str(exc) if exc.strict else f"{path} is not a qualitygates JSON result (not JSON)"
+        raise ReportError(f"{reason}: give the file that 'qualitygates run --json' wrote") from None
     try:
-        return result_from_dict(data)
+        return result_from_dict(document)
     except ReportError as exc:
         raise ReportError(f"{path}: {exc}") from None

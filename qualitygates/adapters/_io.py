@@ -1,27 +1,44 @@
-"""Reading report files safely: globs, gzip, emptiness, size limits and JSON.
+"""Finding and reading report files: globs, then `qualitygates.readers`.
 
 Every adapter that reads files goes through these helpers, so a missing file, a glob that
-matches nothing, an empty or truncated file all fail the same way, with the path named.
+matches nothing, a file that is not a regular file, an empty or truncated file all fail the
+same way, with the path named. Opening and parsing are `qualitygates.readers`' (re-exported
+here for the adapters).
 """
 
 from __future__ import annotations
 
 import glob
-import gzip
-import io
-import json
 import os
-import zlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from qualitygates.errors import AdapterError
+from qualitygates.readers import read_json, regular_file_problem
+from qualitygates.readers.files import (
+    GZIP_MAGIC,
+    MAX_WHOLE_FILE_BYTES,
+    decode_head,
+    decode_text,
+    open_report,
+    read_bytes,
+    require_nonempty,
+)
 
-GZIP_MAGIC = b"\x1f\x8b"
-#: Files parsed whole (JSON) must stay under this; streamed formats have no limit.
-MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024
+__all__ = [
+    "GZIP_MAGIC",
+    "MAX_WHOLE_FILE_BYTES",
+    "decode_head",
+    "decode_text",
+    "expand_paths",
+    "expect_type",
+    "load_json",
+    "looks_like_xml",
+    "open_report",
+    "read_bytes",
+    "require_nonempty",
+]
 
 
 def expand_paths(patterns: str | Sequence[str]) -> list[Path]:
@@ -38,12 +55,29 @@ def expand_paths(patterns: str | Sequence[str]) -> list[Path]:
 
 
 def _glob_one(pattern: str) -> list[Path]:
+    """The files a pattern names; a FIFO, device, dangling link or loop among them is an
+    error (a pull request can commit such a link), a directory a glob matches is passed over."""
     if not glob.has_magic(pattern):
         path = Path(pattern)
         if path.is_dir():
             raise AdapterError(f"{pattern} is a directory, not a report file")
-        return [path] if path.is_file() else []
-    return [Path(p) for p in sorted(glob.glob(pattern, recursive=True)) if Path(p).is_file()]
+        if not os.path.lexists(path):
+            return []
+        _refuse_irregular(path)
+        return [path]
+    found = []
+    for name in sorted(glob.glob(pattern, recursive=True)):
+        path = Path(name)
+        if not path.is_dir():
+            _refuse_irregular(path)
+            found.append(path)
+    return found
+
+
+def _refuse_irregular(path: Path) -> None:
+    problem = regular_file_problem(path)
+    if problem:
+        raise AdapterError(problem)
 
 
 def _no_match_message(pattern: str) -> str:
@@ -52,135 +86,9 @@ def _no_match_message(pattern: str) -> str:
     return f"{pattern} does not exist: check the path, or that the tool ran before this step"
 
 
-def require_nonempty(path: Path) -> None:
-    """Raise AdapterError for a missing or zero-byte file."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise AdapterError(f"{path} cannot be read: {exc.strerror}") from exc
-    if size == 0:
-        raise AdapterError(f"{path} is empty: the tool that writes it failed or did not run")
-
-
-@contextmanager
-def open_report(path: Path) -> Iterator[IO[bytes]]:
-    """Open a report for binary reading, transparently un-gzipping `.gz` content."""
-    require_nonempty(path)
-    try:
-        raw = path.open("rb")
-    except OSError as exc:
-        raise AdapterError(f"{path} cannot be read: {exc.strerror}") from exc
-    with raw:
-        head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
-        if head == GZIP_MAGIC:
-            with _GzipReport(path, raw) as unzipped:
-                yield unzipped  # type: ignore[misc]
-        else:
-            yield raw
-
-
-class _GzipReport(gzip.GzipFile):
-    """A gzip stream whose corrupt or cut content raises AdapterError naming the file.
-
-    gzip raises EOFError, BadGzipFile or zlib.error from any read, so every reader of a
-    `.gz` report (JSON, XML, LCOV, NDJSON) would otherwise need the same handlers.
-    """
-
-    def __init__(self, path: Path, raw: IO[bytes]) -> None:
-        super().__init__(fileobj=raw, mode="rb")
-        self._report = path
-
-    def read(self, size: int | None = -1) -> bytes:
-        with self._errors():
-            return super().read(size)
-
-    def read1(self, size: int = -1) -> bytes:
-        with self._errors():
-            return super().read1(size)
-
-    def peek(self, n: int) -> bytes:
-        with self._errors():
-            return super().peek(n)
-
-    def readline(self, size: int | None = -1) -> bytes:
-        with self._errors():
-            return super().readline(size)
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except (OSError, EOFError, zlib.error) as exc:
-            raise AdapterError(f"{self._report} is not a readable gzip file: {exc}") from None
-
-
-def read_bytes(path: Path, limit: int = MAX_WHOLE_FILE_BYTES) -> bytes:
-    """Read a whole (possibly gzipped) report, refusing files over `limit` bytes."""
-    with open_report(path) as stream:
-        # A plain file over the limit is refused by its size: a 1 GB line is never loaded.
-        too_big = not isinstance(stream, gzip.GzipFile) and path.stat().st_size > limit
-        try:
-            data = b"" if too_big else _read_up_to(stream, limit + 1)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise AdapterError(f"{path} is not a readable gzip file: {exc}") from exc
-    if too_big or len(data) > limit:
-        raise AdapterError(
-            f"{path} is larger than {limit // (1024 * 1024)} MiB; refusing to load it"
-        )
-    return data
-
-
-def _read_up_to(stream: IO[bytes], size: int) -> bytes:
-    # In 1 MiB reads: one read(size) reserves `size` bytes up front, however small the file.
-    chunks: list[bytes] = []
-    while size > 0 and (chunk := stream.read(min(size, 1 << 20))):
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-def decode_text(data: bytes, path: Path) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise AdapterError(f"{path} is not UTF-16 text (byte {exc.start})") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AdapterError(f"{path} is not UTF-8 text (byte {exc.start})") from exc
-
-
-def decode_head(head: bytes) -> str:
-    """The first bytes of a report as text, to sniff its format: UTF-16 by BOM, else UTF-8."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
-    return head.decode("utf-8-sig", errors="replace")
-
-
 def load_json(path: Path, what: str) -> Any:
-    """Parse a whole JSON report; `what` names the format for the error message."""
-    text = decode_text(read_bytes(path), path)
-    if not text.strip():
-        raise AdapterError(f"{path} is empty: the tool that writes it failed or did not run")
-    try:
-        return json.loads(text, parse_constant=refuse_constant)
-    except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) - 1 else ""
-        raise AdapterError(
-            f"{path} is not valid {what} JSON: {exc.msg} at line {exc.lineno} column {exc.colno}{hint}"
-        ) from exc
-    except ValueError as exc:
-        raise AdapterError(f"{path} is not valid {what} JSON: {exc}") from exc
-    except RecursionError as exc:
-        # The C decoder guards its recursion: a hostile file of nested brackets lands here.
-        raise AdapterError(f"{path} nests too deeply to be a {what} report; refusing it") from exc
-
-
-def refuse_constant(name: str) -> float:
-    """`parse_constant` for `json`: NaN and Infinity are not JSON (Python accepts them)."""
-    raise ValueError(f"{name} is not a JSON number")
+    """Parse a whole JSON report, strictly; `what` names the format for the error message."""
+    return read_json(path, what)
 
 
 def expect_type(value: Any, kind: type | tuple[type, ...], path: Path, where: str) -> Any:

@@ -22,9 +22,9 @@ changes:
   skimmed (the pattern is ASCII): UTF-16 goes the slow way.
 
 Patterns take values of printable ASCII only, so a control character or a byte that is not
-UTF-8 goes the slow way and fails there. A skimmed element is not checked for a repeated
-attribute name, the one well-formedness rule a regular expression cannot check: its values
-are read as the pattern matches them.
+UTF-8 goes the slow way and fails there. A repeated attribute name (which expat refuses) is
+ruled out by the pattern itself: `distinct_attributes` takes a few attributes, each name
+checked against the names before it, and an element with more goes the slow way.
 """
 
 from __future__ import annotations
@@ -53,6 +53,24 @@ _MARKUP = re.compile(rb"<[!?]")
 _REPLACEMENT = b"<![CDATA[.]]>"
 #: The characters of an attribute value a pattern may take: printable ASCII but `"&<>`.
 VALUE_CHARS = rb"[ !#-%'-;=?-~]"
+#: An attribute name, as a pattern takes it.
+ATTRIBUTE_NAME = rb"[A-Za-z_:][-A-Za-z0-9_.:]*+"
+
+
+def distinct_attributes(most: int, taken: tuple[bytes, ...] = (), guard: bytes = b"") -> bytes:
+    """A pattern for up to `most` attributes (` name="value"`), no name twice and none of
+    `taken` (the names a pattern spells out before them) nor what `guard` (a pattern)
+    matches, so that a match is well-formed. Its groups are named `a1`, `a2`, ..."""
+    pattern = b""
+    for number in range(most, 0, -1):  # built from the innermost, optional, attribute out
+        earlier = [re.escape(name) for name in taken] + ([guard] if guard else [])
+        earlier += [rb"(?P=a%d)" % before for before in range(1, number)]
+        unlike = rb"(?!(?:" + b"|".join(earlier) + rb")=)" if earlier else b""
+        attribute = rb" " + unlike + rb"(?P<a%d>" % number + ATTRIBUTE_NAME + rb')="'
+        pattern = rb"(?:" + attribute + VALUE_CHARS + rb'*+"' + pattern + rb")?+"
+    return pattern
+
+
 _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 _ASCII_COMPATIBLE = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1"})
 
@@ -62,7 +80,8 @@ class Skim:
     """What to read in bulk: a pattern for one self-closing element, and what to do with it.
 
     `take(columns)` gets the groups of a block's matches after expat has parsed the text
-    before them. With `cuts` (such as `b"<class"`, or `b"</sourcefile"`), blocks also end
+    before them: the groups before the first named one (`distinct_attributes` names its
+    groups only to compare them, and they are not handed on). With `cuts` (such as `b"<class"`, or `b"</sourcefile"`), blocks also end
     before every such tag, so that `take` runs after the handler has seen the enclosing
     element's start, and before it sees its end.
     """
@@ -187,8 +206,10 @@ class _Scanner:
         if len(parts) == 1:
             self._plain(text)
             return
-        stride = self.skim.pattern.groups + 1
-        columns: Columns = [parts[group::stride] for group in range(1, stride)]
+        pattern = self.skim.pattern
+        stride = pattern.groups + 1
+        wanted = min(pattern.groupindex.values(), default=stride)
+        columns: Columns = [parts[group::stride] for group in range(1, wanted)]
         self.pieces.append((_replaced(parts[::stride]), columns))
 
     def _plain(self, text: bytes) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths, expect_type
-from qualitygates.adapters._jsonslim import load_slim_json
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -34,6 +33,7 @@ from qualitygates.adapters.interface import (
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.readers import read_json
 
 TOOL = "jscpd"
 CLONE = "clone"
@@ -62,7 +62,7 @@ def _count(totals: Mapping[str, Any], key: str, path: Path) -> int:
 
 def read_report(path: Path, totals: _Totals) -> None:
     """Add one jscpd JSON report to the running totals."""
-    data = load_slim_json(path, _KEEP, "jscpd")
+    data = read_json(path, "jscpd", _KEEP)
     if not isinstance(data, dict) or "statistics" not in data or "duplicates" not in data:
         raise AdapterError(
             f"{path} is not a jscpd JSON report: write it with jscpd --reporters json "

@@ -17,6 +17,7 @@ from qualitygates.errors import ReportError
 from qualitygates.history.context import RunContext
 from qualitygates.history.interface import HistoryError, Redactor
 from qualitygates.model import RunResult
+from qualitygates.readers import InvalidJson, parse_json
 from qualitygates.result_io import result_from_dict, result_to_dict
 
 Row = dict[str, Any]
@@ -56,9 +57,9 @@ def _as_data(result: RunResult | Mapping[str, Any] | str) -> Any:
         return result_to_dict(result)
     if isinstance(result, str):
         try:
-            return json.loads(result)
-        except ValueError as exc:
-            raise HistoryError(f"cannot record this result: it is not JSON ({exc})") from None
+            return parse_json(result, "the result", "qualitygates result")
+        except InvalidJson as exc:
+            raise HistoryError(f"cannot record this result: {exc}") from None
     return json.loads(json.dumps(result))  # a deep, plain copy: the caller's dict is theirs
 
 

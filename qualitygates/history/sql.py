@@ -9,7 +9,6 @@ MVCC without a lock, and schema migrations serialise on a transaction-scoped adv
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -32,6 +31,7 @@ from qualitygates.history.interface import (
 )
 from qualitygates.history.rows import prepare
 from qualitygates.model import RunResult, Status, Unit
+from qualitygates.readers import parse_json
 from qualitygates.result_io import result_from_dict
 
 ADVISORY_LOCK_KEY = 0x7167_6869_7374  # "qghist": serialises migrations on PostgreSQL
@@ -161,7 +161,7 @@ class SqlHistoryStore(HistoryStore):
 
     def _parse(self, run_id: int, text: str) -> RunResult:
         try:
-            return result_from_dict(json.loads(text))
+            return result_from_dict(parse_json(text, f"run #{run_id}", "qualitygates result"))
         except (ValueError, ReportError) as exc:
             raise HistoryError(f"run #{run_id} in {self.location} cannot be read: {exc}") from None
 

@@ -168,11 +168,18 @@ def test_a_malformed_report_is_refused_not_counted(tmp_path: Path, body: str) ->
         read_cobertura(path, LineStore())
 
 
-def test_a_repeated_attribute_is_not_caught_in_bulk(tmp_path: Path) -> None:
-    # The one rule a pattern cannot check (see _xmlskim); expat alone would refuse this.
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<line number="1" hits="1" branch="true" branch="false"/>',
+        '<line number="1" hits="1" hits="0"/>',
+        '<line number="1" hits="0" missing-branches="3" missing-branches="4"/>',
+        '<line number="1" hits="1" branch="true" condition-coverage="50% (1/2)" '
+        'condition-coverage="100% (2/2)"/>',
+    ],
+)
+def test_a_repeated_attribute_is_refused_as_expat_refuses_it(tmp_path: Path, line: str) -> None:
     path = tmp_path / "coverage.xml"
-    line = '<line number="1" hits="1" branch="true" branch="false"/>'
     path.write_text(f"<coverage><packages>{CLASS.format(line)}</packages></coverage>")
-    store = LineStore()
-    read_cobertura(path, store)
-    assert store.totals().lines_covered == 1
+    with pytest.raises(AdapterError, match="is not well-formed XML.*duplicate attribute"):
+        read_cobertura(path, LineStore())

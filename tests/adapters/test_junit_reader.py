@@ -116,3 +116,18 @@ def test_odd_times_add_up_without_error(tmp_path: Path, times: list[str], durati
     tally = Tally()
     FileReader(path, tally).read()
     assert tally.duration == duration
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        '<testcase classname="a" name="t" time="1" time="900"/>',
+        '<testcase classname="a" name="t" name="u" time="1"/>',
+        '<testcase name="t" classname="a" time="1" file="x" line="2" classname="b"/>',
+    ],
+)
+def test_a_repeated_attribute_is_refused_as_expat_refuses_it(tmp_path: Path, case: str) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(f'<testsuite name="s">{case}<testcase name="ok" time="1"/></testsuite>')
+    with pytest.raises(AdapterError, match="is not well-formed XML.*duplicate attribute"):
+        FileReader(path, Tally()).read()

@@ -30,6 +30,8 @@ import yaml
 from qualitygates.adapters._io import decode_text, read_bytes
 from qualitygates.durations import parse_instant
 from qualitygates.errors import AdapterError
+from qualitygates.readers import InvalidJson, parse_json
+from qualitygates.readers.yamldata import YamlDataError, load_yaml_data
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 RESULTS = ("pass", "fail")
@@ -69,17 +71,15 @@ def _load(path: Path) -> Any:
     text = decode_text(read_bytes(path, MAX_RECORD_BYTES), path)
     if not text.strip():
         raise AdapterError(f"{path} is empty: record sign-offs with qualitygates attest")
+    if path.suffix.lower() == ".json":
+        try:
+            return parse_json(text, str(path), "sign-off")
+        except InvalidJson as exc:
+            raise AdapterError(str(exc)) from None
     try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise AdapterError(
-            f"{path} is not valid {path.suffix.lstrip('.').upper() or 'YAML'}: "
-            f"{str(exc).splitlines()[0]}"
-        ) from None
-    except RecursionError:  # a hostile file of nested brackets
-        raise AdapterError(f"{path} nests too deeply to be an attestation record") from None
+        return load_yaml_data(text)
+    except YamlDataError as exc:
+        raise AdapterError(f"{path} {exc}") from None
 
 
 def _entry(path: Path, index: int, item: object) -> Attestation:

@@ -17,16 +17,25 @@ from operator import is_not
 from pathlib import Path
 
 from qualitygates.adapters._xml import BadReport, hardened_parser, iter_xml
-from qualitygates.adapters._xmlskim import VALUE_CHARS, Columns, Skim, skim_parse
+from qualitygates.adapters._xmlskim import (
+    VALUE_CHARS,
+    Columns,
+    Skim,
+    distinct_attributes,
+    skim_parse,
+)
 from qualitygates.adapters.coverage.store import Branches, LineStore, merge_branches
 from qualitygates.adapters.coverage.timestamps import from_epoch
 
+#: `condition-coverage` if the pattern has taken one before the other attributes (group 3).
+_TAKEN = rb"(?(3)condition-coverage|(?!))"
 #: The `<line>` every generator writes for almost every line, read in bulk (see `_xmlskim`):
-#: `number` and `hits` first, as plain decimals, then any attributes without entity references.
+#: `number` and `hits` first, as plain decimals, then up to three more attributes without
+#: entity references, no name twice.
 _LINE = re.compile(
     rb'<line number="(\d{1,18}+)" hits="(0|[1-9]\d{0,17}+)"'
     rb'(?: branch="[a-z]++"(?: condition-coverage="(' + VALUE_CHARS + rb'*+)")?+)?+'
-    rb'((?: [a-z][a-z-]*+="' + VALUE_CHARS + rb'*+")*+) ?+/>'
+    rb"(" + distinct_attributes(3, (b"number", b"hits", b"branch"), _TAKEN) + rb") ?+/>"
 )
 _CONDITION = re.compile(rb' condition-coverage="([^"]*)"')
 _ZERO = b"0"

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from qualitygates.adapters._xml import MAX_TEXT_CHARS, hardened_parser, local_name
-from qualitygates.adapters._xmlskim import VALUE_CHARS, Columns, Skim, skim_parse
+from qualitygates.adapters._xmlskim import Columns, Skim, distinct_attributes, skim_parse
 from qualitygates.adapters.junit.cases import NOTED, Case, Tally
 from qualitygates.adapters.junit.values import seconds
 from qualitygates.errors import AdapterError
@@ -25,10 +25,9 @@ _ROOTS = frozenset({"testsuites", "testsuite", "testcase"})
 _SUITES = frozenset({"testsuites", "testsuite"})
 _TEXT = frozenset({"failure", "error"})
 _MAX_NAMES = 4096  # tag -> local name, kept for the few names a report uses
-#: A passing test case as every tool writes it: self-closing, values without references.
-_PASSED = re.compile(
-    rb'<testcase((?: [A-Za-z_:][-A-Za-z0-9_.:]*+="' + VALUE_CHARS + rb'*+")*+) ?/>'
-)
+#: A passing test case as every tool writes it: self-closing, up to six attributes (no name
+#: twice), values without references.
+_PASSED = re.compile(rb"<testcase(" + distinct_attributes(6) + rb") ?/>")
 #: Its time, from the attributes of many cases joined (a value never holds a `"`).
 _TIME = re.compile(rb' time="([^"]*)"')
 

@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
-
 from qualitygates.adapters._io import decode_text, read_bytes
 from qualitygates.errors import AdapterError
+from qualitygates.readers.yamldata import YamlDataError, load_yaml_data
 
 SECTIONS = ("vulnerabilities", "misconfigurations", "secrets", "licenses")
 _ENTRY_KEYS = frozenset({"id", "paths", "purls", "expired_at", "statement"})
@@ -209,9 +208,9 @@ def _parse_plain(text: str, path: Path) -> Iterable[IgnoreEntry]:
 
 def _parse_yaml(text: str, path: Path) -> IgnoreRules:
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        raise AdapterError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
+        data = load_yaml_data(text) if text.strip() else {}
+    except YamlDataError as exc:
+        raise AdapterError(f"{path} {exc}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -2,7 +2,7 @@
 
 A large image report is mostly `Results[].Vulnerabilities[]`: tens of thousands of objects
 with descriptions, CVSS vectors and references, of which a finding needs a few fields.
-`Streamer` is a `load_slim_json` visitor that turns the complete vulnerabilities of the
+`Streamer` is a `read_json` visitor that turns the complete vulnerabilities of the
 result being parsed into findings after each chunk and takes them out of the document, so
 they are neither slimmed nor kept. `ReportReader.findings` then reads the rest: the last
 vulnerability of each result, those of a result whose `Target` (or `Class`, when the gate
@@ -25,7 +25,7 @@ class Streamer:
         self.restart()
 
     def restart(self) -> None:
-        """Forget all: `load_slim_json` reads the report again from the start."""
+        """Forget all: `read_json` reads the report again from the start."""
         self.streamed: Streamed = {}  # what `ReportReader.findings` reads first
         self._stopped: set[int] = set()  # arrays with a malformed item: left as they are
 

@@ -1,6 +1,6 @@
 """Slimming a JSON document while it is being built: keeping only the keys an adapter reads.
 
-`_jsonslim` hands `Slimmer.drain` the document its parser is building after each chunk,
+`_slim` hands `Slimmer.drain` the document its parser is building after each chunk,
 and `Slimmer.slim` the whole document at the end.
 """
 

@@ -1,4 +1,4 @@
-"""A faster reader for `_jsonslim`: the standard library's C scanner on a window of text.
+"""A faster reader for `_slim`: the standard library's C scanner on a window of text.
 
 ijson reports every JSON token to its builder and names each with its path from the root;
 `json`'s C scanner builds a whole value at once, in a third less time. So an object
@@ -6,11 +6,11 @@ document is read here a window at a time (`CHUNK_BYTES` of decoded text at least
 value that fits in the window is scanned whole, and only one that does not (the arrays of a
 large report, the objects holding them) is taken apart here, key by key or item by item,
 attached to its parent before it is filled as ijson's builder does. Between windows
-`between_chunks` is called, as `_jsonslim` calls it between ijson's chunks, so the
+`between_chunks` is called, as `_slim` calls it between ijson's chunks, so the
 document is slimmed and visited the same way.
 
 This reader only speeds up what ijson reads the same: anything else raises `Fallback`,
-and `_jsonslim` reads the file again with ijson, which then gives its usual answer or
+and `_slim` reads the file again with ijson, which then gives its usual answer or
 error. That is: text that is not valid JSON or UTF-8 (truncated, say), `\\uD800` to
 `\\uDFFF` escapes (a lone surrogate reads differently), values nested too deeply for the
 scanner or taken apart more than `MAX_DESCENT` levels down, and a single value longer than
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C function
 from typing import IO, Any
 
-from qualitygates.adapters._io import refuse_constant
+from qualitygates.readers._strict import DuplicateKey, scan_strict
 
 #: How many containers too large for a window may be nested (real reports: 3 or 4).
 MAX_DESCENT = 32
@@ -44,10 +44,8 @@ class Fallback(Exception):
     """The document must be read with ijson."""
 
 
-#: The C scanner: (text, position) -> (value, end); StopIteration where no value starts.
-_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(
-    parse_constant=refuse_constant
-).scan_once  # type: ignore[attr-defined]
+#: The strict C scanner: (text, position) -> (value, end); StopIteration where no value starts.
+_scan: Callable[[str, int], tuple[Any, int]] = scan_strict
 
 
 class WindowReader:
@@ -73,11 +71,22 @@ class WindowReader:
         if self._skip() < len(self._text):
             raise Fallback  # trailing garbage
 
+    def read_array(self, root: dict[str, Any]) -> None:
+        """Parse the document, which starts with "[", into `root[""]`."""
+        self._pos = self._skip()
+        if self._text[self._pos : self._pos + 1] != "[":
+            raise Fallback
+        self._descend(root, "", 1, is_object=False)
+        if self._skip() < len(self._text):
+            raise Fallback  # trailing garbage
+
     def _members(self, obj: dict[str, Any], depth: int) -> None:
         pos = self._skip()
         if self._text[pos : pos + 1] == "}":
             self._pos = pos + 1
             return
+        # Its own record of the keys: the slimmer deletes the dropped ones as it goes.
+        seen: set[str] = set()
         while True:
             self._fill(self._chunk)
             pos = self._skip()
@@ -88,6 +97,9 @@ class WindowReader:
                 key, pos = scanstring(text, pos + 1, True)
             except ValueError as exc:
                 raise Fallback from exc
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
             self._pos = pos
             pos = self._skip()
             if self._text[pos : pos + 1] != ":":
@@ -187,6 +199,8 @@ def _scan_at(text: str, pos: int) -> tuple[Any, int]:
     except json.JSONDecodeError as exc:
         unterminated = exc.msg.startswith("Unterminated")  # reported where it starts
         return _FAILED, len(text) if unterminated else exc.pos
+    except DuplicateKey:
+        raise
     except (ValueError, RecursionError) as exc:  # NaN, huge integers; deep nesting
         raise Fallback from exc
 

@@ -1,4 +1,4 @@
-"""The byte stream `_jsonslim` feeds to ijson, sized so that hostile JSON stays cheap.
+"""The byte stream `_slim` feeds to ijson, sized so that hostile JSON stays cheap.
 
 Two kinds of input would make ijson's C backend (yajl) slow or huge:
 

@@ -12,10 +12,10 @@ is complete. Only the values still being built (one path from the root down) are
 whole. This is faster than filtering each key in Python as it arrives (a dict subclass
 as ijson's `map_type`): half the time for a SARIF log, the same for a Trivy report,
 whose keys are mostly dropped. A document that is an array is parsed as the value of an
-object around it, the same way. The chunks come from `_jsonstream.ChunkReader`, which
+object around it, the same way. The chunks come from `_chunks.ChunkReader`, which
 refuses hostile nesting and long values before ijson would take minutes or gigabytes.
 
-Faster still, `_jsonfast.WindowReader` builds the same document with the standard
+Faster still, `_window.WindowReader` builds the same document with the standard
 library's C scanner, a window at a time, calling the same slimming between windows; it
 gives up on anything unusual (invalid JSON above all), and ijson then reads the file
 from the start. A `visit` that keeps state must then start again: it is only used with
@@ -38,11 +38,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import decode_text, open_report, read_bytes, refuse_constant
-from qualitygates.adapters._jsonfast import Fallback, WindowReader
-from qualitygates.adapters._jsonslimmer import KeepValue, Slimmer, slim
-from qualitygates.adapters._jsonstream import ChunkReader
 from qualitygates.errors import AdapterError
+from qualitygates.readers._chunks import ChunkReader
+from qualitygates.readers._slimmer import KeepValue, Slimmer, slim
+from qualitygates.readers._strict import (
+    DuplicateKey,
+    locate_duplicate,
+    refuse_constant,
+    unique_object,
+)
+from qualitygates.readers._window import Fallback, WindowReader
+from qualitygates.readers.files import decode_text, open_report, read_bytes
 
 try:  # optional dependency: the C backend makes streaming as fast as json.load
     import ijson  # type: ignore[import-untyped,unused-ignore]
@@ -104,9 +110,11 @@ def _load(
             head += stream.read(CHUNK_BYTES)
             first = head.lstrip(b" \t\r\n")[:1]
             slimmer = Slimmer(keep, keep_value)
-            if first == b"{" and fast:
+            if first in (b"{", b"[") and fast:
                 try:
                     window = WindowReader(head, stream, CHUNK_BYTES)
+                    if first == b"[":
+                        return _stream_object(window, path, what, slimmer, None, True), False
                     return _stream_object(window, path, what, slimmer, visit), True
                 except Fallback:
                     restart()  # type: ignore[misc]
@@ -143,10 +151,13 @@ def _stream_object(
 
     reader.between_chunks = between_chunks
     with _json_errors(path, what, reader):
-        if isinstance(reader, WindowReader):
+        if isinstance(reader, WindowReader) and wrapped:
+            reader.read_array(root)
+        elif isinstance(reader, WindowReader):
             reader.read_object(root)
         else:
             _parse_object(reader, root, path, what)
+            _refuse_repeated_keys(path, what)
         if visit is not None:
             visit(root, True)
         return slimmer.slim(root[""] if wrapped else root)  # recursive: RecursionError
@@ -165,6 +176,30 @@ def _parse_object(reader: ChunkReader, root: dict[str, Any], path: Path, what: s
     next(items, None)  # parse to the end so trailing garbage is noticed
     if value is not root:  # pragma: no cover - the stream began with "{"
         raise AdapterError(f"{path} is not valid {what} JSON: expected one object")
+
+
+def _refuse_repeated_keys(path: Path, what: str) -> None:
+    """Raise DuplicateKey if an object of the document repeats a key.
+
+    ijson's builder keeps the last of two equal keys, as `json` does, and tells nobody. The
+    documents read this way are those the window reader gave up on (rare, and already
+    parsed once within the limits), so they are read again, event by event.
+    """
+    with open_report(path) as stream:
+        reader = ChunkReader(b"", stream, path, what, CHUNK_BYTES)
+        keys: list[set[str] | None] = []
+        for event, value in ijson.basic_parse(reader, buf_size=CHUNK_BYTES, use_float=True):
+            if event == "map_key":
+                known = keys[-1]
+                if value in known:  # type: ignore[operator]
+                    raise DuplicateKey(value)
+                known.add(value)  # type: ignore[union-attr]
+            elif event == "start_map":
+                keys.append(set())
+            elif event == "start_array":
+                keys.append(None)
+            elif event in ("end_map", "end_array"):
+                keys.pop()
 
 
 def _load_scalar(reader: ChunkReader, path: Path, what: str) -> Any:
@@ -218,6 +253,8 @@ def _json_errors(path: Path, what: str, reader: ChunkReader | WindowReader) -> I
     """Turn ijson's parse errors into one-sentence AdapterErrors."""
     try:
         yield
+    except DuplicateKey as exc:
+        raise duplicate_error(path, what, exc) from None
     except ijson.JSONError as exc:
         # An error at the "}" closing a wrapped array: the array did not end.
         ends_early = reader.tail_read and "trailing garbage" not in str(exc)
@@ -240,12 +277,15 @@ def _load_with_stdlib(
         raise AdapterError(f"{path} is empty: the tool that writes it failed or did not run")
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        unique_object(pairs)
         return {
             k: v for k, v in pairs if k in keep or (keep_value is not None and keep_value(k, v))
         }
 
     try:
         return json.loads(text, object_pairs_hook=hook, parse_constant=refuse_constant)
+    except DuplicateKey as exc:
+        raise duplicate_error(path, what, exc, text) from None
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) - 1 else ""
         at = f"line {exc.lineno} column {exc.colno}"
@@ -254,6 +294,23 @@ def _load_with_stdlib(
         raise AdapterError(f"{path} is not valid {what} JSON: {exc}") from exc
     except RecursionError as exc:
         raise AdapterError(f"{path} nests too deeply to be a {what} report; refusing it") from exc
+
+
+def duplicate_error(
+    path: Path, what: str, exc: DuplicateKey, text: str | None = None
+) -> AdapterError:
+    """The error for a report that repeats a key, with the line of the first repeat."""
+    try:
+        text = decode_text(read_bytes(path), path) if text is None else text
+        found = locate_duplicate(text)
+    except AdapterError:
+        found = None
+    key, at = found if found else (exc.key, "")
+    line = f" (line {at})" if at else ""
+    return AdapterError(
+        f"{path} is not valid {what} JSON: the key {json.dumps(key)} appears twice in one "
+        f"object{line}; a report must not repeat a key"
+    )
 
 
 def _first_line(exc: Exception) -> str:
