@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from qualitygates.cli import _fails_cleanly, _parse_now, cli
+from qualitygates.cli_output import echo
+from qualitygates.cli_params import Instant
 
 
 @cli.command()
@@ -30,7 +32,7 @@ def init(path: str, force: bool) -> None:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")
     write_atomic(path, STARTER_POLICY.encode("utf-8"))
     _ignore_history_folder(Path(path).resolve().parent)
-    click.echo(f"wrote {path}: edit the report paths, then run 'qualitygates validate -c {path}'")
+    echo(f"wrote {path}: edit the report paths, then run 'qualitygates validate -c {path}'")
 
 
 @cli.command()
@@ -45,7 +47,7 @@ def adapters() -> None:
             summary = registry.load(name).summary
         except PluginError as exc:
             summary = f"(cannot load: {exc})"
-        click.echo(f"{name:<18} {summary}  [{ref.origin}]")
+        echo(f"{name:<18} {summary}  [{ref.origin}]")
 
 
 @cli.command()
@@ -61,7 +63,7 @@ def explain(adapter: str) -> None:
     if adapter not in registry:
         hint = suggest(adapter, registry.names()) or f" (known: {', '.join(registry.names())})"
         raise click.BadParameter(f"unknown adapter {adapter!r}{hint}", param_hint="ADAPTER")
-    click.echo(explain_adapter(registry.load(adapter)), nl=False)
+    echo(explain_adapter(registry.load(adapter)), nl=False)
 
 
 @cli.command()
@@ -76,7 +78,12 @@ def explain(adapter: str) -> None:
     "--file", "record", metavar="PATH", help="The record (default: the policy's attestations path)."
 )
 @click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
-@click.option("--now", metavar="ISO-TIME", help="The time to record (default: now).")
+@click.option(
+    "--now",
+    type=Instant(past_only=True),
+    metavar="ISO-TIME",
+    help="The time to record (default: now; never later).",
+)
 @_fails_cleanly
 def attest(
     check: str,
@@ -91,24 +98,45 @@ def attest(
     """Append a signed-off manual check (rollback drill, DR test, ...) to the record."""
     from qualitygates.adapters.attestations import append_attestation
 
-    path = record or _attestations_path(config)
+    path = _sign_off_record(config, record, check)
     at = _parse_now(now) or datetime.now(timezone.utc)
     append_attestation(Path(path), check, result, by, evidence, at, approver)
-    click.echo(f"recorded {check}: {result} by {by} at {at.isoformat()} in {path}")
+    echo(f"recorded {check}: {result} by {by} at {at.isoformat()} in {path}")
 
 
-def _attestations_path(config: str) -> str:
-    """The `path` of the policy's first attestations check, so nobody has to repeat it."""
-    from qualitygates.policy import load_policy
+def _sign_off_record(config: str, record: str | None, check: str) -> str:
+    """The record to append `check` to: `--file`, else the one the policy reads it from.
 
+    The policy must require `check` in an attestations check reading that record: a
+    misspelt name would be recorded, and the required check would stay missing.
+    """
     if not Path(config).is_file():
+        if record is not None:  # no policy to check against: the record is the user's word
+            return record
         raise click.UsageError(f"{config} not found: name the record with --file")
-    policy = load_policy(config)
-    for gate in policy.gates:
-        for check in gate.checks:
-            if check.adapter == "attestations":
-                return str(check.options["path"])
-    raise click.UsageError(f"{config} has no attestations check: name the record with --file")
+    from qualitygates.adapters.attestations.adapter import parse_requirements
+    from qualitygates.policy import load_policy
+    from qualitygates.policy.problems import suggest
+
+    wanted = Path(record).resolve() if record is not None else None
+    required: dict[str, str] = {}  # check -> the record that requires it
+    for gate in load_policy(config).gates:
+        for found in gate.checks:
+            reads = str(found.options.get("path"))
+            if found.adapter != "attestations" or wanted not in (None, Path(reads).resolve()):
+                continue
+            for need in parse_requirements(found.options.get("required")):
+                required.setdefault(need.check, reads)
+    if check in required:
+        return record or required[check]
+    if not required and record is None:
+        raise click.UsageError(f"{config} has no attestations check: name the record with --file")
+    if not required:
+        raise click.UsageError(f"{config} has no attestations check that reads {record}")
+    hint = suggest(check, required) or f" (it requires: {', '.join(sorted(required))})"
+    raise click.BadParameter(
+        f"{config} requires no sign-off named {check!r}{hint}", param_hint="CHECK"
+    )
 
 
 @cli.command()
@@ -119,7 +147,7 @@ def schema() -> None:
 
     from qualitygates.policy.schema import policy_schema
 
-    click.echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))
+    echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -163,7 +191,7 @@ def compare(
         write_atomic(markdown_path, markdown)
     if html_path:
         write_atomic(html_path, comparison_html(comparison))
-    click.echo(markdown.decode("utf-8"), nl=False)
+    echo(markdown.decode("utf-8"), nl=False)
     sys.exit(0 if comparison.conclusion is Conclusion.SUCCESS else 1)
 
 

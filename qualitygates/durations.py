@@ -14,13 +14,17 @@ from datetime import date, datetime, timedelta, timezone
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _PART = re.compile(r"(\d+)([smhdw])")
 _WHOLE = re.compile(r"(?:\d+[smhdw])+")
+_MAX_SECONDS = 100 * 366 * 86400  # beyond it, `now - duration` may leave the calendar
 
 
 def parse_duration(text: object) -> timedelta:
     """`"30d"` -> 30 days; raise ValueError naming the accepted form for anything else."""
     if not isinstance(text, str) or not _WHOLE.fullmatch(text.strip().lower()):
         raise ValueError(f"{text!r} is not a duration: write it like 30d, 12h, 2w or 1d12h")
-    seconds = sum(int(n) * _UNITS[u] for n, u in _PART.findall(text.strip().lower()))
+    parts = _PART.findall(text.strip().lower())
+    seconds = sum(int(n[-13:]) * _UNITS[u] for n, u in parts)  # 13 digits: already too long
+    if seconds > _MAX_SECONDS or any(len(n.lstrip("0")) > 13 for n, _ in parts):
+        raise ValueError(f"{text[:40]!r} is longer than 100 years: write a shorter duration")
     if seconds == 0:
         raise ValueError(f"{text!r} is a zero duration: write a positive one like 30d")
     return timedelta(seconds=seconds)

@@ -60,7 +60,8 @@ class EvidenceAdapter(Adapter):
     formats = ("JUnit XML", 'JSON {"status": "pass"|"fail", "finished_at": ISO}')
     options = (
         OptionSpec("path", OptionKind.PATH, "The result file the drill wrote.", required=True),
-        OptionSpec("max_age", OptionKind.STRING, "Maximum age of the result, e.g. 7d."),
+        OptionSpec("max_age", OptionKind.STRING, "Maximum age of the result, e.g. 7d.",
+                   check=lambda age: parse_duration(age) if age else None),
         OptionSpec(
             "format", OptionKind.CHOICE, "Result format.", default="auto",
             choices=("auto", "junit", "json"),

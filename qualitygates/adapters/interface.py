@@ -11,12 +11,13 @@ from __future__ import annotations
 import abc
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from qualitygates.domains import Domain, default_domain
 from qualitygates.model import Finding, Measurement, Unit
 
 
@@ -39,7 +40,22 @@ class OptionKind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class OptionSpec:
-    """One option an adapter accepts under `with:`."""
+    """One option an adapter accepts under `with:`.
+
+    Everything declared here is checked by `qualitygates validate` (and by `run` before it
+    reads a report), so a mistake is a policy error at its line, not a failed run:
+
+    - `choices`: the allowed values of a CHOICE, of each item of a STRINGS, or of each
+      value of a MAPPING; compared after strip() and lower() when `ignore_case`.
+    - `minimum`/`maximum`: the bounds of an INTEGER or NUMBER (a NUMBER is always finite).
+    - `excludes`: options that cannot be given with this one; `requires`: options that
+      must be given with it. An empty string counts as not given (`${VAR:-}`).
+    - `check`: a pure function called with the value once its type is right; a
+      ValueError it raises is shown as `option NAME: <message>`, an AdapterError as is.
+      It must read no file and ask no server.
+    - `metric_units`: for a MAPPING of metric names to unit words, the unit of each word,
+      so conditions on those metrics are checked in that unit.
+    """
 
     name: str
     kind: OptionKind
@@ -47,6 +63,13 @@ class OptionSpec:
     required: bool = False
     default: Any = None
     choices: tuple[str, ...] = ()
+    ignore_case: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    excludes: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    check: Callable[[Any], object] | None = field(default=None, compare=False)
+    metric_units: tuple[tuple[str, Unit], ...] = ()
 
 
 def reports_option(what: str, merged: str = "all are merged") -> OptionSpec:
@@ -71,11 +94,22 @@ class MetricSpec:
     description: str
     pattern: str | None = None
     summary: bool = False  # reported on every run, asked for or not
+    # The values the metric can take, by unit, where the unit's own domain (a count is a
+    # whole number >= 0, a percentage 0-100, ...) does not fit: a k6 custom Trend may go
+    # below zero. The engine refuses a value outside its domain as a corrupt report.
+    domains: tuple[tuple[Unit, Domain], ...] = ()
 
     def matches(self, metric: str) -> bool:
         if self.pattern is None:
             return metric == self.name
         return re.fullmatch(self.pattern, metric) is not None
+
+    def domain(self, unit: Unit) -> Domain | None:
+        """The values this metric can take in `unit`: declared, else the unit's own."""
+        for declared_unit, domain in self.domains:
+            if declared_unit is unit:
+                return domain
+        return default_domain(unit)
 
 
 @dataclass(frozen=True)
@@ -101,6 +135,9 @@ class Collection:
     findings: tuple[Finding, ...] = ()
     sources: tuple[str, ...] = ()
     timestamp: datetime | None = None  # the report's own time, where it has one
+    # False when that time was written without a zone (Surefire's local time): it may then
+    # be any zone's, up to 14 h ahead of UTC, which the engine allows for.
+    timestamp_has_zone: bool = True
     revision: str | None = None  # the commit the report says it describes
     available: tuple[str, ...] = field(default=())  # names the source has, for error messages
     # Metrics the source cannot give, with the reason, which the engine shows instead of
@@ -135,6 +172,15 @@ class Adapter(abc.ABC):
         for) belongs in `Collection.metrics` as 0, which these counts then replace.
         """
         return {}
+
+    @classmethod
+    def metric_problem(cls, metric: str, options: Mapping[str, Any]) -> str | None:
+        """Why no source could ever give `metric` with these (validated) options, or None.
+
+        `validate` shows it at the condition: the lint adapter refuses a `rule.<id>` no
+        linter has, which would otherwise count 0 for ever. `metric` comes without `new.`.
+        """
+        return None
 
     @classmethod
     def metric_spec(cls, metric: str) -> MetricSpec | None:

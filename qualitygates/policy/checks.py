@@ -1,11 +1,14 @@
-"""Validation of the parts of a check that depend on its adapter: options and conditions."""
+"""Validation of a check's conditions against its adapter's metrics and their units.
+
+The check's options are validated in `qualitygates.policy.options`.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-from qualitygates.adapters.interface import Adapter, MetricSpec, OptionKind, OptionSpec
+from qualitygates.adapters.interface import Adapter, MetricSpec
 from qualitygates.baseline import NEW_PREFIX
 from qualitygates.model import Unit
 from qualitygates.policy.expressions import ExpressionError, convert, parse_expression
@@ -14,109 +17,21 @@ from qualitygates.policy.model import Condition, OnFail
 from qualitygates.policy.problems import Problems, suggest
 from qualitygates.policy.yaml_source import Located
 
-_SCALAR_KINDS = {
-    OptionKind.STRING: (str,),
-    OptionKind.SECRET: (str,),
-    OptionKind.URL: (str,),
-    OptionKind.PATH: (str,),
-    OptionKind.INTEGER: (int,),
-    OptionKind.NUMBER: (int, float),
-    OptionKind.BOOLEAN: (bool,),
-    OptionKind.CHOICE: (str,),
-}
-
-
-def validate_options(
-    node: Located | None,
-    adapter: type[Adapter],
-    base_dir: Path,
-    problems: Problems,
-    secrets: set[str],
-) -> dict[str, Any]:
-    """Check `with:` against the adapter's declared options; resolve paths; fill defaults."""
-    given: dict[str, Located] = {}
-    if node is not None:
-        if not node.is_mapping:
-            problems.add(node, f"'with' must be a mapping of {adapter.name} options")
-        else:
-            given = node.value
-    declared = [o.name for o in adapter.options]
-    options: dict[str, Any] = {}
-    for key, value in given.items():
-        spec = adapter.option_spec(key)
-        if spec is None:
-            hint = suggest(key, declared) or f" (its options: {', '.join(declared) or 'none'})"
-            problems.add_key(
-                node, key, f"unknown option {key!r} for adapter {adapter.name!r}{hint}"
-            )
-            continue
-        options[key] = _option_value(value, spec, base_dir, problems, secrets)
-    for spec in adapter.options:
-        if spec.name not in given:
-            if spec.required:
-                where = node if node is not None else None
-                problems.add(
-                    where,
-                    f"adapter {adapter.name!r} needs the option {spec.name!r}: {spec.description}",
-                )
-            else:
-                options[spec.name] = spec.default
-    return options
-
-
-def _option_value(
-    node: Located, spec: OptionSpec, base_dir: Path, problems: Problems, secrets: set[str]
-) -> Any:
-    value = node.plain()
-    if spec.kind in (OptionKind.PATHS, OptionKind.STRINGS):
-        items = [value] if isinstance(value, str) else value
-        if (
-            not isinstance(items, list)
-            or not items
-            or not all(isinstance(i, str) and i for i in items)
-        ):
-            problems.add(
-                node, f"option {spec.name!r} must be a string or a non-empty list of strings"
-            )
-            return []
-        return [_resolve(i, base_dir) for i in items] if spec.kind is OptionKind.PATHS else items
-    if spec.kind is OptionKind.MAPPING:
-        if not isinstance(value, dict) or not all(
-            isinstance(v, (str, int, float)) for v in value.values()
-        ):
-            problems.add(node, f"option {spec.name!r} must be a mapping of names to values")
-            return {}
-        return {str(k): str(v) for k, v in value.items()}
-    if spec.kind is OptionKind.LIST:  # structured options: the adapter validates their items
-        if not isinstance(value, (list, dict)):
-            problems.add(node, f"option {spec.name!r} must be a list or a mapping")
-        return value
-    expected = _SCALAR_KINDS[spec.kind]
-    if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
-        if spec.kind is OptionKind.NUMBER and isinstance(value, str):
-            problems.add(node, f"option {spec.name!r} must be a number, not {value!r}")
-            return None
-        problems.add(
-            node, f"option {spec.name!r} must be {spec.kind.value}, not {type(value).__name__}"
-        )
-        return None
-    if spec.kind is OptionKind.CHOICE and value not in spec.choices:
-        hint = suggest(str(value), list(spec.choices)) or f" (one of {', '.join(spec.choices)})"
-        problems.add(node, f"option {spec.name!r} cannot be {value!r}{hint}")
-    if spec.kind is OptionKind.SECRET and value:
-        secrets.add(str(value))
-    return _resolve(str(value), base_dir) if spec.kind is OptionKind.PATH else value
-
-
-def _resolve(path: str, base_dir: Path) -> str:
-    expanded = Path(path).expanduser()
-    return str(expanded if expanded.is_absolute() else base_dir / expanded)
-
 
 def validate_condition(
-    node: Located, adapter: type[Adapter], problems: Problems
+    node: Located,
+    adapter: type[Adapter],
+    problems: Problems,
+    units: Mapping[str, Unit] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Condition | None:
-    """Parse one condition (short or long form) and check its metric and unit."""
+    """Parse one condition (short or long form) and check its metric and unit.
+
+    `units` are the units the check's options give to metrics the adapter cannot type
+    (Prometheus `units:`); they are checked and judged like declared ones. `options` (the
+    check's validated `with:`) let the adapter refuse a metric no report could give.
+    """
+    units = units or {}
     on_fail, on_no_baseline = OnFail.FAIL, OnFail.WARN
     text_node = node
     if node.is_mapping:
@@ -138,10 +53,15 @@ def validate_condition(
     except ExpressionError as exc:
         problems.add(text_node, str(exc))
         return None
-    if not _check_metric(text_node, expression.metric, expression.threshold, adapter, problems):
+    metric = expression.metric
+    if not _check_metric(text_node, metric, expression.threshold, adapter, problems, units):
         return None
-    spec = metric_spec(adapter, expression.metric)
-    unit_declared = spec is not None and spec.unit is not None
+    problem = adapter.metric_problem(metric.removeprefix(NEW_PREFIX), options or {})
+    if problem is not None:  # a lint rule id that no linter has
+        problems.add(text_node, problem)
+        return None
+    spec = metric_spec(adapter, metric)
+    unit_declared = units.get(metric) is not None or (spec is not None and spec.unit is not None)
     return Condition(expression, on_fail, on_no_baseline, problems.where(text_node), unit_declared)
 
 
@@ -166,7 +86,12 @@ def metric_spec(adapter: type[Adapter], metric: str) -> MetricSpec | None:
 
 
 def _check_metric(
-    node: Located, metric: str, threshold: Any, adapter: type[Adapter], problems: Problems
+    node: Located,
+    metric: str,
+    threshold: Any,
+    adapter: type[Adapter],
+    problems: Problems,
+    units: Mapping[str, Unit],
 ) -> bool:
     spec = metric_spec(adapter, metric)
     if spec is None:
@@ -174,17 +99,18 @@ def _check_metric(
         hint = suggest(metric, names) or f" (its metrics: {', '.join(names)})"
         problems.add(node, f"unknown metric {metric!r} for adapter {adapter.name!r}{hint}")
         return False
-    if spec.unit is None or (threshold.baseline and threshold.number is None):
+    unit = units.get(metric) or spec.unit
+    if unit is None or (threshold.baseline and threshold.number is None):
         return True
-    if spec.unit is Unit.TEXT and threshold.is_numeric:
+    if unit is Unit.TEXT and threshold.is_numeric:
         problems.add(node, f"{metric} is a word (such as OK); compare it with == or != and a word")
         return False
-    if spec.unit is not Unit.TEXT and not threshold.is_numeric:
+    if unit is not Unit.TEXT and not threshold.is_numeric:
         problems.add(node, f"{metric} is a number; {threshold.text!r} is not a number with a unit")
         return False
     if threshold.is_numeric and threshold.number is not None and threshold.baseline_op != "*":
         try:
-            convert(threshold.number, threshold.unit, spec.unit, metric)
+            convert(threshold.number, threshold.unit, unit, metric)
         except ExpressionError as exc:
             problems.add(node, str(exc))
             return False

@@ -170,6 +170,8 @@ def convert(number: str, unit: str | None, metric_unit: Unit, metric: str) -> fl
             )
         if metric_unit is Unit.TEXT:
             raise ExpressionError(f"{metric} is a word, not a number: compare it with a word")
+        if metric_unit is Unit.RATIO:
+            _check_ratio(value, number, "", metric)
         return float(value)
     dimension, factor = UNITS[unit]
     accepted = _METRIC_DIMENSION.get(metric_unit)
@@ -177,7 +179,23 @@ def convert(number: str, unit: str | None, metric_unit: Unit, metric: str) -> fl
         raise ExpressionError(
             f"{unit!r} does not apply to {metric}, which is in {unit_label(metric_unit)}"
         )
-    return float(value * factor / accepted[1])
+    converted = value * factor / accepted[1]
+    if metric_unit is Unit.RATIO:
+        _check_ratio(converted, number, unit, metric)
+    return float(converted)
+
+
+def _check_ratio(value: Fraction, number: str, unit: str, metric: str) -> None:
+    """A ratio is 0-1: a bare 5 would mean 500 % and `< 5` could never fail."""
+    if 0 <= value <= 1:
+        return
+    if not unit and 1 < value <= 100:
+        shown = f"{float(value):g}"
+        raise ExpressionError(
+            f"{metric} is a ratio (0-1): write {shown}% (or {float(value / 100):g}), not {number}"
+        )
+    bounds = "0% to 100%" if unit else "0 to 1"
+    raise ExpressionError(f"{metric} is a ratio (0-1): {number}{unit} is outside {bounds}")
 
 
 def _check_range(number: str) -> None:

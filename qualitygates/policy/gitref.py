@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from qualitygates import subprocesses
+from qualitygates.deadline import seconds_text
 from qualitygates.errors import PolicyError
 from qualitygates.policy.model import Check, Policy
 
@@ -52,19 +54,14 @@ class GitRefReader:
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_S,
-            check=False,
-        )
+    try:  # registered, so the run's last resort kills it too
+        return subprocesses.run(["git", *args], cwd=cwd, limit=GIT_TIMEOUT_S)
     except FileNotFoundError:
         raise PolicyError("--policy-ref needs git, which is not installed here") from None
-    except subprocess.TimeoutExpired:
-        raise PolicyError(f"git {' '.join(args)} did not answer within {GIT_TIMEOUT_S} s") from None
+    except subprocess.TimeoutExpired as exc:
+        raise PolicyError(
+            f"git {' '.join(args)} did not answer within {seconds_text(exc.timeout)} s"
+        ) from None
 
 
 def pin_signed_files(policy: Policy, reader: GitRefReader) -> Policy:

@@ -6,6 +6,7 @@ in one `PolicyError`, which the CLI turns into exit code 2.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -17,13 +18,15 @@ from qualitygates.adapters.interface import Adapter
 from qualitygates.durations import parse_duration
 from qualitygates.errors import PolicyError
 from qualitygates.plugins import PluginError, Registry, adapter_registry
-from qualitygates.policy.checks import validate_condition, validate_options
+from qualitygates.policy.checks import validate_condition
 from qualitygates.policy.keys import CHECK_KEYS, GATE_KEYS, TOP_KEYS
 from qualitygates.policy.model import Check, Gate, OnFail, Policy, Waiver
+from qualitygates.policy.options import metric_units, validate_options
 from qualitygates.policy.problems import Problems, suggest
 from qualitygates.policy.variables import BadVariable, UnsetVariable, expand
 from qualitygates.policy.waivers import parse_waivers
-from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
+from qualitygates.policy.yaml_source import MAX_POLICY_BYTES, Located, YamlProblem, parse_yaml
+from qualitygates.readers import UnreadableFile, open_regular
 
 SUPPORTED_VERSIONS = (1,)
 Reader = Callable[[Path], str]
@@ -91,8 +94,18 @@ def _history(root: Located, base_dir: Path) -> str | None:
 
 
 def read_policy_file(path: Path) -> str:
-    """The text of a policy (or waivers) file in the working tree."""
-    return path.read_text(encoding="utf-8-sig")
+    """The text of a policy (or waivers) file in the working tree: a regular file (never a
+    FIFO or a link to a device, which a pull request can commit) of at most 2 MiB."""
+    if not os.path.lexists(path):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    try:
+        with open_regular(path) as stream:
+            data = stream.read(MAX_POLICY_BYTES + 1)  # more is refused by the parser, at 1:1
+    except UnreadableFile as exc:
+        raise OSError(errno.EINVAL, str(exc)) from None
+    if len(data) > MAX_POLICY_BYTES:  # cut anywhere, maybe inside a character
+        return data.decode("utf-8-sig", errors="ignore")
+    return data.decode("utf-8-sig")
 
 
 def _read_policy(path: Path, reader: Reader) -> str:
@@ -102,7 +115,9 @@ def _read_policy(path: Path, reader: Reader) -> str:
         raise PolicyError(
             f"{path}: no such policy file; create one with 'qualitygates init'"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise PolicyError(f"{path}: cannot be read: {exc}") from None
 
 
@@ -250,7 +265,11 @@ class _Loader:
                 f"check {check_id!r} needs a non-empty list of 'conditions'",
             )
             return None
-        conditions = [validate_condition(c, adapter, self.problems) for c in conditions_node.value]
+        units = metric_units(adapter, options)
+        conditions = [
+            validate_condition(c, adapter, self.problems, units, options)
+            for c in conditions_node.value
+        ]
         on_error = node.value.get("on_error")
         waivers = shared + parse_waivers(
             node.value.get("waivers"), self.problems, self.base_dir, self.reader

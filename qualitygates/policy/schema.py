@@ -119,10 +119,27 @@ def _adapter_rule(adapter: type[Adapter]) -> dict[str, Any]:
 
 def _option(option: OptionSpec) -> dict[str, Any]:
     schema: dict[str, Any] = {"description": option.description, **_OPTION_TYPES[option.kind]}
-    if option.kind is OptionKind.CHOICE:
-        schema["enum"] = list(option.choices)
+    if option.choices:
+        schema.update(_choices(option))
+    if option.minimum is not None:
+        schema["minimum"] = option.minimum
+    if option.maximum is not None:
+        schema["maximum"] = option.maximum
     if option.default is not None:
         schema["default"] = (
             list(option.default) if isinstance(option.default, tuple) else option.default
         )
     return schema
+
+
+def _choices(option: OptionSpec) -> dict[str, Any]:
+    """The declared choices where the kind puts them: the value, each item, each value."""
+    allowed = list(option.choices)
+    if option.ignore_case:  # as the tool writes them too: Trivy's CRITICAL
+        allowed += [c.upper() for c in option.choices]
+    enum = {"enum": allowed}
+    if option.kind is OptionKind.STRINGS:
+        return {"anyOf": [enum, {"type": "array", "items": enum}]}
+    if option.kind is OptionKind.MAPPING:
+        return {"type": "object", "additionalProperties": enum}
+    return enum

@@ -23,13 +23,15 @@ class Located:
     """A value from the YAML document with its 1-based line and column.
 
     Mappings hold `dict[str, Located]` (with the marks of their keys in `key_marks`),
-    sequences `list[Located]`, scalars the plain Python value.
+    sequences `list[Located]`, scalars the plain Python value and, in `text`, the scalar
+    as written (so a message can say that YAML read `yes` as a boolean).
     """
 
     value: Any
     line: int
     col: int
     key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = None
 
     @property
     def is_mapping(self) -> bool:
@@ -129,7 +131,7 @@ class _Converter:
             return self._mapping(node, line, col)
         if isinstance(node, yaml.SequenceNode):
             return Located([self.convert(item) for item in node.value], line, col)
-        return Located(self._scalar(node), line, col)
+        return Located(self._scalar(node), line, col, text=str(node.value))
 
     def _scalar(self, node: yaml.Node) -> Any:
         """A scalar resolved by its tag, safely; its text when that fails.

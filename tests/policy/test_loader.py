@@ -167,7 +167,7 @@ def test_unknown_version_and_missing_required_option(tmp_path: Path) -> None:
 def test_option_types_are_checked(tmp_path: Path) -> None:
     text = VALID.replace("token:", "limit: many, mode: c, token:")
     assert problems(tmp_path, text) == [
-        "gates.yaml:8:47: option 'limit' must be integer, not str",
+        "gates.yaml:8:47: option 'limit' must be a whole number, not 'many'",
         "gates.yaml:8:59: option 'mode' cannot be 'c' (one of a, b)",
     ]
 
@@ -253,4 +253,14 @@ gates:
         "cannot be checked; remove commit",
         "gates.yaml:15:17: commit: junit reports do not say which commit they describe, so it "
         "cannot be checked; remove commit",
+    ]
+
+
+def test_a_max_age_too_long_for_the_calendar_is_a_policy_error(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "        adapter: fake\n", "        adapter: fake\n        max_age: 99999999999999w\n", 1
+    )
+    assert problems(tmp_path, text) == [
+        "gates.yaml:8:18: max_age: '99999999999999w' is longer than 100 years: "
+        "write a shorter duration"
     ]

@@ -62,3 +62,20 @@ def test_typos_are_flagged(
     errors = list(validator.iter_errors(document))
     assert errors
     assert any(list(e.absolute_path)[: len(path)] == path for e in errors)
+
+
+def _trivy_check(**options: object) -> dict[str, object]:
+    check = {"id": "t", "adapter": "trivy", "with": {"path": "t.json", **options}}
+    check["conditions"] = ["vulnerabilities.critical == 0"]
+    return {"version": 1, "gates": [{"id": "g", "checks": [check]}]}
+
+
+def test_the_schema_knows_the_choices_of_list_items_and_numeric_bounds(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    assert list(validator.iter_errors(_trivy_check(severities=["CRITICAL", "high"]))) == []
+    assert list(validator.iter_errors(_trivy_check(severities=["crtical"])))
+    assert list(validator.iter_errors(_trivy_check(severities="crtical")))
+    sonar = {"id": "s", "adapter": "sonarqube", "with": {"project": "p", "wait": -1}}
+    sonar["conditions"] = ["quality_gate == OK"]
+    assert list(validator.iter_errors({"version": 1, "gates": [{"id": "g", "checks": [sonar]}]}))

@@ -65,6 +65,7 @@ class AttestationsAdapter(Adapter):
             "Checks required: a mapping check -> max age (30d), or a list of "
             "{check, max_age, distinct_approver}.",
             required=True,
+            check=lambda required: parse_requirements(required),  # noqa: PLW0108 (defined below)
         ),
     )
     metrics = (

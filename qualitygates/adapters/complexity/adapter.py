@@ -79,6 +79,7 @@ class ComplexityAdapter(Adapter):
             OptionKind.INTEGER,
             "the highest complexity allowed: functions above it are findings (over_threshold)",
             default=DEFAULT_MAX_COMPLEXITY,
+            minimum=1,  # every function has a complexity of at least 1
         ),
         OptionSpec(
             "format",

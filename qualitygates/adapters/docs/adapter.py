@@ -62,8 +62,14 @@ class DocsAdapter(Adapter):
             "Files to check: a list of paths or of {path, sections, max_age}, or a mapping "
             "path -> sections. Paths are relative to the policy's folder.",
             required=True,
+            check=lambda required: _check_entries(required),  # noqa: PLW0108 (defined below)
         ),
-        OptionSpec("max_age", OptionKind.STRING, "Maximum age in git of every file (e.g. 90d)."),
+        OptionSpec(
+            "max_age",
+            OptionKind.STRING,
+            "Maximum age in git of every file (e.g. 90d).",
+            check=lambda age: _max_age(age, "max_age"),
+        ),
         OptionSpec(
             "placeholders",
             OptionKind.STRINGS,
@@ -131,6 +137,12 @@ def _option(request: CollectRequest, name: str) -> Any:
         return request.options[name]
     spec = DocsAdapter.option_spec(name)
     return spec.default if spec else None
+
+
+def _check_entries(required: object) -> None:
+    """The `required` option as validate sees it: its entries and their maximum ages."""
+    for index, entry in enumerate(checks.parse_entries(required, Path()), 1):
+        _max_age(entry.max_age, f"required, entry {index}: max_age")
 
 
 def _max_age(value: object, where: str) -> str | None:
