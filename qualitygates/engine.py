@@ -8,15 +8,26 @@ Checks run concurrently (those that wait on a server overlap) within `timeout`.
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import partial
 
 from qualitygates._version import __version__
 from qualitygates.adapters.interface import Adapter, Collection, CollectRequest
-from qualitygates.baseline import NEW_PREFIX, baseline_metrics, new_finding_metrics
+from qualitygates.baseline import (
+    NEW_PREFIX,
+    baseline_metrics,
+    damaged_baseline,
+    new_finding_metrics,
+    uses_baseline,
+)
+from qualitygates.deadline import DEFAULT_TIMEOUT, until
+from qualitygates.domains import default_domain, future_timestamp, impossible_value
 from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.judge import (
     check_status,
@@ -29,6 +40,7 @@ from qualitygates.model import (
     CheckResult,
     ConditionResult,
     GateResult,
+    Measurement,
     RunResult,
     Status,
 )
@@ -38,6 +50,7 @@ from qualitygates.waivers import apply_waivers
 
 log = logging.getLogger("qualitygates.engine")
 MAX_WORKERS = 8
+SETTLE_TIME = 1.0  # seconds past the deadline a check may take to report its own timeout
 
 
 @dataclass(frozen=True)
@@ -96,22 +109,62 @@ def _run_checks(
 ) -> dict[tuple[str, str], CheckResult]:
     if not checks:
         return {}
-    pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(checks)), thread_name_prefix="check")
-    futures: dict[tuple[str, str], Future[CheckResult]] = {
-        key: pool.submit(_run_check, policy, key[0], check, registry, now, deadline, options)
+    if deadline is None:  # without --timeout the run still ends: after the default time
+        deadline = time.monotonic() + DEFAULT_TIMEOUT
+    futures: dict[tuple[str, str], Future[CheckResult]] = {key: Future() for key in checks}
+    jobs = [
+        (futures[key], partial(_run_check, policy, key[0], check, registry, now, deadline, options))
         for key, check in checks.items()
-    }
-    remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-    wait(futures.values(), timeout=remaining)
-    pool.shutdown(wait=False, cancel_futures=True)  # a hung check must not hold the run
+    ]
+    _start_workers(jobs, deadline, min(MAX_WORKERS, len(checks)))
+    # A check that hit the deadline gets a moment to say so itself, in its own words.
+    wait(futures.values(), timeout=max(0.0, deadline - time.monotonic()) + SETTLE_TIME)
     results = {}
     for key, future in futures.items():
-        if future.done() and not future.cancelled():
-            results[key] = future.result()
+        if future.cancel() or not future.done():  # never started, or hung: left behind
+            results[key] = _error_result(checks[key], _late(options) + _reading(checks[key]))
         else:
-            message = f"did not finish within the run's --timeout of {options.timeout:g} s"
-            results[key] = _error_result(checks[key], message + _reading(checks[key]))
+            results[key] = future.result()
     return results
+
+
+def _start_workers(
+    jobs: Sequence[tuple[Future[CheckResult], Callable[[], CheckResult]]],
+    deadline: float,
+    count: int,
+) -> None:
+    """Run the jobs on `count` daemon threads, each job under the run's deadline.
+
+    Daemon threads, not a ThreadPoolExecutor: Python joins an executor's threads at exit
+    even after `shutdown(wait=False)`, so one hung check would hold the process for ever.
+    """
+    queue = deque(jobs)
+
+    def work() -> None:
+        while True:
+            try:
+                future, job = queue.popleft()
+            except IndexError:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                with until(deadline):
+                    future.set_result(job())
+            except BaseException as exc:  # handed to the waiting thread, as an executor does
+                future.set_exception(exc)
+
+    for number in range(count):
+        threading.Thread(target=work, name=f"check-{number}", daemon=True).start()
+
+
+def _late(options: RunOptions) -> str:
+    if options.timeout:
+        return f"did not finish within the run's --timeout of {options.timeout:g} s"
+    return (
+        f"did not finish within the run's default time of {DEFAULT_TIMEOUT:g} s "
+        "(set --timeout to change it)"
+    )
 
 
 def _reading(check: Check) -> str:
@@ -172,6 +225,11 @@ def _judge(
     )
     metrics = dict(collection.metrics)
     metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
+    corrupt = _impossible(check, adapter, collection, metrics, now)
+    if corrupt is None and baseline is not None and uses_baseline(check):
+        corrupt = damaged_baseline(adapter, baseline)
+    if corrupt is not None:
+        return replace(_error_result(check, corrupt, duration), sources=collection.sources)
     if baseline is not None and any(c.metric.startswith(NEW_PREFIX) for c in check.conditions):
         metrics.update(new_finding_metrics(adapter, findings, baseline))
     for name in collection.unavailable:  # what the source cannot give, no count makes up
@@ -199,6 +257,29 @@ def _judge(
         waivers=notes,
         sources=collection.sources,
         duration=duration,
+    )
+
+
+def _impossible(
+    check: Check,
+    adapter: Adapter,
+    collection: Collection,
+    metrics: Mapping[str, Measurement],
+    now: datetime,
+) -> str | None:
+    """Why the report cannot be true, or None: a value outside its domain (every metric,
+    read by a condition or not), or a time after the run's clock."""
+    for name, measurement in metrics.items():
+        spec = adapter.metric_spec(name)
+        unit = measurement.unit
+        domain = spec.domain(unit) if spec is not None else default_domain(unit)
+        problem = impossible_value(collection.sources, check.adapter, name, measurement, domain)
+        if problem is not None:
+            return problem
+    if collection.timestamp is None:
+        return None
+    return future_timestamp(
+        collection.sources, collection.timestamp, now, collection.timestamp_has_zone
     )
 
 

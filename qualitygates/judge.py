@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from qualitygates.domains import as_utc
 from qualitygates.durations import format_duration
 from qualitygates.formatting import format_value, honest_pair
 from qualitygates.model import CheckResult, ConditionResult, GateResult, Measurement, Status, Unit
@@ -54,8 +55,9 @@ def _threshold_value(condition: Condition, measurement: Measurement) -> float | 
             f"{condition.metric} is {measurement.value!r}, a word; compare it with a word"
         )
     assert threshold.number is not None
-    if threshold.unit is None and not condition.unit_declared:
-        return float(threshold.number)  # a bare number is in the tool's own unit
+    # A bare number is in the tool's own unit, except on a ratio: 5 there would be 500 %.
+    if threshold.unit is None and not condition.unit_declared and measurement.unit is not Unit.RATIO:
+        return float(threshold.number)
     return convert(threshold.number, threshold.unit, measurement.unit, condition.metric)
 
 
@@ -175,14 +177,14 @@ def _judge_age(max_age: timedelta, timestamp: datetime | None, now: datetime) ->
     if timestamp is None:
         message = "the report does not say when it was made, so its age cannot be checked"
         return ConditionResult(expr, "report.age", Status.ERROR, message, operator="<=")
-    age = now - timestamp
+    age = as_utc(now) - as_utc(timestamp)
     made = timestamp.isoformat(timespec="seconds")
     if age > max_age:
         message = f"the report was made {format_duration(age)} ago ({made}), more than {format_duration(max_age)}"
         status = Status.FAILED
-    elif age.total_seconds() < -300:  # a report from the future: a wrong clock or a forged file
-        message = f"the report says it was made at {made}, after now ({now.isoformat(timespec='seconds')})"
-        status = Status.FAILED
+    elif age.total_seconds() < 0:  # the engine refused a later time (domains.CLOCK_SKEW)
+        message = f"the report was made at {made}, {format_duration(age)} after now: within the clock skew allowed"
+        status = Status.PASSED
     else:
         message = f"the report was made {format_duration(age)} ago ({made})"
         status = Status.PASSED

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from qualitygates.adapters.interface import Collection, CollectRequest
+from qualitygates.adapters.interface import Collection, CollectRequest, MetricSpec
+from qualitygates.domains import any_sign
 from qualitygates.engine import RunOptions, _reading, run
 from qualitygates.errors import PolicyError
-from qualitygates.model import Status
+from qualitygates.model import Status, Unit
 from qualitygates.policy import load_policy
 from tests.fakes import FakeAdapter, registry_with_fake, write_fake
 
@@ -269,3 +270,97 @@ def test_bare_number_is_in_the_tools_unit_when_only_the_source_knows_it(tmp_path
 def test_bare_number_on_a_declared_percent_metric_is_refused_at_validation(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="line_rate is a percentage"):
         policy_for(tmp_path, ONE_CHECK.replace("line_rate >= 80%", "line_rate >= 80"))
+
+
+# --- impossible values and reports from the future: the report is corrupt (exit 3) -------
+
+
+@pytest.mark.parametrize(
+    ("metrics", "message"),
+    [
+        (
+            {"line_rate": [134.2, "percent"]},
+            "line_rate is 134.2 %, outside 0–100 %: the report is corrupt or not from fake",
+        ),
+        (
+            {"line_rate": [90.0, "percent"], "count": [-3.0, "count"]},
+            "count is -3, outside 0 or more: the report is corrupt or not from fake",
+        ),
+        (
+            {"line_rate": [90.0, "percent"], "count": [2.5, "count"]},
+            "count is 2.5, not a whole number: the report is corrupt or not from fake",
+        ),
+        (
+            {"line_rate": [float("nan"), "percent"]},
+            "line_rate is NaN, not a number: the report is corrupt or not from fake",
+        ),
+        (
+            {"line_rate": [90.0, "percent"], "p95": [float("-inf"), "ms"]},
+            "p95 is -inf, not a finite number: the report is corrupt or not from fake",
+        ),
+        (
+            {"line_rate": [90.0, "percent"], "rate": [1.01, "ratio"]},
+            "rate is 1.01, outside 0–1: the report is corrupt or not from fake",
+        ),
+    ],
+    ids=["percent", "negative-count", "fractional-count", "nan", "infinite-ms", "ratio"],
+)
+def test_an_impossible_value_is_an_error_even_on_a_metric_no_condition_reads(
+    tmp_path: Path, metrics: dict[str, list[object]], message: str
+) -> None:
+    path = write_fake(tmp_path / "m.json", metrics)
+    body = ONE_CHECK.replace('{expr: "p95 < 300ms", on_fail: warn}', "line_rate < 200%")
+    result = run_policy(tmp_path, body)
+    check = result.gates[0].checks[0]
+    assert (result.exit_code, check.status, check.error) == (3, Status.ERROR, f"{path}: {message}")
+    assert check.sources == (str(path),)
+    assert {c.message for c in check.conditions} == {f"{path}: {message}"}
+
+
+class SignedFake(FakeAdapter):
+    """A fake whose `dyn.*` metrics may be negative in ms, as a k6 custom Trend may."""
+
+    metrics = (
+        *FakeAdapter.metrics[:-1],
+        MetricSpec("dyn.<name>", None, "signed", pattern=r"dyn\.[a-z]+",
+                   domains=any_sign(Unit.MILLISECONDS)),
+    )  # fmt: skip
+
+
+def test_an_adapter_declares_where_a_unit_may_go_below_zero(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"dyn.skew": [-12.0, "ms"], "dyn.share": [-1.0, "percent"]})
+    registry = registry_with_fake()
+    registry.register("fake", SignedFake)
+    policy = policy_for(tmp_path, ONE_CHECK.replace(
+        '[line_rate >= 80%, {expr: "p95 < 300ms", on_fail: warn}]', "[dyn.skew < 0ms]"
+    ))  # fmt: skip
+    check = run(policy, RunOptions(now=NOW), registry).gates[0].checks[0]
+    assert check.error is not None and check.error.endswith(
+        "dyn.share is -1 %, outside 0–100 %: the report is corrupt or not from fake"
+    )
+    write_fake(tmp_path / "m.json", {"dyn.skew": [-12.0, "ms"]})
+    check = run(policy, RunOptions(now=NOW), registry).gates[0].checks[0]
+    assert (check.status, check.conditions[0].message) == (Status.PASSED, "dyn.skew -12ms is < 0ms")
+
+
+def test_a_report_from_the_future_is_an_error_with_or_without_max_age(tmp_path: Path) -> None:
+    path = write_fake(tmp_path / "m.json", {"line_rate": [90.0, "percent"]},
+                      timestamp="2026-11-24T13:00:00+00:00")  # fmt: skip
+    expected = (
+        f"{path}: the report says it was made at 2026-11-24T13:00:00+00:00, 60 min after the "
+        "run's clock (2026-11-24T12:00:00+00:00; 5 min allowed): a wrong clock or a forged report"
+    )
+    for body in (ONE_CHECK, FRESH_CHECK):
+        result = run_policy(tmp_path, body)
+        assert (result.exit_code, result.gates[0].checks[0].error) == (3, expected)
+
+
+def test_a_report_within_the_clock_skew_is_fresh(tmp_path: Path) -> None:
+    write_fake(tmp_path / "m.json", {"line_rate": [90.0, "percent"]},
+               timestamp="2026-11-24T12:04:00+00:00", revision="abc1234")  # fmt: skip
+    check = run_policy(tmp_path, FRESH_CHECK).gates[0].checks[0]
+    assert (check.status, check.conditions[1].message) == (
+        Status.PASSED,
+        "the report was made at 2026-11-24T12:04:00+00:00, 4m after now: "
+        "within the clock skew allowed",
+    )

@@ -4,7 +4,8 @@ Every vulnerability of every dependency is one finding, whose id is the vulnerab
 name (a CVE, an NPM advisory number, an OSS Index id). Its severity is the CVSS v3
 `baseSeverity`, else the CVSS v2 `severity`, else the vulnerability's own `severity`
 (what Dependency-Check writes for unscored advisories, and for CVSS v4 in new versions),
-else the band of its CVSS v3 or v2 score; `moderate` reads as medium, `info` as low.
+else the band of its CVSS v3 or v2 score; `moderate` reads as medium, `info` as low. Any
+other word, or a score that is not a number from 0 to 10, is an error naming the file.
 
 Suppressed vulnerabilities (`suppressedVulnerability` in XML, `suppressedVulnerabilities`
 in JSON) are listed as waived findings ("suppressed in Dependency-Check") and not counted.
@@ -72,21 +73,49 @@ _TEXT_TAGS = frozenset({"fileName", "filePath", "id", "name", "severity", "baseS
 }  # fmt: skip
 
 
+class UnknownSeverity(ValueError):
+    """A severity word or CVSS score that Dependency-Check would not write."""
+
+
 def severity_of(v3: str, v2: str, own: str, v3_score: str = "", v2_score: str = "") -> Severity:
-    """The severity by the order in the module docstring."""
+    """The severity by the order in the module docstring.
+
+    Every word given must be one of the words Dependency-Check copies from its sources
+    (NVD, OSS Index, npm audit, RetireJS: critical, high, medium or moderate, low, info,
+    unknown, in any case) and every score a CVSS score from 0 to 10; anything else raises
+    UnknownSeverity, even beside a valid one: a report that cannot be read is not graded.
+    """
+    for label, raw in (("cvssV3 baseSeverity", v3), ("cvssV2 severity", v2), ("severity", own)):
+        word = raw.strip().lower()
+        if word and word not in _WORDS and word not in SEVERITIES:
+            raise UnknownSeverity(f"{label} {raw[:40]!r} is not one of {_ALLOWED}")
+    scores = [_score(label, raw) for label, raw in (("cvssV3 baseScore", v3_score),
+                                                    ("cvssV2 score", v2_score))]  # fmt: skip
     for raw in (v3, v2, own):
         word = raw.strip().lower()
         if word in _WORDS:
             return _WORDS[word]
         if word in SEVERITIES[:4]:
             return Severity(word)
-    for score, bands in ((v3_score, _V3_BANDS), (v2_score, _V2_BANDS)):
-        try:
-            value = float(score)
-        except ValueError:
-            continue
-        return next((sev for floor, sev in bands if value >= floor), Severity.UNKNOWN)
+    for value, bands in zip(scores, (_V3_BANDS, _V2_BANDS), strict=True):
+        if value is not None:
+            return next((sev for floor, sev in bands if value >= floor), Severity.UNKNOWN)
     return Severity.UNKNOWN
+
+
+_ALLOWED = "critical/high/medium/moderate/low/info/informational/unknown"
+
+
+def _score(label: str, raw: str) -> float | None:
+    if not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 10.0:  # NaN too
+        raise UnknownSeverity(f"{label} {raw[:40]!r} is not a CVSS score from 0 to 10")
+    return value
 
 
 @dataclass
@@ -116,17 +145,21 @@ class _Dependency:
     purl: str | None = None
     vulns: list[_Vuln] = field(default_factory=list)
 
-    def findings(self) -> Iterator[Finding]:
+    def findings(self, path: Path) -> Iterator[Finding]:
         package = self.file_name or self.purl or self.file_path or "unnamed dependency"
         for vuln in self.vulns:
             vuln_id = vuln.fields.get("name", "").strip() or "unnamed vulnerability"
+            try:
+                severity = vuln.severity()
+            except UnknownSeverity as exc:
+                raise AdapterError(f"{path}: {vuln_id} of {package} has {exc}") from None
             summary = " ".join(vuln.fields.get("description", "").split())
             if len(summary) > MAX_MESSAGE_CHARS:
                 summary = summary[: MAX_MESSAGE_CHARS - 1].rstrip() + "…"
             yield Finding(
                 id=vuln_id,
                 tool=TOOL,
-                severity=vuln.severity(),
+                severity=severity,
                 message=f"{vuln_id} in {package}" + (f": {summary}" if summary else ""),
                 rule=vuln_id,
                 location=Location(path=self.file_path or None, package=package),
@@ -157,7 +190,7 @@ class _XmlReader:
             self.stack.pop()
             text = payload if isinstance(payload, str) else ""
             if name == "dependency" and self.stack[-1:] == ["dependencies"] and self.dep:
-                yield from self.dep.findings()
+                yield from self.dep.findings(self.path)
                 self.dep = None
             elif self.dep is not None:
                 self._end(name, text.strip())
@@ -235,7 +268,7 @@ def _json_dependency(raw: dict[str, Any], path: Path, where: str) -> Iterator[Fi
         for j, vuln in enumerate(expect_type(raw.get(key) or [], list, path, f"{where}.{key}")):
             fields = _json_fields(expect_type(vuln, dict, path, f"{where}.{key}[{j}]"))
             dep.vulns.append(_Vuln(suppressed, {k: v for k, v in fields.items() if v}))
-    return dep.findings()
+    return dep.findings(path)
 
 
 def _json_fields(vuln: dict[str, Any]) -> dict[str, str]:

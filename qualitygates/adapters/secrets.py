@@ -136,6 +136,19 @@ def refuse_other_formats(path: Path, tool: str) -> None:
     raise AdapterError(f"{path} is {kind}, not a {tool} JSON report: {advice}")
 
 
+def _check_total(holder: dict[str, Any], listed: int, path: Path, where: str) -> None:
+    """ggshield's `total_incidents` (of the report, a scan or a file) is the number of
+    incidents listed under it: a total the list does not hold is a corrupt report."""
+    total = holder.get("total_incidents")
+    if total is None:
+        return
+    if type(total) is not int or total != listed:
+        raise AdapterError(
+            f"{path}: {where} says total_incidents: {total!r:.40} but lists {listed} "
+            f"incident{'' if listed == 1 else 's'}: the report contradicts itself"
+        )
+
+
 def _objects(values: list[Any], path: Path, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each item of an array with its index, every one checked to be an object."""
     for i, value in enumerate(values):
@@ -215,22 +228,29 @@ class GgshieldAdapter(_SecretsAdapter):
         return list(self._findings(data, path))
 
     def _findings(self, data: dict[str, Any], path: Path) -> Iterator[Finding]:
-        yield from self._entities(data, "", path, "the report")
+        found = self._entities(data, "", path, "the report")
         scans = expect_type(data.get("scans") or [], list, path, "scans")
         for i, scan in _objects(scans, path, "scans"):
             commit = str(scan.get("id") or "") if scan.get("type") == "commit" else ""
-            yield from self._entities(scan, commit, path, f"scans[{i}]")
+            in_scan = self._entities(scan, commit, path, f"scans[{i}]")
+            _check_total(scan, len(in_scan), path, f"scans[{i}]")
+            found += in_scan
+        _check_total(data, len(found), path, "the report")
+        return iter(found)
 
     def _entities(
         self, holder: dict[str, Any], commit: str, path: Path, where: str
-    ) -> Iterator[Finding]:
+    ) -> list[Finding]:
+        found: list[Finding] = []
         entities = expect_type(holder.get("entities_with_incidents") or [], list, path, where)
         for i, entity in _objects(entities, path, f"{where}.entities_with_incidents"):
             here = f"{where}.entities_with_incidents[{i}]"
             file = _text(entity, "filename", path, here)
             incidents = expect_type(entity.get("incidents") or [], list, path, f"{here}.incidents")
+            _check_total(entity, len(incidents), path, here)
             for j, incident in _objects(incidents, path, f"{here}.incidents"):
-                yield self._incident(incident, file, commit, path, f"{here}.incidents[{j}]")
+                found.append(self._incident(incident, file, commit, path, f"{here}.incidents[{j}]"))
+        return found
 
     def _incident(
         self, incident: dict[str, Any], file: str, commit: str, path: Path, where: str

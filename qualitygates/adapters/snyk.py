@@ -6,12 +6,14 @@ image under `applications[]`, which are counted too.
 
 Snyk lists a vulnerability once per dependency path, so findings are unique by
 (project, issue id, package@version) across paths. Severity is `severityWithCritical`
-where older CLIs wrote it (their `severity` stops at high), else `severity`. A finding is
+where older CLIs wrote it (their `severity` stops at high), else `severity`; a word that
+is not Snyk's (low, medium, high, critical) is an error. A finding is
 fixable when Snyk marks it upgradable (`isUpgradable`) or patchable (`isPatchable`).
 License issues (`type: license`) are findings counted under `licenses.total`, not as
 vulnerabilities.
 
-`ok: true` with no vulnerabilities is a clean project. A project that carries an `error`
+`ok: true` with no vulnerabilities is a clean project; `ok: false` (issues found) with
+none listed contradicts itself and is an error. A project that carries an `error`
 and no `vulnerabilities` array (Snyk could not test it) is an error naming Snyk's own
 message, as is a report without `vulnerabilities` at all (e.g. `snyk iac test`).
 """
@@ -42,13 +44,18 @@ SEVERITIES = ("critical", "high", "medium", "low")
 LICENSE = "license"
 
 
-def _severity(vuln: dict[str, Any]) -> Severity:
+def _severity(vuln: dict[str, Any], path: Path, where: str) -> Severity:
+    """`severityWithCritical`, else `severity`: Snyk's low, medium, high or critical (a
+    report that writes neither grades nothing: unknown); any other word is an error."""
     raw = vuln.get("severityWithCritical") or vuln.get("severity")
-    try:
-        severity = Severity(str(raw).lower())
-    except ValueError:
+    if raw is None:
         return Severity.UNKNOWN
-    return severity if severity.value in SEVERITIES else Severity.UNKNOWN
+    word = raw.lower() if isinstance(raw, str) else None
+    if word not in SEVERITIES:
+        raise AdapterError(
+            f"{path}: {where} has severity {raw!r:.40}, not one of Snyk's {'/'.join(SEVERITIES)}"
+        )
+    return Severity(word)
 
 
 def _projects(data: Any, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -94,7 +101,7 @@ def _checked(item: dict[str, Any], path: Path, label: str) -> dict[str, Any]:
     )
 
 
-def _finding(vuln: dict[str, Any], label: str) -> Finding:
+def _finding(vuln: dict[str, Any], label: str, path: Path, where: str) -> Finding:
     issue = str(vuln["id"])
     package = f"{vuln.get('packageName') or vuln.get('name') or '?'}@{vuln.get('version') or '?'}"
     is_license = vuln.get("type") == LICENSE
@@ -102,7 +109,7 @@ def _finding(vuln: dict[str, Any], label: str) -> Finding:
     return Finding(
         id=issue,
         tool=TOOL,
-        severity=_severity(vuln),
+        severity=_severity(vuln, path, where),
         message=f"{vuln.get('title') or issue} in {package}",
         rule=issue,
         location=Location(path=label, package=package),
@@ -129,10 +136,15 @@ def _read(path: Path) -> list[Finding]:
         raise AdapterError(f"{path} is not a Snyk JSON report: run `snyk test --json`")
     found: dict[tuple[str, str, str], Finding] = {}
     for label, project in _projects(data, path):
+        if project.get("ok") is False and not project["vulnerabilities"]:
+            raise AdapterError(
+                f"{path}: {label} says ok: false (issues found) but lists no vulnerability: "
+                "the report contradicts itself"
+            )
         for i, vuln in _objects(project["vulnerabilities"], path, f"{label}: vulnerabilities"):
             if not isinstance(vuln.get("id"), str):
                 raise AdapterError(f"{path}: {label}: vulnerabilities[{i}] has no id")
-            finding = _finding(vuln, label)
+            finding = _finding(vuln, label, path, f"{label}: vulnerabilities[{i}]")
             # One entry per dependency path: keep the first of each (id, package@version).
             found.setdefault((label, finding.id, finding.location.package or ""), finding)
     return list(found.values())

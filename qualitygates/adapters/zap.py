@@ -9,7 +9,8 @@ An *alert* is one entry of a site's alert list: ZAP already groups the instances
 alert type (same plugin, name, risk and confidence) per site, so an alert raised on two
 sites counts twice. `alerts.<risk>` counts these entries by `riskcode` (3 high,
 2 medium, 1 low, 0 informational); `instances.<risk>` adds up their instance counts
-(the report's `count`, which older versions keep even when they list fewer instances).
+(the report's `count`, which older versions keep even when they list fewer instances;
+a `count` below the instances listed, or a `confidence` outside 0 to 4, is an error).
 An alert whose `confidence` is 0 was marked a false positive in ZAP: it is listed as
 waived and not counted.
 
@@ -55,6 +56,8 @@ RISK_NAMES = {
     Severity.INFO: "informational",
 }
 FALSE_POSITIVE = "0"
+#: ZAP's confidence levels: 0 false positive, 1 low, 2 medium, 3 high, 4 user confirmed.
+CONFIDENCES = frozenset({"0", "1", "2", "3", "4"})
 _FIELDS = ("pluginid", "alertRef", "alert", "name", "riskcode", "confidence", "count", "cweid")
 _TEXT_TAGS = frozenset({*_FIELDS, "uri"})
 
@@ -75,9 +78,14 @@ def _alert(
         raise AdapterError(f"{path}: alert {name!r} on {site} has riskcode {risk!r}, not 0 to 3")
     plugin = fields.get("pluginid", "").strip()
     ref = fields.get("alertRef", "").strip() or plugin or name
-    count = fields.get("count", "").strip()
+    count = _count(fields.get("count", "").strip(), listed, f"{path}: alert {name!r} on {site}")
     cwe = fields.get("cweid", "").strip()
-    false_positive = fields.get("confidence", "").strip() == FALSE_POSITIVE
+    confidence = fields.get("confidence", "").strip()
+    if confidence and confidence not in CONFIDENCES:
+        raise AdapterError(
+            f"{path}: alert {name!r} on {site} has confidence {confidence[:40]!r}, not 0 to 4"
+        )
+    false_positive = confidence == FALSE_POSITIVE
     return ZapAlert(
         id=ref,
         tool=TOOL,
@@ -89,8 +97,23 @@ def _alert(
         category=f"CWE-{cwe}" if cwe.isdigit() and int(cwe) > 0 else None,
         waived=false_positive,
         waiver_reason="marked as a false positive in ZAP" if false_positive else None,
-        instances=int(count) if count.isdigit() else listed,
+        instances=count,
     )
+
+
+def _count(count: str, listed: int, where: str) -> int:
+    """The alert's instance count: ZAP's `count`, at least the instances it lists (older
+    versions list only some, never more); the listed ones when it writes none."""
+    if not count:
+        return listed
+    if not count.isdigit():
+        raise AdapterError(f"{where} has count {count[:40]!r}, not a number of instances")
+    if int(count) < listed:
+        raise AdapterError(
+            f"{where} has count {int(count)} but lists {listed} instances: "
+            "the report contradicts itself"
+        )
+    return int(count)
 
 
 def _read_xml(path: Path) -> Iterator[ZapAlert]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -598,3 +599,65 @@ def test_unknown_format_and_missing_path() -> None:
     )
     with pytest.raises(AdapterError, match="the coverage adapter needs `path`"):
         collect(CoverageAdapter)
+
+
+# --- coverage.py JSON that contradicts itself ------------------------------------------
+
+
+def _coveragepy(files: dict[str, object], totals: object = None) -> dict[str, object]:
+    report: dict[str, object] = {"meta": {"format": 3, "version": "7.6.1"}, "files": files}
+    if totals is not None:
+        report["totals"] = totals
+    return report
+
+
+def _file(executed: list[int], missing: list[int], **summary: int) -> dict[str, object]:
+    return {"executed_lines": executed, "missing_lines": missing, "summary": summary}
+
+
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        (
+            _coveragepy({"a.py": _file([1, 2, 3], [3, 4])}),
+            "files['a.py'] lists line 3 both in executed_lines and in missing_lines: "
+            "the report contradicts itself",
+        ),
+        (
+            _coveragepy({"a.py": _file([1, 2], [3], missing_lines=0)}),
+            "files['a.py'].summary.missing_lines is 0, but missing_lines lists 1 lines: "
+            "the report contradicts itself",
+        ),
+        (
+            _coveragepy({"a.py": _file([1, 2], [3], covered_lines=2, num_statements=9,
+                                       missing_lines=1)}),
+            "files['a.py'].summary has 9 statements but 2 covered and 1 missing lines: "
+            "the report contradicts itself",
+        ),
+        (
+            _coveragepy(
+                {"a.py": _file([1, 2], [3], covered_lines=2, num_statements=3, missing_lines=1)},
+                totals={"covered_lines": 50, "num_statements": 51, "missing_lines": 1},
+            ),
+            "totals.covered_lines is 50, but the files' summaries add up to 2: "
+            "the report contradicts itself",
+        ),
+    ],
+    ids=["executed-and-missing", "summary-missing", "summary-statements", "totals"],
+)  # fmt: skip
+def test_a_coveragepy_report_that_contradicts_itself_is_an_error(
+    tmp_path: Path, report: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "coverage.json"
+    path.write_text(json.dumps(report))
+    with pytest.raises(AdapterError) as raised:
+        collect(CoverageAdapter, path=str(path))
+    assert str(raised.value) == f"{path}: {message}"
+
+
+def test_a_consistent_coveragepy_report_reads_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.json"
+    summary = {"covered_lines": 2, "num_statements": 3, "missing_lines": 1}
+    report = _coveragepy({"a.py": _file([1, 2], [3], **summary)}, totals=summary)
+    path.write_text(json.dumps(report))
+    assert collect(CoverageAdapter, path=str(path)).metrics["lines_covered"].value == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,6 @@ def test_several_files_are_merged() -> None:
         ("", "", "", "", "7.5", Severity.HIGH),
         ("", "", "", "0.0", "", Severity.UNKNOWN),
         ("", "", "Unknown", "", "", Severity.UNKNOWN),
-        ("", "", "", "n/a", "", Severity.UNKNOWN),
         ("", "", "Info", "", "", Severity.LOW),
         ("", "low", "critical", "", "", Severity.LOW),
     ],
@@ -162,3 +162,29 @@ def test_entity_declarations_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(AdapterError, match="declares XML entities"):
         collect(DependencyCheckAdapter, path=str(hostile))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"severity": "SEVERE"}, "severity 'SEVERE' is not one of "
+         "critical/high/medium/moderate/low/info/informational/unknown"),
+        ({"cvssv3": {"baseSeverity": "HIGH", "baseScore": "n/a"}},
+         "cvssV3 baseScore 'n/a' is not a CVSS score from 0 to 10"),
+        ({"cvssv2": {"severity": "HIGH", "score": 12.5}},
+         "cvssV2 score '12.5' is not a CVSS score from 0 to 10"),
+        ({"cvssv3": {"baseSeverity": "BAD"}, "severity": "HIGH"},
+         "cvssV3 baseSeverity 'BAD' is not one of"),
+    ],
+    ids=["own-word", "v3-score", "v2-score", "word-beside-a-valid-one"],
+)  # fmt: skip
+def test_a_severity_dependency_check_would_not_write_is_an_error(
+    tmp_path: Path, fields: dict[str, object], message: str
+) -> None:
+    vuln = {"name": "CVE-2026-1", **fields}
+    report = {"scanInfo": {}, "dependencies": [{"fileName": "a.jar", "vulnerabilities": [vuln]}]}
+    path = tmp_path / "dependency-check-report.json"
+    path.write_text(json.dumps(report))
+    with pytest.raises(AdapterError) as raised:
+        collect(DependencyCheckAdapter, path=str(path))
+    assert str(raised.value).startswith(f"{path}: CVE-2026-1 of a.jar has {message}")

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-import qualitygates.adapters._jsonfast as fast
-import qualitygates.adapters._jsonslim as slim
+import qualitygates.readers._window as fast
+import qualitygates.readers._slim as slim
 from qualitygates.adapters.interface import fingerprint
 from qualitygates.adapters.trivy import TrivyAdapter
 from qualitygates.adapters.trivy.vulns import vulnerability_finding
@@ -26,7 +26,7 @@ from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Severity
 from tests.helpers import DATA, collect
 
-SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN", "high", "", 3]
+SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN", "high"]
 
 
 def vulnerability(number: int, rng: random.Random) -> dict[str, Any]:
@@ -134,6 +134,13 @@ def test_every_way_of_reading_gives_the_same_findings(
     [
         (7, r"Results\[0\]\.Vulnerabilities\[90\] should be an object"),
         ({"PkgName": "x"}, r"Results\[0\]\.Vulnerabilities has an entry without VulnerabilityID"),
+        (
+            {"VulnerabilityID": "CVE-1", "Severity": "SEVERE"},
+            r"Results\[0\]\.Vulnerabilities has an entry with Severity 'SEVERE', not one of "
+            r"Trivy's UNKNOWN/LOW/MEDIUM/HIGH/CRITICAL$",
+        ),
+        ({"VulnerabilityID": "CVE-1", "Severity": 3}, r"an entry with Severity 3, not one of"),
+        ({"VulnerabilityID": "CVE-1", "Severity": ""}, r"an entry with Severity '', not one of"),
     ],
 )
 def test_a_malformed_vulnerability_gives_the_same_error_however_it_is_read(

@@ -452,3 +452,16 @@ def test_counts_equal_pytest_own_summary(tmp_path: Path, family: str) -> None:
         fail = next(f for f in result.findings if f.id == "test_sample::test_fail")
         line = SAMPLE_TESTS.splitlines().index("def test_fail():") + 1
         assert fail.location == Location(path="test_sample.py", line=line)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "has_zone"),
+    [("2026-11-24T14:00:00", False), ("2026-11-24T14:00:00Z", True),
+     ("2026-11-24T14:00:00+02:00", True), ("2026-11-24", False)],
+)  # fmt: skip
+def test_a_timestamp_without_a_zone_is_marked_so_the_engine_allows_for_it(
+    tmp_path: Path, stamp: str, has_zone: bool
+) -> None:
+    path = tmp_path / "TEST-x.xml"
+    path.write_text(f'<testsuite name="s" timestamp="{stamp}"><testcase name="t"/></testsuite>')
+    assert collect(JUnitAdapter, path=str(path)).timestamp_has_zone is has_zone

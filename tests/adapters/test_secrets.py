@@ -222,3 +222,36 @@ def test_ggshield_text_output(tmp_path: Path) -> None:
 def test_rule_metric_names(rule: str, metric: str) -> None:
     assert rule_metric(rule) == metric
     assert GitleaksAdapter.metric_spec(metric) is not None
+
+
+def _ggshield(entities: list[dict[str, object]], **totals: object) -> dict[str, object]:
+    return {"id": "x", "type": "path_scan", "entities_with_incidents": entities, **totals}
+
+
+_INCIDENT = {"type": "AWS Keys", "occurrences": [{"line_start": 3}]}
+
+
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        (_ggshield([], total_incidents=3),
+         "the report says total_incidents: 3 but lists 0 incidents"),
+        (_ggshield([{"filename": "a", "incidents": [_INCIDENT], "total_incidents": 2}],
+                   total_incidents=2),
+         "the report.entities_with_incidents[0] says total_incidents: 2 but lists 1 incident"),
+        ({"id": "x", "type": "commit-range", "total_incidents": 1, "scans": [
+            {"id": "abc", "type": "commit", "total_incidents": 1, "entities_with_incidents": []}]},
+         "scans[0] says total_incidents: 1 but lists 0 incidents"),
+        (_ggshield([], total_incidents="3"),
+         "the report says total_incidents: '3' but lists 0 incidents"),
+    ],
+    ids=["report", "file", "scan", "not-a-number"],
+)  # fmt: skip
+def test_a_ggshield_total_the_list_does_not_hold_is_an_error(
+    tmp_path: Path, report: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "ggshield.json"
+    path.write_text(json.dumps(report))
+    with pytest.raises(AdapterError) as raised:
+        collect(GgshieldAdapter, path=str(path))
+    assert str(raised.value) == f"{path}: {message}: the report contradicts itself"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,30 @@ def test_declared_metrics() -> None:
                  "vulnerabilities.fixable.high", "licenses.total"):  # fmt: skip
         assert SnykAdapter.metric_spec(name) is not None
     assert SnykAdapter.metric_spec("vulnerabilities.severe") is None
+
+
+def _snyk(tmp_path: Path, project: dict[str, object]) -> Path:
+    path = tmp_path / "snyk.json"
+    path.write_text(json.dumps({"projectName": "shop", "uniqueCount": 1, **project}))
+    return path
+
+
+def test_a_severity_that_is_not_snyks_is_an_error(tmp_path: Path) -> None:
+    vuln = {"id": "SNYK-JS-X-1", "severity": "severe", "packageName": "x", "version": "1"}
+    path = _snyk(tmp_path, {"ok": False, "vulnerabilities": [vuln]})
+    with pytest.raises(AdapterError) as raised:
+        collect(SnykAdapter, path=str(path))
+    assert str(raised.value) == (
+        f"{path}: shop: vulnerabilities[0] has severity 'severe', "
+        "not one of Snyk's critical/high/medium/low"
+    )
+
+
+def test_ok_false_with_no_vulnerability_listed_is_an_error(tmp_path: Path) -> None:
+    path = _snyk(tmp_path, {"ok": False, "vulnerabilities": []})
+    with pytest.raises(AdapterError) as raised:
+        collect(SnykAdapter, path=str(path))
+    assert str(raised.value) == (
+        f"{path}: shop says ok: false (issues found) but lists no vulnerability: "
+        "the report contradicts itself"
+    )

@@ -315,7 +315,7 @@ def test_metric_specs_cover_the_spec_names() -> None:
 
 
 def test_same_numbers_without_ijson(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import qualitygates.adapters._jsonslim as slim
+    import qualitygates.readers._slim as slim
 
     streamed = counts(collect(TrivyAdapter, path=str(TRIVY / "image.json")).findings)
     monkeypatch.setattr(slim, "ijson", None)  # the standard-library fallback
@@ -324,3 +324,17 @@ def test_same_numbers_without_ijson(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     truncated.write_text('{"SchemaVersion": 2, "Results": [')
     with pytest.raises(AdapterError, match="looks truncated"):
         collect(TrivyAdapter, path=str(truncated))
+
+
+@pytest.mark.parametrize("kind", ["Misconfigurations", "Secrets", "Licenses"])
+def test_a_severity_that_is_not_trivys_is_an_error(tmp_path: Path, kind: str) -> None:
+    item = {"ID": "AVD-1", "RuleID": "aws-key", "Name": "GPL-3.0", "Status": "FAIL",
+            "Severity": "SEVERE"}  # fmt: skip
+    path = tmp_path / "trivy.json"
+    path.write_text(json.dumps({"SchemaVersion": 2, "Results": [{"Target": "t", kind: [item]}]}))
+    with pytest.raises(AdapterError) as raised:
+        collect(TrivyAdapter, path=str(path))
+    assert str(raised.value) == (
+        f"{path}: Results[0].{kind} has an entry with Severity 'SEVERE', "
+        "not one of Trivy's UNKNOWN/LOW/MEDIUM/HIGH/CRITICAL"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,36 @@ def test_declared_metrics() -> None:
     for name in ("alerts.high", "alerts.informational", "alerts.total", "instances.total"):
         assert ZapAdapter.metric_spec(name) is not None
     assert ZapAdapter.metric_spec("alerts.critical") is None
+
+
+def _zap(tmp_path: Path, alert: dict[str, object]) -> Path:
+    base = {"pluginid": "10020", "alert": "Missing header", "riskcode": "2", "confidence": "2",
+            "count": "2", "instances": [{"uri": "http://a/1"}, {"uri": "http://a/2"}]}  # fmt: skip
+    path = tmp_path / "zap.json"
+    path.write_text(json.dumps({"site": [{"@name": "http://a", "alerts": [{**base, **alert}]}]}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("alert", "message"),
+    [
+        ({"confidence": "7"}, "alert 'Missing header' on http://a has confidence '7', not 0 to 4"),
+        ({"count": "1"}, "alert 'Missing header' on http://a has count 1 but lists 2 instances: "
+                         "the report contradicts itself"),
+        ({"count": "-3"}, "alert 'Missing header' on http://a has count '-3', not a number of "
+                          "instances"),
+    ],
+    ids=["confidence", "count-below-listed", "count-not-a-number"],
+)  # fmt: skip
+def test_an_alert_that_is_not_zaps_is_an_error(
+    tmp_path: Path, alert: dict[str, object], message: str
+) -> None:
+    path = _zap(tmp_path, alert)
+    with pytest.raises(AdapterError) as raised:
+        collect(ZapAdapter, path=str(path))
+    assert str(raised.value) == f"{path}: {message}"
+
+
+def test_a_count_above_the_listed_instances_is_zaps_own(tmp_path: Path) -> None:
+    findings = collect(ZapAdapter, path=str(_zap(tmp_path, {"count": "40"}))).findings
+    assert [f.instances for f in findings if isinstance(f, ZapAlert)] == [40]

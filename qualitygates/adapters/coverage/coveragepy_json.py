@@ -34,6 +34,7 @@ def read_coverage_json(path: Path, store: LineStore, label: Path | None = None) 
     for name, info in files.items():
         expect_type(info, dict, where, f"files[{name!r}]")
         _add_file(where, name, info, store)
+    _check_totals(data.get("totals"), files, where)
     meta = data.get("meta")
     return from_iso(meta.get("timestamp")) if isinstance(meta, dict) else None
 
@@ -61,6 +62,7 @@ def _files(data: Any, path: Path) -> dict[str, Any]:
 def _add_file(path: Path, name: str, info: dict[str, Any], store: LineStore) -> None:
     executed = _numbers(info.get("executed_lines"), path, name, "executed_lines")
     missing = _numbers(info.get("missing_lines"), path, name, "missing_lines")
+    _check_lines(path, name, executed, missing, info.get("summary"))
     lines = store.file_lines(name)
     for number in missing:
         if number not in lines:
@@ -78,6 +80,62 @@ def _add_file(path: Path, name: str, info: dict[str, Any], store: LineStore) -> 
         branches = store.file_branches(name)
         for number, (covered, total) in per_line.items():
             merge_branches(branches, number, covered, total)
+
+
+# coverage.py computes `missing_lines` as statements minus executed lines, its summary's
+# `missing_lines` as their number and `covered_lines` as statements minus missing, and the
+# `totals` as the sum of the files' summaries (coverage/jsonreport.py, coverage/results.py
+# `Numbers`). A report that breaks one of these was not written by coverage.py as it ran.
+_SUMMED = ("covered_lines", "num_statements", "missing_lines")
+
+
+def _check_lines(
+    path: Path, name: str, executed: list[int], missing: list[int], summary: Any
+) -> None:
+    both = set(executed).intersection(missing)
+    if both:
+        raise AdapterError(
+            f"{path}: files[{name!r}] lists line {min(both)} both in executed_lines and in "
+            "missing_lines: the report contradicts itself"
+        )
+    counts = _counts(summary)
+    if "missing_lines" in counts and counts["missing_lines"] != len(missing):
+        raise AdapterError(
+            f"{path}: files[{name!r}].summary.missing_lines is {counts['missing_lines']}, "
+            f"but missing_lines lists {len(missing)} lines: the report contradicts itself"
+        )
+    _check_statements(path, f"files[{name!r}].summary", counts)
+
+
+def _check_statements(path: Path, where: str, counts: dict[str, int]) -> None:
+    if len(counts) == len(_SUMMED) and (
+        counts["num_statements"] != counts["covered_lines"] + counts["missing_lines"]
+    ):
+        raise AdapterError(
+            f"{path}: {where} has {counts['num_statements']} statements but "
+            f"{counts['covered_lines']} covered and {counts['missing_lines']} missing lines: "
+            "the report contradicts itself"
+        )
+
+
+def _check_totals(totals: Any, files: dict[str, Any], path: Path) -> None:
+    """`totals` must be the sum of the files' summaries, where both say."""
+    declared = _counts(totals)
+    _check_statements(path, "totals", declared)
+    for key, value in declared.items():
+        parts = [_counts(info.get("summary")).get(key) for info in files.values()]
+        if None not in parts and sum(p or 0 for p in parts) != value:
+            raise AdapterError(
+                f"{path}: totals.{key} is {value}, but the files' summaries add up to "
+                f"{sum(p or 0 for p in parts)}: the report contradicts itself"
+            )
+
+
+def _counts(summary: Any) -> dict[str, int]:
+    """The whole-number line counts a summary (or the totals) holds."""
+    if not isinstance(summary, dict):
+        return {}
+    return {k: summary[k] for k in _SUMMED if type(summary.get(k)) is int}
 
 
 def _numbers(value: Any, path: Path, name: str, key: str) -> list[int]:

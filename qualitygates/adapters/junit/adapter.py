@@ -82,5 +82,6 @@ class JUnitAdapter(Adapter):
             findings=tuple(tally.findings),
             sources=tuple(str(p) for p in paths),
             timestamp=tally.earliest,
+            timestamp_has_zone=tally.zoned,
             available=tuple(metrics),
         )

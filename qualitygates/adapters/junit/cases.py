@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from qualitygates.adapters.interface import count_metric, fingerprint, percent_metric
-from qualitygates.adapters.junit.values import parse_seconds, parse_timestamp
+from qualitygates.adapters.junit.values import (
+    parse_seconds,
+    parse_timestamp,
+    timestamp_has_zone,
+)
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
 
 TOOL = "junit"
@@ -85,6 +89,7 @@ class Tally:
     duration: float = 0.0
     findings: list[Finding] = field(default_factory=list)
     earliest: datetime | None = None
+    zoned: bool = True  # every timestamp read named its zone
 
     @property
     def tests(self) -> int:
@@ -103,6 +108,8 @@ class Tally:
         moment = parse_timestamp(raw)
         if moment is not None and (self.earliest is None or moment < self.earliest):
             self.earliest = moment
+        if moment is not None and not timestamp_has_zone(raw):
+            self.zoned = False  # a local time of some zone, read as UTC
 
     def metrics(self) -> dict[str, Measurement]:
         counts = self.counts

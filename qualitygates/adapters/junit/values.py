@@ -62,6 +62,12 @@ def parse_timestamp(raw: str | None) -> datetime | None:
     return moment.astimezone(timezone.utc) if moment.year >= 1970 else None
 
 
+def timestamp_has_zone(raw: str | None) -> bool:
+    """Whether a `timestamp` attribute names its zone (`Z` or an offset); Surefire's does not."""
+    match = _TIMESTAMP.fullmatch((raw or "").strip())
+    return match is not None and match.group(8) is not None
+
+
 def _zone(text: str | None) -> timezone:
     if not text or text == "Z":
         return timezone.utc

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from qualitygates.adapters.interface import fingerprint
-from qualitygates.adapters.sarif.fields import band, text, time, to_dict, to_list
+from qualitygates.adapters.sarif.fields import BadSeverity, band, text, time, to_dict, to_list
 from qualitygates.adapters.sarif.records import SKIP, Result, record
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Severity
@@ -90,11 +90,16 @@ class RunReader:
     def _finding(self, result: Result, number: int) -> Finding:
         rule_id, default, rule_band = self._rule(result)
         level = result.level or (default if result.kind == "fail" else "none")
+        where = f"{self.where}.results[{number}]"
         if level not in LEVELS:
-            where = f"{self.where}.results[{number}]"
+            field = f"{where}.level"
+            if not result.level:
+                field = f"rule {rule_id!r} defaultConfiguration.level"
             raise AdapterError(
-                f"{self.path}: {where}.level {level!r} is not a SARIF level ({', '.join(LEVELS)})"
+                f"{self.path}: {field} {level!r:.60} is not a SARIF level ({', '.join(LEVELS)})"
             )
+        if result.band is not None and not isinstance(result.band, Severity):
+            raise AdapterError(f"{self.path}: {where}.properties.{result.band}")
         security = result.band or rule_band
         path = self._path(result)
         return Finding(
@@ -116,12 +121,8 @@ class RunReader:
         if info is None:
             rule = self._find_rule(*key)
             rule_id = result.rule_id or result.ref_id or text(rule.get("id")) or "(no rule)"
-            default = text(to_dict(rule.get("defaultConfiguration")).get("level")) or "warning"
-            info = (
-                rule_id,
-                default,
-                band(to_dict(rule.get("properties")).get("security-severity")),
-            )
+            default = to_dict(rule.get("defaultConfiguration")).get("level") or "warning"
+            info = (rule_id, default, self._rule_band(rule, rule_id))
             self._rules[key] = info
         return info
 
@@ -160,10 +161,17 @@ class RunReader:
             return prefix.rstrip("/") + "/" + unquote(uri) if prefix else unquote(uri)
         return unquote(uri)
 
+    def _rule_band(self, rule: dict[str, Any], rule_id: str) -> Severity | None:
+        """A rule's `security-severity` band; malformed is an error, never ignored."""
+        try:
+            return band(to_dict(rule.get("properties")).get("security-severity"))
+        except BadSeverity as exc:
+            raise AdapterError(f"{self.path}: {self.where}: rule {rule_id!r} has {exc}") from None
+
     def declares_security(self) -> bool:
         """Whether any rule of the run carries a `security-severity` band."""
         return any(
-            band(to_dict(rule.get("properties")).get("security-severity")) is not None
+            self._rule_band(rule, text(rule.get("id")) or "(no id)") is not None
             for rules in self.rules_by_index
             for rule in rules
         )

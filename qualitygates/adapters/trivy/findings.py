@@ -15,7 +15,12 @@ from typing import Any, Protocol
 
 from qualitygates.adapters.interface import fingerprint
 from qualitygates.adapters.trivy.ignore import IgnoreEntry, IgnoreRules
-from qualitygates.adapters.trivy.vulns import TOOL, severity, vulnerability_finding
+from qualitygates.adapters.trivy.vulns import (
+    TOOL,
+    bad_severity,
+    severity,
+    vulnerability_finding,
+)
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Severity
 
@@ -165,8 +170,11 @@ def build_finding(
     kind: str, item: dict[str, Any], target: str, path: Path, where: str
 ) -> Finding | None:
     """One finding from a vulnerability, misconfiguration, secret or license object."""
+    level = severity(item.get("Severity"))
     if kind == "vulnerability":
         finding = vulnerability_finding(item, target)
+        if finding is None and level is None:
+            raise AdapterError(bad_severity(path, where, item.get("Severity")))
         if finding is None:
             raise AdapterError(
                 f"{path}: {where} has an entry without VulnerabilityID: this is not Trivy JSON"
@@ -181,7 +189,8 @@ def build_finding(
         raise AdapterError(
             f"{path}: {where} has an entry without {_ID_KEY[kind]}: this is not Trivy JSON"
         )
-    level = severity(item.get("Severity"))
+    if level is None:
+        raise AdapterError(bad_severity(path, where, item.get("Severity")))
     title = _text(item.get("Title"))
     if kind == "license":
         return _license(ident, level, item, target)

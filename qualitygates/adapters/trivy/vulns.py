@@ -19,10 +19,14 @@ SEVERITY = {s.upper(): Severity(s) for s in SEVERITIES}
 
 
 def vulnerability_finding(item: dict[str, Any], target: str) -> Finding | None:
-    """The finding of one vulnerability object; None without a VulnerabilityID."""
+    """The finding of one vulnerability object; None without a VulnerabilityID or with a
+    Severity that is not Trivy's (`build_finding` then says which)."""
     get = item.get
     ident = get("VulnerabilityID")
     if type(ident) is not str or not ident:
+        return None
+    level = severity(get("Severity"))
+    if level is None:
         return None
     name, version = get("PkgName"), get("InstalledVersion")
     name = name if type(name) is str else ""
@@ -33,7 +37,7 @@ def vulnerability_finding(item: dict[str, Any], target: str) -> Finding | None:
     return Finding(
         id=ident,
         tool=TOOL,
-        severity=severity(get("Severity")),
+        severity=level,
         message=title if type(title) is str and title else f"{ident} in {package}",
         rule=ident,
         location=_package_location(target, package),
@@ -44,12 +48,21 @@ def vulnerability_finding(item: dict[str, Any], target: str) -> Finding | None:
     )
 
 
-def severity(value: Any) -> Severity:
-    """The severity Trivy wrote (upper case, as a rule); UNKNOWN for anything else."""
+def severity(value: Any) -> Severity | None:
+    """The severity Trivy wrote (upper case, as a rule; UNKNOWN when it wrote none); None
+    for a word that is not one of Trivy's, which makes the report an error."""
     found = SEVERITY.get(value) if type(value) is str else None
-    if found is None:
-        found = SEVERITY.get(value.upper() if isinstance(value, str) else "", Severity.UNKNOWN)
+    if found is None and value is None:
+        return Severity.UNKNOWN
+    if found is None and isinstance(value, str):
+        found = SEVERITY.get(value.upper())
     return found
+
+
+def bad_severity(path: object, where: str, value: Any) -> str:
+    """The error for a Severity that is not one of Trivy's words."""
+    words = "/".join(s.upper() for s in reversed(SEVERITIES))
+    return f"{path}: {where} has an entry with Severity {value!r:.60}, not one of Trivy's {words}"
 
 
 @functools.lru_cache(maxsize=1 << 16)  # packages x targets of a large scan
