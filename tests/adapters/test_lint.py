@@ -274,6 +274,10 @@ def test_malformed_entries_name_the_field(tmp_path: Path) -> None:
     assert lint_error(tmp_path, no_severity) == (
         "REPORT: results[0].messages[0].severity is None, not 1 or 2 (ESLint's warning or error)"
     )
+    list_severity = no_severity.replace('"semi"', '"semi", "severity": [2]')
+    assert lint_error(tmp_path, list_severity) == (  # not a TypeError: a list is unhashable
+        "REPORT: results[0].messages[0].severity is [2], not 1 or 2 (ESLint's warning or error)"
+    )
     bad_messages = '[{"filePath": "a.js", "messages": {}}]'
     # The type named last is the parser's mapping type: dict (or _jsonslim's subclass of it).
     assert lint_error(tmp_path, bad_messages).startswith(

@@ -29,9 +29,11 @@ from tests.helpers import DATA, FIXED_NOW
 MULTI = DATA / "sarif" / "multi.sarif"
 
 
-def run(path: Path | str, metrics: tuple[str, ...] = ()) -> tuple[Collection, dict[str, float]]:
+def run(
+    path: Path | str, metrics: tuple[str, ...] = (), **options: Any
+) -> tuple[Collection, dict[str, float]]:
     adapter = SarifAdapter()
-    request = CollectRequest("test", {"path": str(path)}, metrics, Path.cwd(), FIXED_NOW)
+    request = CollectRequest("test", {"path": str(path), **options}, metrics, Path.cwd(), FIXED_NOW)
     result = adapter.collect(request)
     counted = {
         **result.metrics,
@@ -57,13 +59,13 @@ def test_levels_defaults_security_bands_and_suppressions() -> None:
 
 
 def test_per_tool_and_per_rule_metrics() -> None:
-    _, metrics = run(MULTI, ("rule.NOPE.total",))
+    _, metrics = run(MULTI, ("rule.NOPE.total",), extra_rules=["NOPE"])
     assert metrics["tool.codeql.total"] == 6
     assert metrics["tool.codeql.none"] == 1
     assert (metrics["tool.ruff.error"], metrics["tool.ruff.total"]) == (2, 2)
     assert (metrics["rule.R2.total"], metrics["rule.R2.warning"]) == (2, 2)
     assert metrics["rule.S101.error"] == 2
-    assert metrics["rule.NOPE.total"] == 0  # asked for, no result: zero, not missing
+    assert metrics["rule.NOPE.total"] == 0  # declared, no result: zero, not missing
     assert "tool.semgrep.total" not in metrics  # a tool the log does not have stays absent
 
 
@@ -234,7 +236,7 @@ RESULTS_FIRST = {
 
 
 def snapshot(path: Path) -> tuple[Any, ...]:
-    result, metrics = run(path, ("rule.E1.total",))
+    result, metrics = run(path, ("rule.E1.total",), extra_rules=["E1"])
     return result.findings, metrics, result.timestamp, result.revision
 
 
@@ -242,7 +244,7 @@ def snapshot(path: Path) -> tuple[Any, ...]:
 def test_any_chunk_size_and_the_whole_file_parser_read_the_same(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunk: int
 ) -> None:
-    import qualitygates.adapters._jsonslim as slim
+    import qualitygates.readers._slim as slim
 
     late = tmp_path / "late.sarif"
     late.write_text(json.dumps(RESULTS_FIRST))
@@ -325,7 +327,7 @@ _JSON = st.recursive(
 def test_streamed_slimming_equals_a_plain_filter(doc: dict[str, Any], chunk: int) -> None:
     import tempfile
 
-    import qualitygates.adapters._jsonslim as slim
+    import qualitygates.readers._slim as slim
     from qualitygates.adapters.sarif.fields import KEEP, keep_free_form
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -490,3 +492,65 @@ def test_a_clean_run_of_any_tool_has_no_security_findings(tmp_path: Path) -> Non
     (tmp_path / "clean.sarif").write_text(json.dumps(clean))
     result, metrics = run(tmp_path / "clean.sarif")
     assert (result.unavailable, metrics["security.high"]) == ({}, 0)
+
+
+# --- severities that are not on the tool's scale ----------------------------------------
+
+
+def _log(result_properties: object = None, rule_properties: object = None,
+         default_level: object = None) -> dict[str, Any]:  # fmt: skip
+    rules: list[dict[str, Any]] = [
+        {"id": "R1"},
+        {"id": "R2", "properties": {"security-severity": "8.0"}},
+    ]
+    if rule_properties is not None:
+        rules[0]["properties"] = rule_properties
+    if default_level is not None:
+        rules[0]["defaultConfiguration"] = {"level": default_level}
+    result: dict[str, Any] = {"ruleId": "R1", "ruleIndex": 0, "message": {"text": "m"}}
+    if result_properties is not None:
+        result["properties"] = result_properties
+    return {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "scanner", "rules": rules}}, "results": [result]}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("log", "message"),
+    [
+        (_log({"security-severity": "high"}),
+         "runs[0].results[0].properties.security-severity 'high' is not a number from 0 to 10"),
+        (_log({"security-severity": 11}),
+         "runs[0].results[0].properties.security-severity 11 is not a number from 0 to 10"),
+        (_log({"security-severity": "NaN"}),
+         "runs[0].results[0].properties.security-severity 'NaN' is not a number from 0 to 10"),
+        (_log({"security-severity": [7]}),
+         "runs[0].results[0].properties.security-severity [7] is not a number from 0 to 10"),
+        (_log(rule_properties={"security-severity": "-1"}),
+         "runs[0]: rule 'R1' has security-severity '-1' is not a number from 0 to 10"),
+        (_log({"issue_severity": "SEVERE"}),
+         "runs[0].results[0].properties.issue_severity 'SEVERE' is not one of "
+         "UNDEFINED/LOW/MEDIUM/HIGH/CRITICAL"),
+        (_log(default_level="fatal"),
+         "rule 'R1' defaultConfiguration.level 'fatal' is not a SARIF level "
+         "(error, warning, note, none)"),
+    ],
+    ids=["word", "above-10", "nan", "list", "rule-negative", "issue-severity", "default-level"],
+)  # fmt: skip
+def test_a_severity_off_the_scale_is_an_error_even_beside_a_valid_one(
+    tmp_path: Path, log: dict[str, Any], message: str
+) -> None:
+    path = tmp_path / "scan.sarif"
+    path.write_text(json.dumps(log))
+    with pytest.raises(AdapterError) as raised:
+        run(path, ("security.high",))
+    assert str(raised.value) == f"{path}: {message}"
+
+
+def test_a_score_of_zero_carries_no_band_and_a_string_score_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "scan.sarif"
+    path.write_text(json.dumps(_log({"security-severity": "0.0"})))
+    assert run(path, ("security.high",))[1]["security.high"] == 0
+    path.write_text(json.dumps(_log({"security-severity": " 9.1"})))
+    assert run(path, ("security.critical",))[1]["security.critical"] == 1

@@ -20,6 +20,11 @@ The format of each file is detected from its content (or named by the `format` o
   pylint fixes nothing, so its findings are never fixable.
 
 An empty list (`[]`) is a clean run: ruff and pylint write it when they find nothing.
+
+A `rule.<id>` must be a rule of the tools the check reads (the catalogues of ruff, pylint
+and ESLint core qualitygates ships, the rules the adapter names itself, ESLint plugin
+rules, the check's `extra_rules`): `validate` refuses any other at its condition, and a
+run refuses one the tools of the reports it read do not have, so a typo is never a 0.
 SARIF goes to the `sarif` adapter; a GitLab Code Quality file is refused with a hint.
 """
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters._jsonslim import load_slim_json
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -26,11 +25,12 @@ from qualitygates.adapters.lint.parsers import (
     parse_pylint,
     parse_ruff,
 )
+from qualitygates.adapters.lint.rules import RULE_PREFIX, check_requested, rule_problem
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Unit
+from qualitygates.readers import read_json
 
 FORMATS = ("eslint", "ruff", "pylint")
-RULE_PREFIX = "rule."
 # ESLint rule ids carry a plugin scope and a slash: `@typescript-eslint/no-unused-vars`.
 RULE_PATTERN = r"rule\.[A-Za-z0-9@_][A-Za-z0-9@/_.:\-]*"
 
@@ -84,15 +84,19 @@ def _detect_entry(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def read_report(path: Path, base_dir: Path, wanted: str | None) -> list[Finding]:
-    """Every finding of one report, its format detected from the content."""
-    data = load_slim_json(path, _KEEP, "lint")
+def read_report(path: Path, base_dir: Path, wanted: str | None) -> tuple[str | None, list[Finding]]:
+    """The format of one report, detected from the content (None for an empty list), and
+    its findings."""
+    data = read_json(path, "lint", _KEEP)
     found = detect(data, path)
     if found is None:
-        return []
+        return None, []
     if wanted is not None and wanted != found:
         raise AdapterError(f"{path} is {found} JSON, not {wanted} as the `format` option says")
-    report = Report(path, base_dir)
+    return found, _parse(data, found, Report(path, base_dir))
+
+
+def _parse(data: Any, found: str, report: Report) -> list[Finding]:
     if found == "ruff":
         return parse_ruff(data, report)
     if found == "eslint":
@@ -103,6 +107,12 @@ def read_report(path: Path, base_dir: Path, wanted: str | None) -> list[Finding]
         messages = report.field(data, "messages", list, "report")
         return parse_pylint(messages, report, "messageId")
     return parse_pylint(data, report, "message-id")
+
+
+def _tools(options: Mapping[str, Any]) -> tuple[str, ...]:
+    """The tools whose reports a check may read: the one `format` names, else any."""
+    wanted = options.get("format")
+    return (wanted,) if wanted in FORMATS else FORMATS
 
 
 class LintAdapter(Adapter):
@@ -125,6 +135,12 @@ class LintAdapter(Adapter):
             OptionKind.CHOICE,
             "the tool that wrote the reports; detected from the content when not set",
             choices=FORMATS,
+        ),
+        OptionSpec(
+            "extra_rules",
+            OptionKind.STRINGS,
+            "rule ids to accept beyond the ruff, pylint and ESLint rules qualitygates knows "
+            "(a newer version's, a pylint plugin's)",
         ),
     )
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
@@ -159,9 +175,18 @@ class LintAdapter(Adapter):
         paths = expand_paths(request.options["path"])
         wanted = request.options.get("format")
         findings: list[Finding] = []
+        formats: set[str | None] = set()
         for path in paths:
-            findings.extend(read_report(path, request.base_dir, wanted))
-        rules = sorted({f"{RULE_PREFIX}{f.rule}" for f in findings})
+            found, read = read_report(path, request.base_dir, wanted)
+            formats.add(found)
+            findings.extend(read)
+        # A requested rule must be one of the tools that wrote these reports (any tool the
+        # check may read where an empty report does not say which).
+        read_by = sorted(f for f in formats if f is not None)
+        tools = _tools(request.options) if None in formats or not read_by else tuple(read_by)
+        seen = {f.rule for f in findings if f.rule}
+        check_requested(request.metrics, tools, request.options, seen, paths)
+        rules = sorted(f"{RULE_PREFIX}{rule}" for rule in seen)
         # A rule the policy asks for and the reports never mention has 0 findings;
         # count_findings' counts replace these zeros where the rule has findings.
         zeros = {m: count_metric(0) for m in request.metrics if m.startswith(RULE_PREFIX)}
@@ -171,6 +196,11 @@ class LintAdapter(Adapter):
             sources=tuple(str(p) for p in paths),
             available=("errors", "warnings", "total", "fixable", *rules),
         )
+
+    @classmethod
+    def metric_problem(cls, metric: str, options: Mapping[str, Any]) -> str | None:
+        """A `rule.<id>` that no tool the check may read has (nor `extra_rules`)."""
+        return rule_problem(metric, _tools(options), options)
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Counts by level, fixable and by rule, of the findings left after waivers."""

@@ -109,7 +109,7 @@ def parse_eslint(results: list[Any], report: Report) -> list[Finding]:
 def _eslint_message(message: Any, file: str, report: Report, where: str) -> Finding:
     expect_type(message, dict, report.path, where)
     level = message.get("severity")
-    if isinstance(level, bool) or level not in ESLINT_SEVERITIES:
+    if type(level) is not int or level not in ESLINT_SEVERITIES:  # not True, 2.0 or [2]
         raise AdapterError(
             f"{report.path}: {where}.severity is {level!r}, not 1 or 2 (ESLint's warning or error)"
         )

@@ -10,7 +10,10 @@ Semantics (OASIS SARIF 2.1.0; GitHub code scanning for `security-severity`):
   `issue_severity` HIGH/MEDIUM/LOW instead, read as that band); it also sets the finding's
   severity, which otherwise follows the level (error high, warning medium, note low, none
   info). Where results exist but neither they nor any rule carry a band, the tool grades
-  nothing by security and `security.<band>` is an error, never a reassuring 0;
+  nothing by security and `security.<band>` is an error, never a reassuring 0. A
+  `security-severity` that is not a number from 0 to 10, an `issue_severity` that is not
+  UNDEFINED/LOW/MEDIUM/HIGH/CRITICAL, and a level that is not one of SARIF's four are
+  errors naming the file, never ignored;
 - results with `suppressions` are listed as waived unless a suppression is `underReview`
   or `rejected` (an absent status means accepted); `baselineState: absent` results (gone
   since the baseline) are dropped;
@@ -24,7 +27,9 @@ written for the repository matches on any machine.
 
 Metrics: `results.<level|total>`, `security.<band>`, `tool.<tool>.<level|total>` (tool =
 driver name, lower case, spaces as `-`) and `rule.<ruleId>.<level|total>` (rule ids as the
-tool spells them; a rule with no result counts 0).
+tool spells them; a rule with no result counts 0). A requested rule must be one the runs
+list or found, a catalogued rule of ruff, bandit or ESLint where that tool ran, or one of
+the check's `extra_rules`: any other is an error, never a 0.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters._jsonslim import paused_gc
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -22,9 +21,11 @@ from qualitygates.adapters.interface import (
 )
 from qualitygates.adapters.sarif.fields import BANDS
 from qualitygates.adapters.sarif.records import load_log
+from qualitygates.adapters.sarif.rules import RunRules
 from qualitygates.adapters.sarif.run import LEVELS, SECURITY, RunReader
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Unit
+from qualitygates.readers import paused_gc
 
 _LEVEL_RE = "(error|warning|note|none|total)"
 _SECURITY_METRICS = [f"security.{b.value}" for _, b in BANDS]
@@ -43,6 +44,12 @@ class SarifAdapter(Adapter):
     formats = ("SARIF 2.1.0 (.sarif or .json, gzip too), one or several runs",)
     options = (
         OptionSpec("path", OptionKind.PATHS, "the SARIF file(s): a path or glob", required=True),
+        OptionSpec(
+            "extra_rules",
+            OptionKind.STRINGS,
+            "rule ids to accept beyond those the runs list and the ruff, bandit and ESLint "
+            "rules qualitygates knows",
+        ),
     )
     metrics = (
         *(
@@ -83,16 +90,19 @@ class SarifAdapter(Adapter):
         times: list[datetime] = []
         revisions: list[str] = []
         tools: set[str] = set()
+        rules = RunRules()  # what a requested rule.<id> is checked against
         graded = False  # some rule or result carries a security band
         with paused_gc():  # a large log makes many objects, none in cycles
             for path in paths:
                 for index, run in enumerate(_runs(load_log(path), path)):
                     reader = RunReader(path, index, run)
                     tools.add(_metric_name(reader.tool))
+                    rules.add(reader)
                     findings.extend(reader.findings())
                     times.extend(reader.times())
                     revisions.extend(reader.revisions())
                     graded = graded or reader.declares_security()
+        rules.check(request.metrics, request.options, findings, paths)
         graded = (
             graded
             or not findings

@@ -6,8 +6,8 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from qualitygates.adapters import _jsonslim
 from qualitygates.model import Severity
+from qualitygates.readers import _slimmer
 
 BANDS = (
     (9.0, Severity.CRITICAL),
@@ -40,8 +40,8 @@ _BASE_ID = re.compile(r"%?[A-Z][A-Z0-9_]*%?")
 
 
 def slim(value: Any) -> Any:
-    """`value` keeping only what `load_slim_json` keeps of a SARIF log."""
-    return _jsonslim.slim(value, KEEP, keep_free_form)
+    """`value` keeping only what `read_json` keeps of a SARIF log."""
+    return _slimmer.slim(value, KEEP, keep_free_form)
 
 
 def suppression(result: dict[str, Any]) -> str | None:
@@ -58,27 +58,76 @@ def suppression(result: dict[str, Any]) -> str | None:
     )
 
 
+class BadSeverity(ValueError):
+    """A severity property that is present but not a value its scale has."""
+
+    def __init__(self, key: str, value: Any, allowed: str) -> None:
+        super().__init__(f"{key} {value!r:.60} is not {allowed}")
+
+
+#: GitHub code scanning's scale: "security-severity" is a score from 0.0 to 10.0, as a
+#: string or a number; over 9.0 critical, 7.0 high, 4.0 medium, above 0 low.
+SCORE_SCALE = "a number from 0 to 10"
+
+
 def band(value: Any) -> Severity | None:
-    """The band of a `security-severity` score (a string or a number)."""
+    """The band of a `security-severity` score (a string or a number); None when absent.
+
+    Present but not a score from 0 to 10 ("high", -1, 11, NaN) raises BadSeverity: a rule
+    or result whose grade cannot be read must not pass as ungraded.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise BadSeverity("security-severity", value, SCORE_SCALE)
     try:
         score = float(value)
-    except (TypeError, ValueError):
-        return None
-    if score != score or score <= 0:  # NaN, zero and below carry no band
-        return None
+    except ValueError:
+        raise BadSeverity("security-severity", value, SCORE_SCALE) from None
+    if not 0.0 <= score <= 10.0:  # NaN too
+        raise BadSeverity("security-severity", value, SCORE_SCALE)
+    if score == 0:
+        return None  # 0.0 carries no band
     for floor, severity in BANDS:
         if score >= floor:
             return severity
     return None  # pragma: no cover - the last floor is 0
 
 
-#: bandit writes no `security-severity`, but its own `issue_severity` on every result.
-_ISSUE_SEVERITY = {"HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM, "LOW": Severity.LOW}
+#: bandit writes no `security-severity`, but its own `issue_severity` on every result
+#: (bandit's ranking: UNDEFINED, LOW, MEDIUM, HIGH); python-taint writes CRITICAL too.
+_ISSUE_SEVERITY = {
+    "UNDEFINED": None,
+    "LOW": Severity.LOW,
+    "MEDIUM": Severity.MEDIUM,
+    "HIGH": Severity.HIGH,
+    "CRITICAL": Severity.CRITICAL,
+}
 
 
 def issue_band(value: Any) -> Severity | None:
-    """The band of bandit's `issue_severity` (HIGH, MEDIUM, LOW); None for anything else."""
-    return _ISSUE_SEVERITY.get(value.upper()) if isinstance(value, str) else None
+    """The band of an `issue_severity` word; None when absent; BadSeverity for other words."""
+    if value is None:
+        return None
+    word = value.upper() if isinstance(value, str) else None
+    if word not in _ISSUE_SEVERITY:
+        raise BadSeverity("issue_severity", value, "one of " + "/".join(_ISSUE_SEVERITY))
+    return _ISSUE_SEVERITY[word]
+
+
+def result_band(properties: dict[str, Any]) -> Severity | str | None:
+    """A result's band from its properties, or the sentence saying why it cannot be read.
+
+    Results are read while the log streams, where no file name is known: the reader
+    raises the sentence with the file and the result's place.
+    """
+    try:
+        score = properties.get("security-severity")
+        if score is None:
+            return issue_band(properties.get("issue_severity"))
+        return band(score)
+    except BadSeverity as exc:
+        return str(exc)
 
 
 def time(value: Any) -> datetime | None:

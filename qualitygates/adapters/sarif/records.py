@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from qualitygates.adapters._jsonslim import load_slim_json
 from qualitygates.adapters.sarif.fields import (
     KEEP,
-    band,
     index_of,
-    issue_band,
     keep_free_form,
+    result_band,
     slim,
     suppression,
 )
 from qualitygates.model import Severity
+from qualitygates.readers import read_json
 
 
 class Result(NamedTuple):
@@ -35,7 +34,8 @@ class Result(NamedTuple):
     ref_id: str = ""  # `rule.id`
     rule_index: int = -1  # `ruleIndex`, else `rule.index`
     component: int = -1  # `rule.toolComponent.index`
-    band: Severity | None = None  # from the result's own security-severity
+    # From the result's own security-severity; a plain str says why it cannot be read.
+    band: Severity | str | None = None
     message: str = ""
     has_uri: bool = False
     uri: str = ""
@@ -67,7 +67,6 @@ def record(result: Any) -> Result:
     line = _object(physical.get("region")).get("startLine")
     level = get("level")
     properties = _object(get("properties"))
-    score = properties.get("security-severity")
     return _new(
         Result,
         (
@@ -78,7 +77,7 @@ def record(result: Any) -> Result:
             _text(ref.get("id")),
             index_of(get("ruleIndex", ref.get("index"))),
             index_of(_object(ref.get("toolComponent")).get("index")),
-            issue_band(properties.get("issue_severity")) if score is None else band(score),
+            result_band(properties),
             _text(_object(get("message")).get("text")),
             "uri" in artifact,
             _text(artifact.get("uri")),
@@ -124,13 +123,13 @@ def _text(value: Any) -> str:
 
 
 class Recorder:
-    """A `load_slim_json` visitor: replaces each complete result of each run by its record."""
+    """A `read_json` visitor: replaces each complete result of each run by its record."""
 
     def __init__(self) -> None:
         self.restart()
 
     def restart(self) -> None:
-        """Forget all: `load_slim_json` reads the log again from the start."""
+        """Forget all: `read_json` reads the log again from the start."""
         self._runs_done = 0  # runs whose results are all records
         self._done: dict[int, tuple[list[Any], int]] = {}  # id(results) -> (results, records)
 
@@ -158,4 +157,4 @@ class Recorder:
 
 def load_log(path: Any) -> Any:
     """The slimmed SARIF log at `path`, each run's results as `Result` records."""
-    return load_slim_json(path, KEEP, "SARIF", keep_free_form, Recorder())
+    return read_json(path, "SARIF", KEEP, keep_free_form, Recorder())

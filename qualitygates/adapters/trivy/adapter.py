@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters._jsonslim import load_slim_json, paused_gc
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -27,6 +26,7 @@ from qualitygates.adapters.trivy.stream import Streamer
 from qualitygates.adapters.trivy.vulns import SEVERITIES
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Severity, Unit
+from qualitygates.readers import paused_gc, read_json
 
 #: Vulnerability Status values (aquasecurity/trivy-db pkg/types/status.go).
 STATUSES = (
@@ -86,12 +86,16 @@ class TrivyAdapter(Adapter):
             OptionKind.STRINGS,
             "count only these severities (all are listed)",
             default=(),
+            choices=SEVERITIES,
+            ignore_case=True,
         ),
         OptionSpec(
             "statuses",
             OptionKind.STRINGS,
             "count only vulnerabilities with these Status values",
             default=(),
+            choices=STATUSES,
+            ignore_case=True,
         ),
         OptionSpec(
             "fixable_only",
@@ -100,7 +104,12 @@ class TrivyAdapter(Adapter):
             default=False,
         ),
         OptionSpec(
-            "classes", OptionKind.STRINGS, "count only results of these Class values", default=()
+            "classes",
+            OptionKind.STRINGS,
+            "count only results of these Class values",
+            default=(),
+            choices=CLASSES,
+            ignore_case=True,
         ),
         OptionSpec(
             "trivyignore",
@@ -124,7 +133,7 @@ class TrivyAdapter(Adapter):
             for path in paths:
                 reader = ReportReader(path, subset, rules)
                 streamer = Streamer(reader)
-                report = load_slim_json(path, KEEP, "Trivy", visit=streamer)
+                report = read_json(path, "Trivy", KEEP, visit=streamer)
                 created, commit = check_header(report, path)
                 times.append(created)
                 commits.add(commit)
