@@ -18,14 +18,18 @@ import click
 
 from qualitygates._version import __version__
 from qualitygates.cli_output import (
+    echo,
+    echo_error,
     environment,
+    log_handler,
     publish_to_ci,
-    redact,
     render,
     report_options,
     reports_from,
+    show_console,
     write_reports,
 )
+from qualitygates.cli_params import Assignment, Instant, Seconds
 from qualitygates.errors import PolicyError, QualityGatesError, ReportError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
@@ -44,13 +48,13 @@ def _fails_cleanly(func: F) -> F:
             return func(*args, **kwargs)
         except PolicyError as exc:
             for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
+                echo_error(problem)
             sys.exit(EXIT_USAGE)
         except UsageError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo_error(str(exc))
             sys.exit(EXIT_USAGE)
         except QualityGatesError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo_error(str(exc))
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
@@ -58,10 +62,9 @@ def _fails_cleanly(func: F) -> F:
             if debug:
                 import traceback
 
-                traceback.print_exc()
-            click.echo(
-                f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                err=True,
+                echo(traceback.format_exc(), err=True, nl=False)
+            echo_error(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
             )
             sys.exit(EXIT_ERROR)
 
@@ -104,9 +107,7 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     import logging  # not at the top: --version must not pay for it
 
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(level=level, handlers=[log_handler()])
 
 
 @cli.command()
@@ -116,9 +117,16 @@ def _configure_logging(verbose: int, debug: bool) -> None:
 )
 @report_options
 @click.option(
-    "--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy."
+    "--var",
+    "variables",
+    multiple=True,
+    type=Assignment(),
+    metavar="KEY=VALUE",
+    help="Set a ${VAR} of the policy.",
 )
-@click.option("--now", metavar="ISO-TIME", help="Fix the clock (waiver expiry, maximum ages).")
+@click.option(
+    "--now", type=Instant(), metavar="ISO-TIME", help="Fix the clock (waiver expiry, maximum ages)."
+)
 @click.option(
     "--policy-ref", metavar="REF", help="Read the policy, waivers and sign-offs from this git ref."
 )
@@ -127,6 +135,11 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     type=click.Path(dir_okay=False),
     metavar="FILE",
     help="A saved JSON result to compare with (baseline thresholds, new.* findings).",
+)
+@click.option(
+    "--baseline-any",
+    is_flag=True,
+    help="Accept a --baseline from a run that did not pass (by default it must have passed).",
 )
 @click.option(
     "--history", metavar="PATH|URL", help="Record the run here (SQLite file or postgresql:// URL)."
@@ -140,9 +153,9 @@ def _configure_logging(verbose: int, debug: bool) -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(),
     metavar="S",
-    help="Bound the whole run (without it, each HTTP attempt waits up to 30 s, 3 attempts).",
+    help="Bound the whole run; the process ends within S + 5 s (default: 600).",
 )
 @click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
@@ -159,6 +172,7 @@ def run(
     now: str | None,
     policy_ref: str | None,
     baseline: str | None,
+    baseline_any: bool,
     history: str | None,
     baseline_branch: str,
     timeout: float | None,
@@ -171,25 +185,28 @@ def run(
 ) -> None:
     """Run the gates of a policy, write the reports, exit with the verdict."""
     from qualitygates.cli_history import history_target, judge
+    from qualitygates.deadline import stop_run_by
     from qualitygates.engine import RunOptions
-    from qualitygates.reports.console import ansi, plain, render_console
 
     _configure_logging(verbose, debug)
+    stop_run_by(timeout, EXIT_ERROR)  # whatever blocks, the process ends in its time + 5 s
     policy = _load(config, variables, policy_ref)
     options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
     target = history_target(history, policy.history)
-    result, trends = judge(policy, options, target, baseline, baseline_branch)
+    result, trends = judge(policy, options, target, (baseline, baseline_any), baseline_branch)
     env = environment()
-    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    text = render_console(result, -1 if quiet else verbose, ansi if colour else plain)
-    click.echo(redact(text, policy.secrets), nl=False)  # the verdict shows whatever follows
-    failures = write_reports(result, reports_from(reports), policy.secrets, env, trends)
+    targets = reports_from(reports)
+    to_stdout = "-" in targets.values()  # then the report alone is on stdout, the verdict on stderr
+    stream = sys.stderr if to_stdout else sys.stdout
+    colour = not no_color and "NO_COLOR" not in os.environ and stream.isatty()
+    show_console(result, policy.secrets, -1 if quiet else verbose, colour, err=to_stdout)
+    failures = write_reports(result, targets, policy.secrets, env, trends)
     try:
         publish_to_ci(result, policy.secrets, env)
     except ReportError as exc:
         failures.append(str(exc))
     for failure in failures:
-        click.echo(f"error: {failure}", err=True)
+        echo_error(failure, policy.secrets)
     if failures and result.exit_code != EXIT_FAILED:  # a missing report is 3; 1 wins over 3
         sys.exit(EXIT_ERROR)
     sys.exit(result.exit_code)
@@ -228,7 +245,7 @@ def report(result_file: str, format_: str, output: str | None) -> None:
     if output:
         write_atomic(output, rendered)
     else:
-        click.echo(rendered.decode("utf-8"), nl=False)
+        echo(rendered.decode("utf-8"), nl=False)
 
 
 def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> Any:
@@ -246,7 +263,12 @@ def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> An
 @cli.command()
 @click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
 @click.option(
-    "--var", "variables", multiple=True, metavar="KEY=VALUE", help="Set a ${VAR} of the policy."
+    "--var",
+    "variables",
+    multiple=True,
+    type=Assignment(),
+    metavar="KEY=VALUE",
+    help="Set a ${VAR} of the policy.",
 )
 @_fails_cleanly
 def validate(config: str, variables: tuple[str, ...]) -> None:
@@ -256,13 +278,14 @@ def validate(config: str, variables: tuple[str, ...]) -> None:
     policy = load_policy(config, _parse_vars(variables))
     checks = sum(len(g.checks) for g in policy.gates)
     conditions = sum(len(c.conditions) for g in policy.gates for c in g.checks)
-    click.echo(
-        f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)"
-    )
+    echo(f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)")
 
 
 def main() -> None:
     """Console-script entry point."""
+    from qualitygates.deadline import own_the_process
+
+    own_the_process()  # a run may end this process when its time is up, and only this one
     cli.main(prog_name="qualitygates")
 
 

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from qualitygates.model import RunResult
 
 from qualitygates.cli import _fails_cleanly, cli
+from qualitygates.cli_output import echo
 
 HISTORY_ENV = "QUALITYGATES_HISTORY"
 TREND_POINTS = 30
+MAX_LIMIT = 100_000  # runs listed at once; a larger number overflows the store's integers
 
 
 def history_target(option: str | None, policy_history: str | None = None) -> str | None:
@@ -26,12 +28,17 @@ def history_target(option: str | None, policy_history: str | None = None) -> str
 
 
 def judge(
-    policy: Any, options: Any, target: str | None, baseline_file: str | None, baseline_branch: str
+    policy: Any,
+    options: Any,
+    target: str | None,
+    baseline_file: tuple[str | None, bool],
+    baseline_branch: str,
 ) -> tuple[RunResult, dict[str, list[float]] | None]:
     """Run the policy against the chosen baseline, recording the run when a store is named.
 
-    The baseline is `--baseline FILE`, else the store's last passing run of
-    `baseline_branch`. Returns the result and, with a store, the trends for the HTML report.
+    The baseline is `--baseline FILE` (with whether a run that did not pass is accepted),
+    else the store's last passing run of `baseline_branch`. Returns the result and, with a
+    store, the trends for the HTML report.
     """
     import dataclasses
 
@@ -39,8 +46,9 @@ def judge(
 
     store = open_history(target)
     try:
-        if baseline_file is not None:
-            options = dataclasses.replace(options, baseline=baseline_from_file(baseline_file))
+        if baseline_file[0] is not None:
+            baseline = baseline_from_file(baseline_file[0], baseline_file[1])
+            options = dataclasses.replace(options, baseline=baseline)
         elif store is not None:
             options = dataclasses.replace(
                 options, baseline=baseline_from_store(store, baseline_branch)
@@ -56,16 +64,24 @@ def judge(
             store.close()
 
 
-def baseline_from_file(path: str) -> Any:
-    """The baseline's checks from a saved JSON result (`--baseline`)."""
+def baseline_from_file(path: str, any_status: bool = False) -> Any:
+    """The baseline's checks from a saved JSON result (`--baseline`), which must come from
+    a passing run unless `any_status`: a failing run as the bar would let a regression in."""
     from qualitygates.baseline import baseline_index
     from qualitygates.errors import ReportError, UsageError
+    from qualitygates.model import Status
     from qualitygates.result_io import read_result
 
     try:
-        return baseline_index(read_result(path))
+        result = read_result(path)
     except ReportError as exc:
         raise UsageError(f"--baseline {exc}") from None
+    if not any_status and result.status not in (Status.PASSED, Status.WARNED):
+        raise UsageError(
+            f"--baseline {path} is the result of a run that did not pass (status "
+            f"{result.status.value}): give a passing run's result, or add --baseline-any"
+        )
+    return baseline_index(result)
 
 
 def open_history(target: str | None) -> Any:
@@ -166,7 +182,7 @@ _config_option = click.option(
     help="Only runs with this status.",
 )
 @click.option("--since", metavar="AGE|DATE", help="Only runs since then: 7d, 12h, or 2026-11-01.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1, max=MAX_LIMIT))
 @_fails_cleanly
 def history_command(
     history: str | None,
@@ -182,7 +198,7 @@ def history_command(
 
     with _store_for(history, config) as store:
         runs = store.runs(branch=branch, gate=gate, status=status, since=_since(since), limit=limit)
-        click.echo(format_runs(runs), nl=False)
+        echo(format_runs(runs), nl=False)
 
 
 @cli.command()
@@ -193,7 +209,9 @@ def history_command(
 @click.option("--check", help="The check of the metric, when its name is not unique.")
 @click.option("--branch", help="Only runs of this branch.")
 @click.option("--since", metavar="AGE|DATE", help="Only runs since then: 30d, or 2026-11-01.")
-@click.option("--limit", default=TREND_POINTS, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit", default=TREND_POINTS, show_default=True, type=click.IntRange(min=1, max=MAX_LIMIT)
+)
 @_fails_cleanly
 def trend(
     metric: str,
@@ -213,7 +231,7 @@ def trend(
         points = store.trend(
             metric, gate=gate, check=check, branch=branch, since=_since(since), limit=limit
         )
-        click.echo(format_trend(series, points), nl=False)
+        echo(format_trend(series, points), nl=False)
 
 
 def stored_result(reference: str, history: str | None, config: str) -> RunResult:

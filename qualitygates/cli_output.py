@@ -1,9 +1,13 @@
-"""What the CLI writes besides the console: report files, the GitHub job summary and
-workflow annotations. Every byte goes through the secret redaction first."""
+"""What the CLI writes: the console, report files, the GitHub job summary and workflow
+annotations. Secrets are redacted on the raw values before any format escapes them, and
+everything printed goes through `echo`, which redacts again and sanitises
+(`qualitygates.sanitise`)."""
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -77,14 +81,17 @@ def write_reports(
 ) -> list[str]:
     """Write every requested report atomically, secrets redacted; return what failed.
 
-    Each is tried, so one unwritable path costs only its own report.
+    Secrets are redacted on the raw values first, then each format escapes what is left,
+    then the rendered bytes are searched once more. Each report is tried, so one
+    unwritable path costs only its own report.
     """
     from qualitygates.reports.write import write_atomic
 
+    safe = redact_result(result, secrets)
     failures: list[str] = []
     for name, path in paths.items():
         try:
-            write_atomic(path, redact_bytes(render(name, result, env, history), secrets))
+            write_atomic(path, redact_bytes(render(name, safe, env, history), secrets))
         except ReportError as exc:
             failures.append(str(exc))
     return failures
@@ -92,9 +99,13 @@ def write_reports(
 
 def publish_to_ci(result: RunResult, secrets: frozenset[str], env: Mapping[str, str]) -> None:
     """On GitHub Actions: the Markdown summary appended to the job summary, and annotations."""
+    from qualitygates.sanitise import clean_result
+
+    safe = redact_result(result, secrets)
     summary = env.get("GITHUB_STEP_SUMMARY")
     if summary:
-        data = redact_bytes(render("markdown", result, env), secrets)
+        shown = clean_result(safe, keep_newlines=True)  # no bidi or control reaches the page
+        data = redact_bytes(render("markdown", shown, env), secrets)
         try:  # appended, never replaced: other steps write to the same file
             with Path(summary).open("ab") as handle:
                 handle.write(b"\n" + data)
@@ -105,12 +116,70 @@ def publish_to_ci(result: RunResult, secrets: frozenset[str], env: Mapping[str, 
     if env.get("GITHUB_ACTIONS") == "true":
         from qualitygates.reports.github import github_annotations
 
-        for line in github_annotations(result):
-            click.echo(redact(line, secrets))
+        for line in github_annotations(safe):
+            echo(line, secrets=secrets, commands=True)
+
+
+def show_console(
+    result: RunResult, secrets: frozenset[str], verbosity: int, colour: bool, err: bool = False
+) -> None:
+    """The console summary, on stdout (or stderr, when a report takes stdout).
+
+    Secrets are redacted and every value is cleaned (`clean_result`) before the console
+    reporter lays the lines out, so no value can start a line; `echo` then writes it.
+    """
+    from qualitygates.reports.console import ansi, plain, render_console
+    from qualitygates.sanitise import clean_result
+
+    shown = clean_result(redact_result(result, secrets))
+    text = render_console(shown, verbosity, ansi if colour else plain)
+    echo(text, err=err, secrets=secrets, nl=False, colour=colour)
+
+
+def echo(
+    text: str,
+    *,
+    err: bool = False,
+    nl: bool = True,
+    secrets: frozenset[str] = frozenset(),
+    commands: bool = False,
+    colour: bool = False,
+) -> None:
+    """Write to stdout (or stderr): the only place the CLI prints.
+
+    Secrets (the given ones and the environment's) are redacted, then `for_log` makes
+    controls visible and keeps report content from starting a CI workflow command.
+    `commands` lets the first line be one of our own workflow commands (annotations).
+    """
+    from qualitygates.sanitise import for_log
+
+    shown = for_log(redact(text, secrets | environment_secrets()), commands=commands, colour=colour)
+    click.echo(shown, err=err, nl=nl)
+
+
+def echo_error(message: str, secrets: frozenset[str] = frozenset()) -> None:
+    """`error: MESSAGE` on stderr, on one line whatever the message holds."""
+    from qualitygates.sanitise import clean_value
+
+    echo(f"error: {clean_value(redact(message, secrets | environment_secrets()))}", err=True)
+
+
+def log_handler() -> logging.Handler:
+    """A stderr handler whose lines go through the same redaction and sanitising as `echo`."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+class _SafeFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        from qualitygates.sanitise import for_log
+
+        return for_log(redact(super().format(record), environment_secrets()))
 
 
 def redact(text: str, secrets: frozenset[str]) -> str:
-    from qualitygates.reports.write import redact as _redact
+    from qualitygates.redaction import redact as _redact
 
     return _redact(text, secrets)
 
@@ -119,6 +188,19 @@ def redact_bytes(data: bytes, secrets: frozenset[str]) -> bytes:
     if not secrets:
         return data
     return redact(data.decode("utf-8"), secrets).encode("utf-8")
+
+
+def redact_result(result: RunResult, secrets: frozenset[str]) -> RunResult:
+    from qualitygates.redaction import redact_result as _redact_result
+
+    return _redact_result(result, secrets)
+
+
+def environment_secrets() -> frozenset[str]:
+    """The values of this process's variables named like secrets (SONAR_TOKEN, ...)."""
+    from qualitygates.policy.loader import environment_secrets as _from
+
+    return _from(os.environ)
 
 
 def environment() -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qualitygates.model import CheckResult, Finding, GateResult, RunResult, Status
+from qualitygates.sanitise import LINE_BREAK
 
 Style = Callable[[str, Status], str]
 
@@ -123,5 +124,7 @@ def _finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
 
 
 def _short(message: str, width: int = 100) -> str:
-    first = message.strip().splitlines()[0] if message.strip() else ""
+    """The first line of a message, cut to `width`; a cleaned value marks its lines with ⏎."""
+    text = message.replace(LINE_BREAK, "\n").strip()
+    first = text.splitlines()[0] if text else ""
     return first if len(first) <= width else first[: width - 1] + "…"

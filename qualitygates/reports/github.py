@@ -5,7 +5,10 @@ on the run and, for lines that name a file, on the pull request's diff
 (docs.github.com, "Workflow commands for GitHub Actions"). GitHub shows at most 10 errors
 and 10 warnings per step and 50 per job, so the list is capped, most severe first, and a
 last notice says how many were left out. Values are escaped as `@actions/core` does:
-`%`, CR and LF in the message; those and `:` and `,` in properties.
+`%`, CR and LF in the message; those and `:` and `,` in properties. Before that, every
+control and invisible character of report content is made visible
+(`qualitygates.sanitise.clean_value`), so no value can end a command early, start another
+one or hide what it says.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qualitygates.model import CheckResult, Finding, GateResult, RunResult, Severity, Status
+from qualitygates.sanitise import clean_value
 
 MAX_ANNOTATIONS = 50
 MAX_MESSAGE = 1000  # characters; the reports have the full text
@@ -48,7 +52,8 @@ class Annotation:
 
 
 def escape_data(text: str) -> str:
-    """A message as a workflow command carries it."""
+    """A message as a workflow command carries it: on one line, controls made visible."""
+    text = clean_value(text, keep_newlines=True)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -72,3 +72,15 @@ def test_a_non_blocking_failure_is_a_warning() -> None:
 def test_a_passed_run_has_nothing_to_say() -> None:
     result = replace(with_findings(), status=Status.PASSED)
     assert github_annotations(result) == []
+
+
+def test_report_content_cannot_end_a_command_or_hide_in_one() -> None:
+    hostile = "x\n::add-mask::s\r\x1b]8;;u\x07\u202e, a: b%0A"
+    result = with_findings(finding(hostile, message=hostile, path=f"src/{hostile}.py", line=4))
+    (line,) = github_annotations(result)
+    assert "\n" not in line and "\r" not in line
+    assert line == (
+        "::error file=src/x%0A%3A%3Aadd-mask%3A%3As%0D\\u001b]8;;u\\u0007\\u202e%2C a%3A b%250A.py,"
+        "line=4,title=ruff x%0A%3A%3Aadd-mask%3A%3As%0D\\u001b]8;;u\\u0007\\u202e%2C a%3A b%250A"
+        " (high)::x%0A::add-mask::s%0D\\u001b]8;;u\\u0007\\u202e, a: b%250A"
+    )
