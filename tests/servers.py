@@ -2,7 +2,8 @@
 
 `FakeServer` answers from a route table (path -> one `Reply`, or a sequence served in turn,
 the last one repeated), so tests can produce the faults a real server will not produce on
-demand: a hang, "503 then success", a reset connection, a garbage body, a redirect.
+demand: a hang, "503 then success", a reset connection, a garbage body, a redirect, and a
+server that drips its answer one byte at a time or sends its headers and then nothing.
 
     with FakeServer({"/api/v1/query": [Reply(503), json_reply({...})]}) as server:
         ...  # server.url, server.requests (what the client sent)
@@ -43,6 +44,12 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (a hang, when over the timeout)
     reset: bool = False  # close the connection with a TCP RST instead of answering
+    # Hostile pacing, each until the server stops or the client goes away: the headers (a
+    # body of 1 MB announced), then one body byte every `drip` seconds; the headers, then
+    # no body at all (`stall`); the status line and headers one byte every `drip_headers` s.
+    drip: float = 0.0
+    stall: bool = False
+    drip_headers: float = 0.0
 
 
 def json_reply(data: Any, status: int = 200, **kwargs: Any) -> Reply:
@@ -156,12 +163,39 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             if reply.reset:
                 self._reset()
                 return
+            if reply.drip or reply.stall or reply.drip_headers:
+                self._pace(reply)
+                return
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
             self.wfile.write(reply.body)
+
+        def _pace(self, reply: Reply) -> None:
+            self.close_connection = True
+            head = (
+                f"HTTP/1.1 {reply.status} OK\r\nContent-Type: application/json\r\n"
+                "Content-Length: 1000000\r\n\r\n"
+            ).encode()
+            if reply.drip_headers:
+                self._trickle(head, reply.drip_headers)
+                return
+            self.wfile.write(head)
+            self.wfile.flush()
+            if reply.stall:
+                server._stop.wait()
+                return
+            self._trickle(b'{"status": "success", "data": ' + b" " * 999_000, reply.drip)
+
+        def _trickle(self, data: bytes, interval: float) -> None:
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                if server._stop.wait(interval):
+                    return
+            server._stop.wait()  # never end: the client must give up by itself
 
         def _reset(self) -> None:
             # SO_LINGER with a zero timeout makes close() send a RST, not a FIN.

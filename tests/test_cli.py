@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -201,7 +202,7 @@ def test_every_report_format_is_written_and_report_re_renders(tmp_path: Path) ->
     [
         ('{"hello": 1}', 'not a qualitygates result: expected "schema": "qualitygates/result/v1"'),
         ("<testsuites/>", "is not a qualitygates JSON result (not JSON): give the file that"),
-        (None, "cannot be read: No such file or directory"),
+        (None, "x.json does not exist"),
     ],
 )
 def test_report_refuses_a_file_that_is_not_a_result(
@@ -269,3 +270,126 @@ def test_init_into_a_folder_writes_its_gates_yaml(tmp_path: Path) -> None:
     again = CliRunner().invoke(cli, ["init", str(folder)])
     assert again.exit_code == 2 and "gates.yaml exists; use --force" in again.output
     assert CliRunner().invoke(cli, ["init", "--force", str(folder)]).exit_code == 0
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "0", "0.01", "1e9", "90000", "soon"])
+def test_timeout_is_a_finite_number_of_seconds_up_to_a_day(tmp_path: Path, value: str) -> None:
+    result = invoke(tmp_path, "run", "--timeout", value)
+    assert result.exit_code == 2
+    assert (
+        f"Invalid value for '--timeout': {value!r} is not a number of seconds from 0.1 to 86400 "
+        "(one day)" in result.output
+    )
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31T23:59:59Z", "1969-12-31"])
+def test_now_outside_the_calendar_a_run_can_use_is_a_usage_error(
+    tmp_path: Path, value: str
+) -> None:
+    result = invoke(tmp_path, "run", "--now", value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--now': {value!r} is not between 1970 and 9000" in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("REPORTS_DIR", "write KEY=VALUE, e.g. --var REPORTS_DIR=out (no '=' given)"),
+        ("=out", "'' is not a variable name: use letters, digits and _, not starting with a digit"),
+        (
+            "1DIR=out",
+            "'1DIR' is not a variable name: use letters, digits and _, not starting with a digit",
+        ),
+    ],
+)
+def test_a_malformed_var_is_a_usage_error(tmp_path: Path, value: str, message: str) -> None:
+    for command in ("run", "validate"):
+        result = invoke(tmp_path, command, "--var", value)
+        assert result.exit_code == 2
+        assert f"Invalid value for '--var': {message}" in result.output
+
+
+def test_a_malformed_var_never_shows_its_value(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "validate", "--var", "SONAR-TOKEN=squ_0123456789abcdef")
+    assert result.exit_code == 2
+    assert "'SONAR-TOKEN' is not a variable name" in result.output
+    assert "squ_0123456789abcdef" not in result.output
+
+
+ATTESTED = """\
+version: 1
+gates:
+  - id: ops
+    checks:
+      - id: drills
+        adapter: attestations
+        with: {path: ops/attestations.yaml, required: {rollback-drill: 30d, dr-test: 90d}}
+        conditions: [problems == 0]
+"""
+
+
+def attest(tmp_path: Path, *args: str) -> Any:
+    (tmp_path / "gates.yaml").write_text(ATTESTED)
+    config = ["-c", str(tmp_path / "gates.yaml")]
+    return CliRunner().invoke(cli, ["attest", *args, "--result", "pass", "--by", "al", *config])
+
+
+def test_attest_refuses_a_check_the_policy_does_not_require(tmp_path: Path) -> None:
+    result = attest(tmp_path, "rollback-dril")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for CHECK: " + str(tmp_path / "gates.yaml") + " requires no sign-off "
+        "named 'rollback-dril' (did you mean 'rollback-drill'?)"
+    ) in " ".join(result.output.split())
+    assert not (tmp_path / "ops" / "attestations.yaml").exists()
+    other = attest(tmp_path, "smoke-test")
+    assert other.exit_code == 2
+    assert "(it requires: dr-test, rollback-drill)" in other.output
+
+
+def test_attest_refuses_a_record_no_attestations_check_reads(tmp_path: Path) -> None:
+    result = attest(tmp_path, "dr-test", "--file", str(tmp_path / "elsewhere.yaml"))
+    assert result.exit_code == 2
+    assert "has no attestations check that reads" in result.output
+    assert (
+        attest(tmp_path, "dr-test", "--file", str(tmp_path / "ops/attestations.yaml")).exit_code
+        == 0
+    )
+
+
+def test_attest_refuses_a_time_in_the_future(tmp_path: Path) -> None:
+    result = attest(tmp_path, "dr-test", "--now", "2999-01-01T00:00:00Z")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for '--now': '2999-01-01T00:00:00Z' is in the future: record a time "
+        "that has passed" in result.output
+    )
+
+
+def test_history_limit_is_bounded(tmp_path: Path) -> None:
+    args = ["history", "--history", str(tmp_path / "h.sqlite"), "--limit", "100000000000000000000"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "Invalid value for '--limit'" in result.output
+
+
+def test_run_refuses_what_validate_refuses_before_reading_any_report(tmp_path: Path) -> None:
+    policy = """\
+    version: 1
+    gates:
+      - id: g
+        checks:
+          - id: t
+            adapter: trivy
+            with: {path: trivy.json, severities: [crtical]}
+            conditions: [vulnerabilities.critical == 0]
+          - id: k
+            adapter: k6
+            with: {path: k6.json}
+            conditions: ["http_req_failed.rate < 5"]
+    """
+    result = invoke(tmp_path, "run", policy=policy)  # neither report exists: never read
+    assert result.exit_code == 2
+    assert "gates.yaml:7:47: option 'severities' cannot list 'crtical'" in result.output
+    assert "gates.yaml:12:22: http_req_failed.rate is a ratio (0-1): write 5%" in result.output
+    assert "trivy.json" not in result.output

@@ -2,15 +2,19 @@
 
 What each such adapter needs, in one place:
 
-- One deadline for the whole check (`CollectRequest.timeout`): every attempt's connect and
-  read timeouts are cut to the time left, so a hanging server cannot outlive `--timeout`.
+- One deadline for the whole check (`CollectRequest.timeout`, else `DEFAULT_TIMEOUT`), and
+  one for each attempt within it (at most `attempt_timeout`). An attempt's deadline holds
+  for connecting, the headers and the body together: when it passes, its sockets are shut
+  down (`_httptransport`), so a server that drips one byte a second, or sends its headers
+  and then nothing, cannot hold the check, or its thread, past it.
 - Bounded retries with exponential backoff on connection errors, timeouts, HTTP 5xx and 429
   (Retry-After honoured up to a cap), never on other 4xx: a bad token or URL does not heal.
 - TLS verified by default; `ca_bundle` for a private CA. requests' `trust_env` honours
   REQUESTS_CA_BUNDLE, HTTPS_PROXY and NO_PROXY.
-- A bearer token or basic auth that never follows a redirect to another host: requests drops
-  the Authorization header when the scheme, host or port changes (`Session.rebuild_auth`),
-  and the tests pin that.
+- Credentials only for the origins the policy names (`trusted`: the check's `url` and
+  `allowed_hosts`, see `_trust`), checked on every request the session sends, redirects
+  included, so no adapter can forget. requests also drops the Authorization header on a
+  redirect that changes the scheme, host or port (`Session.rebuild_auth`); tests pin both.
 - A response size limit, and every failure as one AdapterError sentence naming the URL
   without its userinfo, token-like query parameters or the secret values themselves.
 
@@ -21,36 +25,41 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from qualitygates._version import __version__
 from qualitygates.adapters._httpproblems import (
-    network_problem,
+    display_url,
+    request_problem,
     retry_after,
+    status_hint,
     status_text,
-    tls_problem,
+    timed_out,
+    untrusted,
 )
+from qualitygates.adapters._trust import Origin, origin_of, trusted_origins
+from qualitygates.deadline import DEFAULT_TIMEOUT
 from qualitygates.errors import AdapterError
 
 if TYPE_CHECKING:
     import requests
 
+    from qualitygates.adapters._httptransport import AttemptTimer, GuardedSession
+
+__all__ = ["DEFAULT_TIMEOUT", "HttpClient", "JsonResponse", "display_url"]
 LOG = logging.getLogger("qualitygates.http")
 MAX_BYTES = 32 * 1024 * 1024
 ATTEMPTS = 3
-ATTEMPT_TIMEOUT = 30.0  # seconds per attempt when the run has no --timeout
+ATTEMPT_TIMEOUT = 30.0  # seconds per attempt: connecting, the headers and the body
 CONNECT_TIMEOUT = 10.0
 BACKOFF = 0.5  # first pause between attempts; it doubles each time
 _MIN_ATTEMPT = 0.05  # below this much time left, another attempt cannot succeed
 _MIN_SECRET = 4  # shorter secrets would mangle messages ("HTTP 401") and hide nothing
-_SENSITIVE_PARAM = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential|session", re.I)
 
 
 @dataclass(frozen=True)
@@ -70,17 +79,6 @@ class _Retry(Exception):
         self.wait = wait
 
 
-def display_url(url: str) -> str:
-    """The URL as it may be shown: no userinfo, token-like query values redacted, no fragment."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rpartition("@")[2]
-    query = [
-        (k, "***" if _SENSITIVE_PARAM.search(k) else v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*/:"), ""))
-
-
 class HttpClient:
     """GET JSON from one server within one check's time; use it as a context manager."""
 
@@ -92,6 +90,7 @@ class HttpClient:
         password: str | None = None,
         ca_bundle: str | None = None,
         timeout: float | None = None,
+        trusted: Iterable[Origin | str] = (),
         attempts: int = ATTEMPTS,
         attempt_timeout: float = ATTEMPT_TIMEOUT,
         backoff: float = BACKOFF,
@@ -111,19 +110,23 @@ class HttpClient:
         self.attempt_timeout = attempt_timeout
         self.backoff = backoff
         self.max_bytes = max_bytes
-        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self.trusted = frozenset(_origins(trusted))
+        # Without a time of its own the check still ends: after the run's default time.
+        self._deadline = time.monotonic() + (DEFAULT_TIMEOUT if timeout is None else timeout)
         self._secrets = [s for s in (token, password) if s and len(s) >= _MIN_SECRET]
-        self._session: requests.Session | None = None
+        self._session: GuardedSession | None = None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any], timeout: float | None) -> HttpClient:
-        """A client from the usual options: token, username, password, ca_bundle."""
+        """A client from the usual options: token, username, password, ca_bundle, and the
+        origins it may send them to: url and allowed_hosts."""
         return cls(
             token=options.get("token"),
             username=options.get("username"),
             password=options.get("password"),
             ca_bundle=options.get("ca_bundle"),
             timeout=timeout,
+            trusted=trusted_origins(options),
         )
 
     def __enter__(self) -> HttpClient:
@@ -185,8 +188,6 @@ class HttpClient:
         raise AdapterError(self.redact(f"GET {shown} {reason}{counted}"))
 
     def _budget(self) -> float:
-        if self._deadline is None:
-            return self.attempt_timeout
         return min(self.attempt_timeout, self._deadline - time.monotonic())
 
     def _attempt(
@@ -199,66 +200,70 @@ class HttpClient:
     ) -> JsonResponse:
         import requests
 
+        from qualitygates.adapters._httptransport import AttemptTimer, UntrustedOrigin
+
         session = self._open()
-        try:
-            response = session.get(
-                url,
-                params=params,
-                timeout=(min(CONNECT_TIMEOUT, budget), budget),
-                stream=True,
-                verify=self.ca_bundle or True,
-                auth=self._auth(),
-            )
-        except requests.exceptions.SSLError as exc:
-            raise self._error(shown, tls_problem(exc)) from None
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
-            raise self._error(shown, f"is not a valid http(s) URL ({exc})") from None
-        except requests.exceptions.InvalidSchema:
-            raise self._error(shown, "is not an http or https URL") from None
-        except requests.exceptions.TooManyRedirects:
-            raise self._error(shown, "redirected too many times: check the URL") from None
-        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
-            raise _Retry(network_problem(exc, budget)) from None
-        except requests.exceptions.RequestException as exc:
-            raise self._error(shown, f"failed: {exc}") from None
-        with response:
-            body = self._read(response, shown, budget)
+        with AttemptTimer(budget) as timer:
+            try:
+                response = session.get(
+                    url,
+                    params=params,
+                    timeout=(min(CONNECT_TIMEOUT, budget), budget),
+                    stream=True,
+                    verify=self.ca_bundle or True,
+                    auth=self._auth(),
+                )
+                with response:
+                    body = self._read(response, shown, budget, timer)
+            except UntrustedOrigin as exc:
+                raise self._error(shown, untrusted(exc.origin)) from None
+            except (requests.exceptions.RequestException, OSError) as exc:
+                if timer.expired:  # the timer cut the connection: that is the fault
+                    raise _Retry(timed_out(budget)) from None
+                raise self._failure(exc, shown, budget) from None
         return self._decode(response, body, json_statuses, shown)
 
-    def _open(self) -> requests.Session:
-        if self._session is None:
-            import requests
+    def _failure(self, exc: BaseException, shown: str, budget: float) -> Exception:
+        """What a requests exception means: an AdapterError, or a `_Retry` if it may heal."""
+        problem, heals = request_problem(exc, budget)
+        return _Retry(problem) if heals else self._error(shown, problem)
 
-            self._session = requests.Session()
+    def _open(self) -> GuardedSession:
+        if self._session is None:
+            from qualitygates.adapters._httptransport import GuardedSession
+
+            self._session = GuardedSession(self.trusted)
             self._session.headers["User-Agent"] = f"qualitygates/{__version__}"
             self._session.headers["Accept"] = "application/json"
         return self._session
 
-    def _auth(self) -> _BearerAuth | tuple[str, str] | None:
+    def _auth(self) -> requests.auth.AuthBase | tuple[str, str] | None:
         if self.token:
-            return _BearerAuth(self.token)
+            from qualitygates.adapters._httptransport import BearerAuth
+
+            return BearerAuth(self.token)
         if self.username and self.password:
             return (self.username, self.password)
         return None
 
-    def _read(self, response: requests.Response, shown: str, budget: float) -> bytes:
-        import requests
-
+    def _read(
+        self, response: requests.Response, shown: str, budget: float, timer: AttemptTimer
+    ) -> bytes:
+        """The body, chunk by chunk, within the size limit and the attempt's deadline."""
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise self._error(shown, f"answered with more than {_mib(self.max_bytes)}")
         chunks: list[bytes] = []
         size = 0
-        try:
-            for chunk in _chunks(response):
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise self._error(shown, f"answered with more than {_mib(self.max_bytes)}")
-                chunks.append(chunk)
-                if self._deadline is not None and time.monotonic() > self._deadline:
-                    raise _Retry(f"timed out after {budget:.3g} s while answering")
-        except (requests.exceptions.RequestException, OSError) as exc:
-            raise _Retry(network_problem(exc, budget)) from None
+        for chunk in _chunks(response):
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise self._error(shown, f"answered with more than {_mib(self.max_bytes)}")
+            chunks.append(chunk)
+            if timer.expired:
+                break
+        if timer.expired:  # the end may be where the timer cut the connection: not the body's
+            raise _Retry(timed_out(budget))
         return b"".join(chunks)
 
     def _decode(
@@ -286,33 +291,17 @@ class HttpClient:
         return JsonResponse(status, data)
 
     def _hint(self, status: int) -> str:
-        if status == 401:
-            if self.token:
-                return ": check the token"
-            if self.username:
-                return ": check the username and password"
-            return ": the server needs credentials (set 'token')"
-        if status == 403:
-            return ": the credentials lack the permission"
-        if status == 404:
-            return ": check the URL"
-        if 300 <= status < 400:
-            return ": a redirect without a usable Location"
-        return ""
+        return status_hint(status, bool(self.token), bool(self.username))
 
     def _error(self, shown: str, problem: str) -> AdapterError:
         return AdapterError(self.redact(f"GET {shown} {problem}"))
 
 
-class _BearerAuth:
-    """`Authorization: Bearer <token>`, applied like requests' own auth (so redirects drop it)."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
+def _origins(trusted: Iterable[Origin | str]) -> Iterator[Origin]:
+    for item in trusted:
+        origin = item if isinstance(item, Origin) else origin_of(item)
+        if origin is not None:
+            yield origin
 
 
 def _chunks(response: requests.Response) -> Iterator[bytes]:

@@ -13,12 +13,53 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import requests
 
 #: The longest Retry-After honoured, in seconds.
 MAX_RETRY_AFTER = 10.0
+_SENSITIVE_PARAM = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential|session", re.I)
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be shown: no userinfo, token-like query values redacted, no fragment."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    query = [
+        (k, "***" if _SENSITIVE_PARAM.search(k) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*/:"), ""))
+
+
+def status_hint(status: int, token: bool, username: bool) -> str:
+    """What to do about an HTTP error status, given the credentials the client sent."""
+    if status == 401:
+        if token:
+            return ": check the token"
+        if username:
+            return ": check the username and password"
+        return ": the server needs credentials (set 'token')"
+    if status == 403:
+        return ": the credentials lack the permission"
+    if status == 404:
+        return ": check the URL"
+    if 300 <= status < 400:
+        return ": a redirect without a usable Location"
+    return ""
+
+
+def untrusted(origin: str) -> str:
+    return (
+        f"was not sent: the check's credentials go only to servers its policy names, and "
+        f"{origin} is not one (add it to the check's 'url' or 'allowed_hosts' if you trust it)"
+    )
+
+
+def timed_out(budget: float) -> str:
+    return f"timed out after {budget:.3g} s"
 
 
 def status_text(status: int, body: bytes) -> str:
@@ -76,6 +117,25 @@ def causes(exc: BaseException) -> Iterator[BaseException]:
         stack.extend(e for e in linked if isinstance(e, BaseException))
 
 
+def request_problem(exc: BaseException, budget: float) -> tuple[str, bool]:
+    """The end of the sentence for what requests raised, and whether another try may heal it."""
+    import requests  # already loaded: it raised `exc`
+
+    errors = requests.exceptions
+    if isinstance(exc, errors.SSLError):
+        return tls_problem(exc), False
+    if isinstance(exc, (errors.InvalidURL, errors.MissingSchema)):
+        return f"is not a valid http(s) URL ({exc})", False
+    if isinstance(exc, errors.InvalidSchema):
+        return "is not an http or https URL", False
+    if isinstance(exc, errors.TooManyRedirects):
+        return "redirected too many times: check the URL", False
+    network = (errors.Timeout, errors.ConnectionError, errors.ChunkedEncodingError)
+    if isinstance(exc, (*network, errors.ContentDecodingError, OSError)):
+        return network_problem(exc, budget), True
+    return f"failed: {exc}", False
+
+
 def network_problem(exc: BaseException, budget: float) -> str:
     import socket
 
@@ -83,7 +143,7 @@ def network_problem(exc: BaseException, budget: float) -> str:
     if names & {"ReadTimeout", "ConnectTimeout", "ReadTimeoutError", "ConnectTimeoutError"} or any(
         isinstance(e, TimeoutError) for e in causes(exc)
     ):
-        return f"timed out after {budget:.3g} s"
+        return timed_out(budget)
     if any(isinstance(e, socket.gaierror) for e in causes(exc)) or "NameResolutionError" in names:
         return "failed: the host name does not resolve: check the URL"
     if any(isinstance(e, ConnectionRefusedError) for e in causes(exc)):

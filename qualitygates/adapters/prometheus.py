@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from qualitygates.adapters._http import HttpClient, display_url
 from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._trust import allowed_hosts_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -49,6 +50,7 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
 )
+from qualitygates.domains import NON_NEGATIVE
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
 
@@ -82,25 +84,53 @@ class PrometheusAdapter(Adapter):
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
         OptionSpec(
-            "url", OptionKind.URL, "the Prometheus server, e.g. http://prometheus:9090", True
+            "url",
+            OptionKind.URL,
+            "the Prometheus server, e.g. http://prometheus:9090",
+            True,
+            check=lambda url: _endpoint(url),  # noqa: PLW0108 (defined below)
         ),
-        OptionSpec("queries", OptionKind.MAPPING, "metric name -> PromQL instant query", True),
-        OptionSpec("time", OptionKind.STRING, "evaluation time, RFC 3339 or Unix (default: now)"),
+        OptionSpec(
+            "queries",
+            OptionKind.MAPPING,
+            "metric name -> PromQL instant query",
+            True,
+            check=lambda queries: _queries(queries),  # noqa: PLW0108 (defined below)
+        ),
+        OptionSpec(
+            "time",
+            OptionKind.STRING,
+            "evaluation time, RFC 3339 or Unix (default: now)",
+            excludes=("at_end_of",),
+            check=lambda time: _time_param(time),  # noqa: PLW0108 (defined below)
+        ),
         OptionSpec(
             "at_end_of",
             OptionKind.PATH,
             "evaluate at the end of this k6 run: its --out json NDJSON (latest point) or "
             "machine-readable summary; instead of time",
         ),
-        OptionSpec("token", OptionKind.SECRET, "bearer token sent as Authorization"),
-        OptionSpec("username", OptionKind.STRING, "user name for basic auth"),
-        OptionSpec("password", OptionKind.SECRET, "password for basic auth"),
+        OptionSpec(
+            "token",
+            OptionKind.SECRET,
+            "bearer token sent as Authorization",
+            excludes=("username", "password"),
+        ),
+        OptionSpec(
+            "username", OptionKind.STRING, "user name for basic auth", requires=("password",)
+        ),
+        OptionSpec(
+            "password", OptionKind.SECRET, "password for basic auth", requires=("username",)
+        ),
         OptionSpec("ca_bundle", OptionKind.PATH, "PEM file of the CA that signed the server"),
+        allowed_hosts_option(),
         OptionSpec(
             "units",
             OptionKind.MAPPING,
             f"metric name -> unit of its value ({', '.join(UNITS)}; default number)",
             default={},
+            choices=tuple(UNITS),
+            metric_units=tuple(UNITS.items()),
         ),
     )
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
@@ -109,6 +139,8 @@ class PrometheusAdapter(Adapter):
             None,
             "a name from queries: the value of its PromQL, in the unit units: gives it",
             pattern=NAME_PATTERN,
+            # increase() and rate() extrapolate: a count from PromQL need not be whole.
+            domains=((Unit.COUNT, NON_NEGATIVE),),
         ),
     )
 

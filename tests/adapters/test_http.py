@@ -1,4 +1,4 @@
-"""The shared HTTP client: retries, deadlines, TLS, auth on redirects, and its error sentences.
+"""The shared HTTP client: retries, deadlines, TLS, credentials, and its error sentences.
 
 Every fault here is one a real server will not produce on demand, so a scripted loopback
 server (tests/servers.py) plays it.
@@ -37,7 +37,11 @@ def error_of(
 ) -> tuple[str, FakeServer]:
     """The AdapterError message of one GET, and the server (its url and what it saw)."""
     server = FakeServer(routes, tls=tls)
-    with server, fast(**kwargs) as client, pytest.raises(AdapterError) as caught:
+    with (
+        server,
+        fast(trusted=[server.url], **kwargs) as client,
+        pytest.raises(AdapterError) as caught,
+    ):
         client.get_json(server.url + path)
     return str(caught.value), server
 
@@ -189,9 +193,9 @@ def test_json_statuses_return_the_error_body_to_the_caller() -> None:
 
 def test_bearer_token_and_basic_auth_are_sent() -> None:
     with FakeServer({"/api": OK}) as server:
-        with fast(token=TOKEN) as client:
+        with fast(token=TOKEN, trusted=[server.url]) as client:
             client.get_json(f"{server.url}/api")
-        with fast(username="ci", password="hunter22") as client:
+        with fast(username="ci", password="hunter22", trusted=[server.url]) as client:
             client.get_json(f"{server.url}/api")
     assert server.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
     assert server.requests[1].headers["Authorization"] == "Basic Y2k6aHVudGVyMjI="
@@ -203,7 +207,7 @@ def test_credentials_do_not_follow_a_redirect_to_another_host(auth: dict[str, st
         first.route("/api", redirect(f"{other.url}/api"))
         first.route("/moved", redirect("/api"))
         first.route("/api", [redirect(f"{other.url}/api"), OK])
-        with fast(**auth) as client:
+        with fast(trusted=[first.url], **auth) as client:
             assert client.get_json(f"{first.url}/api").status == 200  # 127.0.0.1 -> localhost
             assert client.get_json(f"{first.url}/moved").status == 200  # same host
     assert "Authorization" in first.requests[0].headers
@@ -214,7 +218,7 @@ def test_credentials_do_not_follow_a_redirect_to_another_host(auth: dict[str, st
 def test_credentials_do_not_follow_a_redirect_to_another_port() -> None:
     with FakeServer({"/api": OK}) as other, FakeServer() as first:
         first.route("/api", redirect(f"{other.url}/api"))
-        with fast(token=TOKEN) as client:
+        with fast(token=TOKEN, trusted=[first.url]) as client:
             client.get_json(f"{first.url}/api")
     assert "Authorization" not in other.requests[0].headers
 
@@ -222,7 +226,11 @@ def test_credentials_do_not_follow_a_redirect_to_another_port() -> None:
 def test_secrets_never_appear_in_messages() -> None:
     echo = json_reply({"error": f"bad token {TOKEN}"}, 500)
     server = FakeServer({"/api": echo})
-    with server, fast(token=TOKEN, attempts=1) as client, pytest.raises(AdapterError) as caught:
+    with (
+        server,
+        fast(token=TOKEN, attempts=1, trusted=[server.url]) as client,
+        pytest.raises(AdapterError) as caught,
+    ):
         client.get_json(f"http://user:pw1234@127.0.0.1:{server.port}/api?api_key={TOKEN}&x=1")
     message = str(caught.value)
     assert TOKEN not in message

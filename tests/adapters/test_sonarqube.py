@@ -151,7 +151,7 @@ def test_each_scanners_default_location_is_found(tmp_path: Path, location: str) 
     path = tmp_path / location
     path.parent.mkdir(parents=True)
     shutil.copy(FIXTURES / "report-task-escaped.txt", path)
-    target = resolve_target({}, tmp_path)
+    target = resolve_target({"allowed_hosts": ["sonar.example.com"]}, tmp_path)
     assert (target.report_task, target.project, target.url) == (
         path,
         "acme:shop=cart",
@@ -559,8 +559,56 @@ def test_the_server_url_comes_from_report_task(tmp_path: Path) -> None:
     routes = {TASK: answer("task-success.json"), STATUS: answer("project-status-ok.json")}
     with FakeServer(routes) as server:
         write_task(tmp_path, server.url)
-        collection = run(server, tmp_path, url=None)
+        collection = run(server, tmp_path, url=None, allowed_hosts=[server.url])
     assert collection.metrics["quality_gate"] == Measurement("OK", Unit.TEXT)
+    assert server.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+# --- a report-task.txt from a pull request cannot choose the server ----------------------
+
+
+def not_named(path: Path, url: str) -> str:
+    return (
+        f"{path} names the server {url}, which the policy does not: a file in the working "
+        "tree cannot choose the server (nor receive the token); set 'url' to it, or list it "
+        "under 'allowed_hosts'"
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"url": None},
+        {"url": ""},  # "${SONAR_HOST_URL:-}" with the variable unset
+        {"url": None, "organization": "acme"},  # names SonarCloud, not the file's server
+        {"url": None, "allowed_hosts": ["sonar.example.com"]},
+        {"url": None, "token": None},  # nor may it choose the gate that is read
+    ],
+)
+def test_a_report_task_cannot_send_the_token_to_its_own_server(
+    tmp_path: Path, options: dict[str, Any]
+) -> None:
+    routes = {TASK: answer("task-success.json"), STATUS: answer("project-status-ok.json")}
+    with FakeServer(routes) as attacker:
+        path = write_task(tmp_path, attacker.url)
+        assert failure(attacker, tmp_path, **options) == not_named(path, attacker.url)
+    assert attacker.requests == []
+
+
+def test_the_policys_url_wins_over_the_report_tasks(tmp_path: Path) -> None:
+    routes = {TASK: answer("task-success.json"), STATUS: answer("project-status-ok.json")}
+    with FakeServer(routes) as attacker, FakeServer(routes) as named:
+        write_task(tmp_path, attacker.url)
+        collection = run(named, tmp_path)
+    assert collection.metrics["quality_gate"] == Measurement("OK", Unit.TEXT)
+    assert attacker.requests == []
+    assert named.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_sonarcloud_is_named_by_the_policys_organization(tmp_path: Path) -> None:
+    write_task(tmp_path, "https://sonarcloud.io", "organization=acme\n")
+    target = resolve_target({"organization": "acme"}, tmp_path)
+    assert target.url == "https://sonarcloud.io"
 
 
 def test_wait_must_be_a_number_of_seconds(tmp_path: Path) -> None:

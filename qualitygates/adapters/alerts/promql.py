@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from qualitygates import subprocesses
 from qualitygates.errors import AdapterError
 
 PROMTOOL_TIMEOUT_SECONDS = 60.0
@@ -69,12 +70,8 @@ def promtool_errors(path: Path) -> list[str]:
     if exe is None:
         raise AdapterError("promtool is not on PATH")
     try:
-        done = subprocess.run(
-            [exe, "check", "rules", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=PROMTOOL_TIMEOUT_SECONDS,
-            check=False,
+        done = subprocesses.run(  # within the check's time too
+            [exe, "check", "rules", str(path)], cwd=None, limit=PROMTOOL_TIMEOUT_SECONDS
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise AdapterError(f"promtool check rules {path} failed to run: {exc}") from None

@@ -9,7 +9,8 @@ diff-cover. Renames are followed, so a moved file is not new code. External diff
 never run: the repository may come from a pull request.
 
 A shallow clone usually lacks the base branch or the merge base; that is an error that
-names the fix (`fetch-depth: 0`), never an empty diff.
+names the fix (`fetch-depth: 0`), never an empty diff. Every git process ends within its
+own limit and the check's time (`qualitygates.subprocesses`), killed if it must be.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from qualitygates import subprocesses
+from qualitygates.deadline import seconds_text
 from qualitygates.errors import AdapterError
 
 GIT_TIMEOUT_S = 60
@@ -106,7 +109,7 @@ def changed_lines(root: Path, base: str) -> dict[str, set[int]]:
     """Run `git diff <base>` (working tree) and read its added lines, streamed."""
     with tempfile.TemporaryFile() as errors:
         try:
-            process = subprocess.Popen(
+            process = subprocesses.start(
                 ["git", *_DIFF_ARGS, base, "--"],
                 cwd=root,
                 stdout=subprocess.PIPE,
@@ -118,14 +121,17 @@ def changed_lines(root: Path, base: str) -> dict[str, set[int]]:
             )
         except FileNotFoundError:
             raise AdapterError(_NO_GIT) from None
-        with process:
-            assert process.stdout is not None
-            lines = parse_diff(process.stdout)
-            try:
-                code = process.wait(timeout=GIT_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise AdapterError(f"git diff did not finish within {GIT_TIMEOUT_S} s") from None
+        try:
+            with subprocesses.kill_when_late(process, GIT_TIMEOUT_S) as watch:
+                assert process.stdout is not None
+                lines = parse_diff(process.stdout)  # ends early if the watch kills git
+                code = process.wait()
+        finally:
+            subprocesses.forget(process)  # killed and reaped if parsing failed first
+            if process.stdout is not None:
+                process.stdout.close()
+        if watch.late.is_set():
+            raise AdapterError(f"git diff did not finish within {seconds_text(watch.seconds)} s")
         if code != 0:
             errors.seek(0)
             text = errors.read().decode("utf-8", errors="replace")
@@ -162,21 +168,19 @@ def tracked_files(root: Path) -> Iterator[str]:
 def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run a read-only git command; git missing or hanging is an AdapterError."""
     try:
-        return subprocess.run(
+        return subprocesses.run(
             ["git", *args],
             cwd=cwd,
-            capture_output=True,
-            text=True,
+            limit=GIT_TIMEOUT_S,
             encoding="utf-8",
             errors="replace",
-            stdin=subprocess.DEVNULL,
-            timeout=GIT_TIMEOUT_S,
-            check=False,
         )
     except FileNotFoundError:
         raise AdapterError(_NO_GIT) from None
-    except subprocess.TimeoutExpired:
-        raise AdapterError(f"git {args[0]} did not answer within {GIT_TIMEOUT_S} s") from None
+    except subprocess.TimeoutExpired as exc:
+        raise AdapterError(
+            f"git {args[0]} did not answer within {seconds_text(exc.timeout)} s"
+        ) from None
 
 
 _NO_GIT = "git is not installed here: diff coverage needs it to read what changed"

@@ -2,7 +2,8 @@
 
 A shallow clone answers with the date of its one fetched commit for every file, which
 would make a year-old runbook look fresh; so a shallow clone is refused with the fix
-(`fetch-depth: 0` on actions/checkout), never read.
+(`fetch-depth: 0` on actions/checkout), never read. git ends within its limit and the
+check's time, killed if it must be.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+from qualitygates import subprocesses
+from qualitygates.deadline import seconds_text
 from qualitygates.durations import parse_instant
 from qualitygates.errors import AdapterError
 
@@ -42,15 +45,12 @@ def _git(folder: Path, *args: str) -> str:
     if exe is None:
         raise AdapterError("git is not installed, so file ages cannot be checked: install git")
     try:
-        done = subprocess.run(
-            [exe, *args],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = subprocesses.run([exe, *args], cwd=folder, limit=GIT_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired as exc:
+        raise AdapterError(
+            f"git {args[0]} did not answer within {seconds_text(exc.timeout)} s in {folder}"
+        ) from None
+    except OSError as exc:
         raise AdapterError(f"git {args[0]} failed in {folder}: {exc}") from None
     if done.returncode != 0:
         if args[0] == "rev-parse" and "not a git repository" in done.stderr:

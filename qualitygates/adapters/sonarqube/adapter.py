@@ -14,6 +14,10 @@ exactly that analysis; otherwise it reads the gate of `project` on `branch` or
 `pull_request`. A failed or cancelled task, a timeout, 401/403/404 and any unexpected
 answer are errors of the check (exit 3), never a failed gate and never a pass.
 
+The server is one the policy names (`url`, SonarCloud for `organization`, or one of
+`allowed_hosts`): a report-task.txt from the working tree never chooses it, and the
+token is never sent anywhere else.
+
 `NONE` (no gate, e.g. no New Code definition) cannot be judged: a condition on
 `quality_gate` is then an error (exit 3) that says so, never a pass.
 `ignored_conditions` is 1 when SonarQube's fudge factor skipped coverage and duplication
@@ -28,6 +32,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from qualitygates.adapters._http import HttpClient
+from qualitygates.adapters._trust import allowed_hosts_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -46,7 +51,13 @@ from qualitygates.adapters.sonarqube.metrics import (
     gate_metrics,
     measure_metrics,
 )
-from qualitygates.adapters.sonarqube.target import Target, resolve_target
+from qualitygates.adapters.sonarqube.target import (
+    Target,
+    _server_url,
+    policy_servers,
+    resolve_target,
+)
+from qualitygates.domains import NON_NEGATIVE
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
 
@@ -71,21 +82,25 @@ class SonarQubeAdapter(Adapter):
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
         OptionSpec("url", OptionKind.URL, "the server, e.g. \"${SONAR_HOST_URL}\" (default: "
-                   "report-task.txt's serverUrl; https://sonarcloud.io with organization)"),
+                   "https://sonarcloud.io with organization; report-task.txt's serverUrl only "
+                   "if allowed_hosts lists it)",
+                   check=lambda url: _server_url({"url": url}, None) if url.strip() else None),
         OptionSpec("token", OptionKind.SECRET, "a user or analysis token, e.g. \"${SONAR_TOKEN}\""),
         OptionSpec("auth", OptionKind.CHOICE, "how the token is sent: bearer, or basic (token "
                    "as user name, for servers older than 10.0)", default="bearer",
                    choices=("bearer", "basic")),
         OptionSpec("project", OptionKind.STRING, "the project key (without report-task.txt)"),
-        OptionSpec("branch", OptionKind.STRING, "the branch (default: the main branch)"),
+        OptionSpec("branch", OptionKind.STRING, "the branch (default: the main branch)",
+                   excludes=("pull_request",)),
         OptionSpec("pull_request", OptionKind.STRING, "the pull request id"),
         OptionSpec("organization", OptionKind.STRING, "the SonarCloud organization"),
         OptionSpec("report_task", OptionKind.PATH, "the scanner's report-task.txt (default: the first "
                    "of .scannerwork/, target/sonar/, build/sonar/, .sonarqube/out/.sonar/ under "
                    "the policy's folder)"),
         OptionSpec("wait", OptionKind.NUMBER, "seconds to wait for the analysis to finish, "
-                   "within the run's --timeout", default=DEFAULT_WAIT),
+                   "within the run's --timeout", default=DEFAULT_WAIT, minimum=0),
         OptionSpec("ca_bundle", OptionKind.PATH, "PEM file of the CA that signed the server"),
+        allowed_hosts_option(),
     )  # fmt: skip
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(QUALITY_GATE, Unit.TEXT, "the gate's status: OK, WARN, ERROR or NONE "
@@ -100,7 +115,10 @@ class SonarQubeAdapter(Adapter):
                    "(complexity / functions)"),
         MetricSpec(MEASURE_SPEC_NAME, None, "any SonarQube metric key (coverage, new_coverage, "
                    "duplicated_lines_density, ...), in the unit its type gives it: PERCENT "
-                   "needs %", pattern=METRIC_KEY),
+                   "needs %", pattern=METRIC_KEY,
+                   # sqale_debt_ratio is a PERCENT that passes 100 when fixing costs more
+                   # than writing the code.
+                   domains=((Unit.PERCENT, NON_NEGATIVE),)),
     )  # fmt: skip
 
     def collect(self, request: CollectRequest) -> Collection:
@@ -139,7 +157,10 @@ _OWN_NAMES = (QUALITY_GATE, IGNORED_CONDITIONS, COMPLEXITY_PER_FUNCTION)
 def _client(options: Mapping[str, Any], timeout: float | None) -> HttpClient:
     kind = _TokenAsUserClient if options.get("auth") == "basic" else HttpClient
     return kind(
-        token=options.get("token") or None, ca_bundle=options.get("ca_bundle"), timeout=timeout
+        token=options.get("token") or None,
+        ca_bundle=options.get("ca_bundle"),
+        timeout=timeout,
+        trusted=policy_servers(options),
     )
 
 

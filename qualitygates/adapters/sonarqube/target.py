@@ -5,6 +5,12 @@ through its `report-task.txt` (the option `report_task`, else the scanners' defa
 locations under the policy's folder); without one, the project's gate is read by `project`
 and `branch` or `pull_request`, since without them SonarQube answers for the main branch
 (opendevstack/ods-pipeline #701).
+
+The server is one the policy names: its `url`, SonarCloud for its `organization`, or one
+of its `allowed_hosts`. A report-task.txt comes from the working tree, which a pull
+request writes, so its `serverUrl` is followed only when the policy names that server
+too: otherwise whoever wrote the file would choose the gate that is read, and receive the
+token.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from qualitygates.adapters._http import display_url
+from qualitygates.adapters._trust import Origin, is_trusted, origin_of, trusted_origins
 from qualitygates.adapters.sonarqube.report_task import (
     DEFAULT_LOCATIONS,
     ReportTask,
@@ -77,14 +84,35 @@ def resolve_target(options: Mapping[str, Any], base_dir: Path) -> Target:
         url = _server_url(options, None)
         return Target(url, project, branch, pull_request)
     _check_agrees(report, project, branch, pull_request)
+    url = _server_url(options, report)
+    _check_named(url, options, report)
     return Target(
-        url=_server_url(options, report),
+        url=url,
         project=report.project,
         branch=branch or (None if pull_request else report.branch),
         pull_request=pull_request or (None if branch else report.pull_request),
         task_id=report.task_id,
         report_task=report.path,
     )
+
+
+def policy_servers(options: Mapping[str, Any]) -> frozenset[Origin]:
+    """The servers the policy names: `url`, SonarCloud with `organization`, `allowed_hosts`."""
+    cloud = [SONARCLOUD_URL] if _text(options, "organization") else []
+    return trusted_origins(options, *cloud)
+
+
+def _check_named(url: str, options: Mapping[str, Any], report: ReportTask) -> None:
+    """A server only report-task.txt names is never read, nor sent the token."""
+    origin = origin_of(url)
+    if _text(options, "url") is None and not (
+        origin is not None and is_trusted(origin, policy_servers(options))
+    ):
+        raise AdapterError(
+            f"{report.path} names the server {display_url(url)}, which the policy does not: "
+            "a file in the working tree cannot choose the server (nor receive the token); set "
+            "'url' to it, or list it under 'allowed_hosts'"
+        )
 
 
 def _text(options: Mapping[str, Any], name: str) -> str | None:

@@ -1,0 +1,100 @@
+"""The run's time, shared by everything that can wait: checks, servers, child processes.
+
+- `--timeout S` bounds the run; without it the run gets `DEFAULT_TIMEOUT`. The engine
+  gives every check the same absolute deadline and runs it under `until(deadline)`, so
+  what a check starts deep down (an HTTP attempt, a `git` process) asks `time_left` and
+  never waits past it.
+- `end_process_after` is the last resort of the command line: whatever still blocks
+  (a store that never answers, a pipe nobody reads) cannot keep the process alive past
+  its time plus `GRACE`; the process then ends with exit 3 and one sentence.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+#: The run's time when `--timeout` is not given, in seconds. Every check ends within it,
+#: a server's included: SonarQube's default `wait` of 300 s fits, with room to read the
+#: gate afterwards.
+DEFAULT_TIMEOUT = 600.0
+#: What the process may take beyond the run's time to write its reports and end.
+GRACE = 5.0
+#: The last-resort exit comes this much before `GRACE` is over: the interpreter started
+#: before the command did, and the kernel must still reap the process.
+_WATCHDOG_MARGIN = 1.5
+_OWNED = threading.Event()  # the process is the command line's own (see own_the_process)
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "qualitygates_deadline", default=None
+)
+
+
+@contextmanager
+def until(deadline: float | None) -> Iterator[None]:
+    """Run the block under an absolute `time.monotonic()` deadline (None: no deadline)."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def time_left(limit: float) -> float:
+    """`limit` seconds, or what is left of the current deadline if that is less (>= 0)."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return max(0.0, limit)
+    return max(0.0, min(limit, deadline - time.monotonic()))
+
+
+def end_process_after(seconds: float, message: str, code: int) -> threading.Timer:
+    """Start a daemon timer that, after `seconds` (minus a margin), ends the process.
+
+    It kills the child processes still running, writes `error: <message>` straight to
+    the standard error descriptor (a Python stream may be what blocks) and calls
+    `os._exit(code)`, which no thread, lock or atexit handler can hold up.
+    """
+
+    def stop() -> None:
+        from qualitygates.subprocesses import kill_all
+
+        kill_all()
+        try:
+            os.write(2, f"error: {message}\n".encode("utf-8", "replace"))
+        finally:
+            os._exit(code)
+
+    timer = threading.Timer(max(0.0, seconds - _WATCHDOG_MARGIN), stop)
+    timer.daemon = True
+    timer.name = "qualitygates-watchdog"
+    timer.start()
+    return timer
+
+
+def own_the_process() -> None:
+    """Allow `stop_run_by` to end the process: called by the console entry point only, so
+    a run inside another program (a test runner, a script) never ends that program."""
+    _OWNED.set()
+
+
+def stop_run_by(timeout: float | None, code: int) -> threading.Timer | None:
+    """The command line's last resort for one run of `timeout` seconds (None: the default)."""
+    if not _OWNED.is_set():
+        return None
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    given = f"--timeout of {limit:g} s" if timeout is not None else f"default time of {limit:g} s"
+    return end_process_after(
+        limit + GRACE,
+        f"the run did not end within its {given} and {GRACE:g} s more to write its reports, "
+        "so it was stopped: some reports may be missing",
+        code,
+    )
+
+
+def seconds_text(seconds: float) -> str:
+    """`0.5`, `30`: a time as a message shows it, to a tenth of a second."""
+    return f"{round(seconds, 1):g}"
