@@ -23,7 +23,6 @@ What each such adapter needs, in one place:
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -45,6 +44,7 @@ from qualitygates.adapters._httpproblems import (
 from qualitygates.adapters._trust import Origin, origin_of, trusted_origins
 from qualitygates.deadline import DEFAULT_TIMEOUT
 from qualitygates.errors import AdapterError
+from qualitygates.readers import InvalidJson, parse_json
 
 if TYPE_CHECKING:
     import requests
@@ -279,8 +279,10 @@ class HttpClient:
         if status >= 300 and status not in json_statuses:
             raise self._error(shown, status_text(status, body) + self._hint(status))
         try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
+            data = parse_json(body, "the answer", "server")
+        except InvalidJson as exc:
+            if exc.strict:  # JSON, but a repeated key or a NaN: the answer cannot be trusted
+                raise self._error(shown, str(exc)) from None
             if status >= 300:
                 raise self._error(shown, status_text(status, body) + self._hint(status)) from None
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
@@ -311,3 +313,4 @@ def _chunks(response: requests.Response) -> Iterator[bytes]:
 
 def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):g} MiB"
+

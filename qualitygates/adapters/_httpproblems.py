@@ -6,7 +6,6 @@ without importing either, so that start-up never pays for them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -14,6 +13,8 @@ from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from qualitygates.readers import InvalidJson, parse_json
 
 if TYPE_CHECKING:
     import requests
@@ -74,8 +75,8 @@ def status_text(status: int, body: bytes) -> str:
 def server_message(body: bytes) -> str:
     """The error text of a JSON error body (Prometheus `error`, SonarQube `errors[].msg`)."""
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
+        data = parse_json(body, "the answer", "server")
+    except InvalidJson:
         return ""
     if not isinstance(data, dict):
         return ""

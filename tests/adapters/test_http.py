@@ -179,6 +179,23 @@ def test_a_body_that_is_not_json(reply: Reply, got: str) -> None:
     assert message == f"GET {server.url}/api did not answer with JSON (got {got}): check the URL"
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            b'{"status": "error",\n "status": "success"}',
+            'the answer is not valid server JSON: the key "status" appears twice in one object '
+            "(line 2)",
+        ),
+        (b'{"value": NaN}', "the answer is not valid server JSON: NaN is not a JSON number"),
+    ],
+)
+def test_an_answer_that_strict_json_refuses_is_an_error(body: bytes, reason: str) -> None:
+    reply = Reply(200, body, {"Content-Type": "application/json"})
+    message, server = error_of({"/api": reply})
+    assert message == f"GET {server.url}/api {reason}"
+
+
 def test_an_answer_over_the_size_limit_is_refused() -> None:
     message, server = error_of({"/api": Reply(200, b"[" + b"1," * 100 + b"1]")}, max_bytes=100)
     assert message == f"GET {server.url}/api answered with more than 9.53674e-05 MiB"
