@@ -110,13 +110,8 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     logging.basicConfig(level=level, handlers=[log_handler()])
 
 
-@cli.command()
-@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
-@click.option(
-    "--gate", "gates", multiple=True, metavar="ID", help="Run only this gate (repeatable)."
-)
-@report_options
-@click.option(
+#: `--var KEY=VALUE`, on every command that loads a policy.
+var_option = click.option(
     "--var",
     "variables",
     multiple=True,
@@ -124,6 +119,15 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     metavar="KEY=VALUE",
     help="Set a ${VAR} of the policy.",
 )
+
+
+@cli.command()
+@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
+@click.option(
+    "--gate", "gates", multiple=True, metavar="ID", help="Run only this gate (repeatable)."
+)
+@report_options
+@var_option
 @click.option(
     "--now", type=Instant(), metavar="ISO-TIME", help="Fix the clock (waiver expiry, maximum ages)."
 )
@@ -262,14 +266,7 @@ def _load(config: str, variables: tuple[str, ...], policy_ref: str | None) -> An
 
 @cli.command()
 @click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
-@click.option(
-    "--var",
-    "variables",
-    multiple=True,
-    type=Assignment(),
-    metavar="KEY=VALUE",
-    help="Set a ${VAR} of the policy.",
-)
+@var_option
 @_fails_cleanly
 def validate(config: str, variables: tuple[str, ...]) -> None:
     """Check the policy and run nothing (exit 2 on any problem)."""
