@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.errors import AdapterError
-from qualitygates.readers._slim import KeepValue, Visit, duplicate_error, load_slim_json, paused_gc
+from qualitygates.readers._gc import paused_gc
+from qualitygates.readers._slim import KeepValue, Visit, duplicate_error, load_slim_json
 from qualitygates.readers._strict import DuplicateKey, loads_strict, locate_duplicate
 from qualitygates.readers.files import (
     UnreadableFile,

@@ -23,6 +23,12 @@ a visitor that has a `restart()` method (a visitor without one gets ijson alone)
 
 Dropped values (secret `Match` and `Code`, tool-specific `offender` properties) never
 reach the document: they live only until the end of the chunk they arrive in.
+
+Every path is strict (see `_strict`): the window reader's C scanner refuses a repeated key
+as each object closes and keeps its own record of the keys of the objects it takes apart
+(the slimmer deletes dropped keys as it goes); ijson's builder keeps the last of two equal
+keys without a word, so a document read by ijson is read once more, event by event, for a
+repeat; the standard library's path checks each object's pairs.
 """
 
 from __future__ import annotations
@@ -30,10 +36,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import functools
-import gc
 import itertools
 import json
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -55,7 +59,7 @@ try:  # optional dependency: the C backend makes streaming as fast as json.load
 except ImportError:  # pragma: no cover - exercised only where ijson is absent
     ijson = None
 
-__all__ = ["CHUNK_BYTES", "KeepValue", "Visit", "load_slim_json", "paused_gc", "slim"]
+__all__ = ["CHUNK_BYTES", "KeepValue", "Visit", "load_slim_json", "slim"]
 
 CHUNK_BYTES = 1 << 16
 
@@ -211,41 +215,6 @@ def _load_scalar(reader: ChunkReader, path: Path, what: str) -> Any:
             raise AdapterError(f"{path} is empty: the tool that writes it failed or did not run")
         next(items, None)  # parse to the end so trailing garbage is noticed
     return value
-
-
-_gc_lock = threading.Lock()
-_gc_pauses = [0, False]  # parses under way, whether the collector was on before the first
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Switch the cyclic garbage collector off while an adapter parses and reads a report.
-
-    Parsed JSON and findings hold no reference cycles, yet each object allocated counts
-    towards the next collection, and every collection of the older generations walks all
-    the objects kept so far: with the collector on, 100,000 SARIF results take 1.3 times
-    as long to collect. Checks run in threads, so the last one to finish switches it back
-    on, after moving what was made meanwhile to the oldest generation (`freeze` and
-    `unfreeze` do that without walking it; not when something else froze objects): else
-    the first allocation would make the collector walk all the findings at once, a tenth
-    of the time of a large Trivy report. `load_slim_json` leaves the choice to the
-    adapter: it pays off when the adapter makes many findings.
-    """
-    with _gc_lock:
-        if _gc_pauses[0] == 0:
-            _gc_pauses[1] = gc.isenabled()
-            gc.disable()
-        _gc_pauses[0] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses[0] -= 1
-            if _gc_pauses[0] == 0 and _gc_pauses[1]:
-                if gc.get_freeze_count() == 0:
-                    gc.freeze()
-                    gc.unfreeze()
-                gc.enable()
 
 
 @contextlib.contextmanager

@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import qualitygates.readers._window as fast
-import qualitygates.readers._slim as slim
 import qualitygates.readers._chunks as stream
+import qualitygates.readers._slim as slim
+import qualitygates.readers._window as fast
 from qualitygates.errors import AdapterError
+from qualitygates.readers import paused_gc
 
 KEEP = frozenset({"items", "a", "b", "name", "nested"})
 
@@ -246,15 +247,15 @@ def test_long_values_are_read_in_growing_chunks_up_to_a_limit(
 
 def test_paused_gc_switches_the_collector_back_on_and_leaves_frozen_objects_alone() -> None:
     assert gc.isenabled()
-    with slim.paused_gc():
-        with slim.paused_gc():
+    with paused_gc():
+        with paused_gc():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled() and gc.get_freeze_count() == 0
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        with slim.paused_gc():
+        with paused_gc():
             pass
         assert gc.isenabled() and gc.get_freeze_count() == frozen
     finally:
