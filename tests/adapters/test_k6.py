@@ -19,6 +19,7 @@ from qualitygates.adapters.k6 import K6Adapter, chunks, reader, worker
 from qualitygates.adapters.k6.names import MetricName, parse_name
 from qualitygates.adapters.k6.stats import percentile
 from qualitygates.adapters.k6.wanted import Wanted
+from qualitygates.domains import default_domain
 from qualitygates.errors import AdapterError
 from qualitygates.model import Unit
 from tests.helpers import DATA, collect
@@ -172,12 +173,14 @@ def test_ndjson_gzip_and_several_files_merge(tmp_path: Path) -> None:
 
 
 def test_ndjson_no_samples_is_an_error_unless_allowed() -> None:
+    # both tags occur on the metric, never together (a tag it never had: test_k6_tagfilters)
+    name = "http_req_duration{scenario:base,status:500}.p(95)"
     with pytest.raises(
-        AdapterError, match=r"k6 metric http_req_duration\{scenario:nope\} has no samples"
+        AdapterError,
+        match=r"k6 metric http_req_duration\{scenario:base,status:500\} has no samples",
     ):
-        values(POINTS, "http_req_duration{scenario:nope}.p(95)")
-    found = values(POINTS, "http_req_duration{scenario:nope}.p(95)", allow_empty=True)
-    assert found == {"http_req_duration{scenario:nope}.p(95)": (0.0, Unit.MILLISECONDS)}
+        values(POINTS, name)
+    assert values(POINTS, name, allow_empty=True) == {name: (0.0, Unit.MILLISECONDS)}
 
 
 def test_ndjson_has_no_threshold_verdicts() -> None:
@@ -536,3 +539,52 @@ def test_without_a_python_to_start_one_process_reads_it_all(
     monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(sys, "executable", "")
     assert values(big, *ALL_POINT_STATS) == single
+
+
+# --- a Rate's rate must be what its passes and fails make (k6's RateSink) -----------------
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            {"metrics": {"http_req_failed": {"type": "rate", "contains": "default",
+                                             "values": {"rate": 0, "passes": 50, "fails": 50}}}},
+            r"metrics.http_req_failed has rate 0 beside 50 passes and 50 fails, which make 0.5: "
+            r"the summary contradicts itself$",
+        ),
+        (
+            {"metrics": {"http_req_failed": {"value": 0.01, "passes": 50, "fails": 50}}},
+            r"metrics.http_req_failed has rate 0.01 beside 50 passes and 50 fails, which make 0.5",
+        ),
+        (
+            {"version": "1.0.0", "results": {"metrics": [
+                {"name": "http_req_failed", "type": "rate", "values": {
+                    "rate": 0.0, "matches": 50, "total": 100}}]}},
+            r"results.metrics\[0\] has rate 0 beside 50 passes and 50 fails, which make 0.5",
+        ),
+        (
+            {"metrics": {"checks": {"type": "rate", "contains": "default",
+                                    "values": {"rate": 1, "passes": 2.5, "fails": 0}}}},
+            r"metrics.checks has 2.5 passes and 0 fails, not counts of samples",
+        ),
+    ],
+    ids=["handle-summary", "summary-export", "machine-readable", "fractional-passes"],
+)  # fmt: skip
+def test_a_rate_that_contradicts_its_passes_and_fails_is_an_error(
+    tmp_path: Path, document: dict[str, Any], message: str
+) -> None:
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(AdapterError, match=rf"^{re.escape(str(path))}: {message}"):
+        collect(K6Adapter, metrics=("http_req_failed.rate",), path=str(path))
+
+
+def test_custom_k6_metrics_may_be_negative_but_a_rate_stays_a_ratio() -> None:
+    spec = K6Adapter.metric_spec("clock_skew.p(95)")
+    assert spec is not None and spec.domain(Unit.MILLISECONDS) == default_domain(Unit.NUMBER)
+    counter = K6Adapter.metric_spec("balance.rate")
+    assert counter is not None and counter.domain(Unit.PER_SECOND) == default_domain(Unit.NUMBER)
+    assert counter.domain(Unit.RATIO) == default_domain(Unit.RATIO)
+    passes = K6Adapter.metric_spec("http_req_failed.passes")
+    assert passes is not None and passes.domain(Unit.COUNT) == default_domain(Unit.COUNT)

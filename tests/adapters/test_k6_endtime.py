@@ -47,6 +47,30 @@ def test_the_latest_point_near_the_end_wins_over_the_last_line(tmp_path: Path) -
     assert end_time(path) == datetime(2026, 11, 24, 10, 0, 9, 500000, tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize("spelled", [b'"Po\\u0069nt"', b'"\\u0050oint"'])
+def test_a_point_that_spells_point_with_an_escape_counts(tmp_path: Path, spelled: bytes) -> None:
+    # json reads "Po\u0069nt" as "Point": a later point hidden that way is still the end
+    path = tmp_path / "run.ndjson"
+    path.write_bytes(
+        POINTS.read_bytes() + point("2026-11-24T10:00:09.5Z").replace(b'"Point"', spelled)
+    )
+    assert end_time(path) == datetime(2026, 11, 24, 10, 0, 9, 500000, tzinfo=timezone.utc)
+
+
+def test_a_repeated_key_near_the_end_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "run.ndjson"
+    twice = point("2026-11-24T10:00:09.5Z").replace(
+        b'"time"', b'"time":"2020-01-01T00:00:00Z","time"'
+    )
+    path.write_bytes(POINTS.read_bytes() + twice)
+    with pytest.raises(AdapterError) as caught:
+        end_time(path)
+    assert str(caught.value) == (
+        f"{path}: a line near its end: the key 'time' appears twice in one object: "
+        "not k6 output, refusing it"
+    )
+
+
 def test_only_the_tail_of_a_plain_file_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,7 +114,7 @@ def test_summaries_without_an_absolute_time_are_errors(name: str, kind: str) -> 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "cannot be read: No such file or directory"),
+        (None, "does not exist"),
         (b"", "is empty: the tool that writes it failed or did not run"),
         (b'{"coverage": 80}', "is not a k6 report"),
         (POINTS.read_bytes()[:-30], "is truncated: its last line is not complete JSON; re-run k6"),

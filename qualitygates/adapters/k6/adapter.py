@@ -28,18 +28,49 @@ from qualitygates.adapters.k6.names import (
 from qualitygates.adapters.k6.reader import read_ndjson
 from qualitygates.adapters.k6.summary import Summary, detect_shape, read_summary
 from qualitygates.adapters.k6.timefmt import to_datetime
+from qualitygates.domains import Domain, any_sign
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
 
 NDJSON = "NDJSON"
+#: k6's built-in metrics of type Rate and Counter (k6 refuses a script metric that reuses
+#: one of these names with another type).
+BUILTIN_RATES = ("http_req_failed", "checks", "browser_http_req_failed")
+BUILTIN_COUNTERS = (
+    "http_reqs",
+    "iterations",
+    "dropped_iterations",
+    "data_sent",
+    "data_received",
+    "ws_msgs_sent",
+    "ws_msgs_received",
+    "ws_sessions",
+    "grpc_streams",
+    "grpc_streams_msgs_sent",
+    "grpc_streams_msgs_received",
+    "browser_data_sent",
+    "browser_data_received",
+)
 _SNIFF_BYTES = 1 << 16
 _KEY = METRIC_RE + TAGS_RE
 
 
 def _spec(
-    name: str, stat: str, unit: Unit | None, description: str, summary: bool = False
+    name: str,
+    stat: str,
+    unit: Unit | None,
+    description: str,
+    summary: bool = False,
+    domains: tuple[tuple[Unit, Domain], ...] = (),
 ) -> MetricSpec:
-    return MetricSpec(name, unit, description, pattern=rf"{_KEY}\.{stat}", summary=summary)
+    return MetricSpec(
+        name, unit, description, pattern=rf"{_KEY}\.{stat}", summary=summary, domains=domains
+    )
+
+
+#: A custom metric takes whatever the script adds (`Trend.add(-5)`, `Counter.add(0.5)`): its
+#: stats may be negative or fractional in any unit but a Rate's ratio.
+_CUSTOM = any_sign(Unit.MILLISECONDS, Unit.BYTES, Unit.COUNT, Unit.PER_SECOND)
 
 
 class K6Adapter(Adapter):
@@ -71,7 +102,8 @@ class K6Adapter(Adapter):
         OptionSpec(
             "allow_empty",
             OptionKind.BOOLEAN,
-            "accept a metric with no samples (k6 passes its thresholds; by default it is an error)",
+            "accept a metric with no samples (k6 passes its thresholds; by default it is an "
+            "error), but never a tag filter naming a tag no sample had",
             default=False,
         ),
     )
@@ -98,21 +130,39 @@ class K6Adapter(Adapter):
             None,
             "Trend stat (also Gauge min/max): ms for time Trends, a plain number otherwise; "
             "p(N) any N in 0..100 (p(99.9)), p90/p95/p99 short for p(90)/p(95)/p(99)",
+            domains=_CUSTOM,
         ),
         _spec(
             "<metric>[{tag:value,…}].count",
             "count",
             None,
             "Counter total (bytes for data_sent/data_received), or a Trend's sample count",
+            domains=_CUSTOM,
+        ),
+        # k6's built-in Rates and Counters: their unit is known before the run, so a bare
+        # `http_req_failed.rate < 5` (500 %) is refused by validate, not judged.
+        MetricSpec(
+            f"{'|'.join(BUILTIN_RATES)}[{{tag:value,…}}].rate",
+            Unit.RATIO,
+            "k6's built-in Rate metrics: ratio 0-1 of non-zero samples (0.01 or 1%)",
+            pattern=rf"(?:{'|'.join(BUILTIN_RATES)}){TAGS_RE}\.rate",
+        ),
+        MetricSpec(
+            "<built-in Counter>[{tag:value,…}].rate",
+            Unit.PER_SECOND,
+            f"k6's built-in Counters ({', '.join(BUILTIN_COUNTERS)}): per second",
+            pattern=rf"(?:{'|'.join(BUILTIN_COUNTERS)}){TAGS_RE}\.rate",
         ),
         _spec(
             "<metric>[{tag:value,…}].rate",
             "rate",
             None,
-            "Rate metric: ratio 0-1 of non-zero samples (http_req_failed, checks{check:…}); "
-            "Counter: per second over the test's run time",
+            "a script's own metric: for a Rate, ratio 0-1 of non-zero samples (a bare number "
+            "above 1 is an error of the run: write 5%); for a Counter, per second over the "
+            "test's run time",
+            domains=_CUSTOM,
         ),
-        _spec("<metric>[{tag:value,…}].value", "value", None, "Gauge: last value"),
+        _spec("<metric>[{tag:value,…}].value", "value", None, "Gauge: last value", domains=_CUSTOM),
         _spec(
             "<metric>[{tag:value,…}].passes|fails",
             "(?:passes|fails)",

@@ -1,10 +1,11 @@
 """When a k6 run ended, read from its output (to query Prometheus at the end of a load test).
 
 - NDJSON (`--out json`, plain or gzip): the latest point time among the complete lines of
-  the file's last MiB. k6 writes points in batches, so the latest is not always on the very
-  last line. A plain file is read from its end (one seek); gzip has no index, so it is
-  inflated to its end keeping only the last MiB. Where that window holds no point, the
-  whole file is scanned for its last one.
+  the file's last MiB, each read as `strict.loads` reads it (a line that spells "Point"
+  with a `\\u` escape is a point too). k6 writes points in batches, so the latest is not
+  always on the very last line. A plain file is read from its end (one seek); gzip has no
+  index, so it is inflated to its end keeping only the last MiB. Where that window holds
+  no point, the whole file is scanned for its last one.
 - the machine-readable summary: `metadata.generatedAt`, which k6 stamps as the run ends
   (`time.Now()` in k6 `internal/lib/summary/machine_readable.go`).
 - `--summary-export` and handleSummary JSON hold no absolute time at all
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from qualitygates.adapters._io import GZIP_MAGIC
+from qualitygates.adapters.k6 import strict
 from qualitygates.adapters.k6.adapter import NDJSON, detect
 from qualitygates.adapters.k6.chunks import iter_chunks
 from qualitygates.adapters.k6.ndjson import Scanner, ScanResult
+from qualitygates.adapters.k6.strict import SPELLED
 from qualitygates.adapters.k6.summary import MACHINE_READABLE
 from qualitygates.adapters.k6.timefmt import BadTime, parse_time_ns, to_datetime
 from qualitygates.errors import AdapterError
@@ -79,7 +82,8 @@ def _latest_point(window: bytes, whole: bool, path: Path) -> int | None:
         _complete(lines[-1], path)
     latest = None
     for line in lines:
-        if _POINT in line:
+        # A Point line holds "Point", or spells it with a \u escape: read those with json.
+        if _POINT in line or (b"\\" in line and SPELLED.search(line)):
             stamp = _point_time(_record(line, path), path)
             if stamp is not None and (latest is None or stamp > latest):
                 latest = stamp
@@ -97,7 +101,11 @@ def _complete(line: bytes, path: Path) -> None:
 
 def _record(line: bytes, path: Path) -> Any:
     try:
-        return json.loads(line)
+        return strict.loads(line)
+    except strict.StrictJSONError as exc:
+        raise AdapterError(
+            f"{path}: a line near its end: {exc}: not k6 output, refusing it"
+        ) from None
     except (ValueError, RecursionError):  # nesting deeper than json's C stack
         raise AdapterError(
             f"{path}: a line near its end is not valid JSON; is this k6 --out json output?"

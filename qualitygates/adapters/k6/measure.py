@@ -3,7 +3,9 @@
 Each requested name is answered with the source's value in its unit, or left out when the
 source does not have it (the engine then reports it with `available`). A metric that got
 no sample is an error unless `allow_empty` is set: k6 itself passes thresholds on empty
-metrics (an empty Trend reports 0, an empty Rate no rate), we do not.
+metrics (an empty Trend reports 0, an empty Rate no rate), we do not. A tag filter that
+names a tag the metric never had is an error even with `allow_empty` (`tagfilters`).
+Every such problem of one check is listed in one error.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 
+from qualitygates.adapters.k6 import tagfilters
 from qualitygates.adapters.k6.names import (
     RUN_THRESHOLD_NAMES,
     Key,
@@ -30,9 +33,11 @@ from qualitygates.adapters.k6.stats import (
     unit_for,
 )
 from qualitygates.adapters.k6.summary import Summary, SummaryMetric
+from qualitygates.adapters.k6.tagfilters import TagsSeen
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
 
+_CHECK_TAGS = frozenset({"check", "group"})
 _VALID = {kind: frozenset(stats) for kind, stats in STATS_BY_KIND.items()}
 
 
@@ -41,11 +46,46 @@ def _valid(kind: str, stat: str) -> bool:
     return stat in allowed or (stat.startswith("p(") and "p(N)" in allowed)
 
 
-def _empty_error(source: str, key: Key) -> AdapterError:
-    return AdapterError(
-        f"{source}: k6 metric {format_key(key)} has no samples (k6 would pass its thresholds); "
-        "fix the test, or set allow_empty: true on this check"
-    )
+class _Problems:
+    """Every tag filter that names no tag of the run, and every empty metric, of one
+    check: one error lists them all."""
+
+    def __init__(self, source: str, in_summary: bool) -> None:
+        self.source = source
+        self.in_summary = in_summary
+        self.tags: dict[Key, list[str]] = {}
+        self.empty: dict[Key, None] = {}
+
+    def tag_filters(self, key: Key, seen: TagsSeen | None) -> bool:
+        """Note why the tags of `key` never occurred; whether any did not."""
+        found = self.tags.setdefault(key, tagfilters.problems(key, seen))
+        return bool(found)
+
+    def check(self) -> None:
+        clauses = []
+        tags = [problem for found in self.tags.values() for problem in found]
+        if tags:
+            what = "a tag filter names" if len(tags) == 1 else f"{len(tags)} tag filters name"
+            never = "this summary does not show" if self.in_summary else "no sample had"
+            clauses.append(
+                f"{what} a tag {never}, which allow_empty does not excuse: {'; '.join(tags)}"
+            )
+            if self.in_summary:
+                clauses[-1] += (
+                    " (a summary shows tags only through its sub-metrics with thresholds and "
+                    "its checks; the run's --out json NDJSON shows every tag)"
+                )
+        if self.empty:
+            keys = [format_key(key) for key in self.empty]
+            clauses.append(
+                f"k6 metric {keys[0]} has no samples (k6 would pass its thresholds)"
+                if len(keys) == 1
+                else f"k6 metrics {', '.join(keys)} have no samples (k6 would pass their "
+                "thresholds)"
+            )
+            clauses[-1] += "; fix the test, or set allow_empty: true on this check"
+        if clauses:
+            raise AdapterError(f"{self.source}: " + "; and ".join(clauses))
 
 
 def from_summary(
@@ -54,6 +94,7 @@ def from_summary(
     """Measurements of a summary file; thresholds.* from files that hold verdicts."""
     metrics = dict(summary.metrics)
     found: dict[MetricName, Measurement] = {}
+    problems = _Problems(source, in_summary=True)
     for name in names:
         if name.stat.startswith("thresholds"):
             value = _threshold_value(summary, name, source)
@@ -61,13 +102,19 @@ def from_summary(
                 found[name] = Measurement(float(value), Unit.COUNT)
             continue
         metric = metrics.get(name.key) or _check_metric(summary, name.key)
+        unseen = metric.empty if metric is not None else _listed_check(summary, name.key)
+        if name.tags and unseen:  # an empty sub-metric, or a check the summary lacks
+            seen = tagfilters.from_summary(summary, name.metric, name.tags)
+            if problems.tag_filters(name.key, seen):
+                continue
         if metric is None:
             continue
         if metric.empty and not allow_empty:
-            raise _empty_error(source, name.key)
-        if name.stat in metric.values and _valid(metric.kind, name.stat):
+            problems.empty[name.key] = None
+        elif name.stat in metric.values and _valid(metric.kind, name.stat):
             unit = unit_for(metric.kind, metric.contains, name.stat)
             found[name] = Measurement(metric.values[name.stat], unit)
+    problems.check()
     return found
 
 
@@ -86,6 +133,12 @@ def _threshold_value(summary: Summary, name: MetricName, source: str) -> int | N
     else:
         verdicts = [v for m in summary.metrics.values() for v in (m.thresholds or {}).values()]
     return sum(verdicts) if name.stat.endswith("failed") else len(verdicts)
+
+
+def _listed_check(summary: Summary, key: Key) -> bool:
+    """Whether `key` asks for a check by name or group, of a summary that lists checks."""
+    metric, tags = key
+    return metric == "checks" and bool(summary.checks) and {k for k, _ in tags} <= _CHECK_TAGS
 
 
 def _check_metric(summary: Summary, key: Key) -> SummaryMetric | None:
@@ -129,17 +182,22 @@ def from_samples(
             )
         by_key.setdefault(name.key, []).append(name)
     found: dict[MetricName, Measurement] = {}
+    problems = _Problems(source, in_summary=False)
     for key, asked in by_key.items():
         values = samples.values.get(key, array("d"))
+        if not values and key[1] and problems.tag_filters(key, samples.seen.get(key[0])):
+            continue
         if key[0] not in samples.declared and not values:
             continue  # the run never declared this metric: not in source
         kind, contains = samples.declared.get(key[0], ("", ""))
         if not values and not allow_empty:
-            raise _empty_error(source, key)
+            problems.empty[key] = None
+            continue
         stats = _sample_stats(samples, key, kind, values, asked)
         for name in asked:
             if name.stat in stats and _valid(kind, name.stat):
                 found[name] = Measurement(stats[name.stat], unit_for(kind, contains, name.stat))
+    problems.check()
     return found
 
 

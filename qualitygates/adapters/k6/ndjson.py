@@ -1,13 +1,18 @@
 """Raw k6 `--out json` NDJSON (plain or gzip), read as a stream of 1 MiB blocks.
 
-Only the metrics a policy asks for are looked at. For each wanted metric a block is
-searched for its name as a JSON string (`"http_req_duration"`, a C-speed substring
-search); a line of k6's own shape, `{"metric":…,"type":"Point","data":{"time":…,
-"value":…,"tags":{…}}}`, is cut up by one anchored regular expression, and any other line
-holding that token (a declaration, another key order or spacing, nested metadata, escaped
-tags, a tag value equal to the name) is parsed with `json.loads`: the fast path can be
-slow but never wrong. Lines of other metrics are never parsed. Values are kept in
-`array('d')`, 8 bytes each, and tag sets are checked once each (k6 repeats a few).
+Every line is read exactly as `strict.loads` (`json.loads`, refusing duplicate keys and
+NaN) reads it, or provably has nothing the policy asks for; most lines are never parsed:
+
+- A line that names a wanted metric holds its name as a JSON string (`"http_req_duration"`,
+  found by a C-speed substring search), or spells part of it with a `\\u` escape
+  (`strict.SPELLED`, searched per block; Go never writes one). No other line can be one
+  of its points or its declaration.
+- A line of k6's own shape, `{"metric":…,"type":"Point","data":{"time":…,"value":…,
+  "tags":{…}}}`, is cut up by one anchored regular expression that accepts only what it
+  can prove equal to json's reading: an RFC 3339 time, a number no double overflows (not
+  `-0`, which json reads as 0), and tags that `strict.loads` reads (once per tag set).
+- Any other line holding the name, and every spelled line, is parsed with `strict.loads`:
+  the fast path can be slow but never wrong. Values are kept in `array('d')`.
 
 A point belongs to a sub-metric when its tags contain all the sub-metric's tags
 (`sample.Tags.Contains`, k6 `internal/metrics/engine/ingester.go`).
@@ -21,21 +26,30 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
-from qualitygates.adapters.k6.chunks import iter_chunks
-from qualitygates.adapters.k6.timefmt import BadTime, parse_time_ns
+from qualitygates.adapters.k6 import strict
+from qualitygates.adapters.k6.lines import Buf, LineReader, point_time, redeclared
 from qualitygates.adapters.k6.wanted import Wanted
 from qualitygates.errors import AdapterError
 
 BLOCK = 1 << 20
-Buf = Union[bytes, bytearray]  # noqa: UP007 - a runtime alias on Python 3.10
 MAX_LINE = 64 << 20
-_NUM = rb"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?"
+#: A JSON number that float() reads as json does: at most 200 integer digits and a
+#: two-digit exponent (so never beyond a double), and no bare `-0`.
+NUMBER = rb"(?:0|-?[1-9]\d{0,199}|-0(?=[.eE]))(?:\.\d+)?(?:[eE][-+]?\d{1,2})?"
+#: An RFC 3339 time `parse_time_ns` reads (years 1000-8999, no Feb 29: those go to json).
+TIME = (
+    rb"[1-8]\d{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    rb"|02-(?:0[1-9]|1\d|2[0-8]))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?"
+    rb"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+)
 #: Before and after `"<name>"` on a Point line of k6's own shape.
 _LEAD = b'\n{"metric":'
 _POINT_HEAD = b',"type":"Point","data":{"time":"'
-_POINT_REST = re.compile(rb'([^"\\\n]*)","value":(' + _NUM + rb'),"tags":(\{[^\n]*\}|null)\}\}\n')
+_POINT_REST = re.compile(
+    rb"(" + TIME + rb')","value":(' + NUMBER + rb'),"tags":(\{[^\n]*\}|null)\}\}\n'
+)
 _METRIC_LINE = b'\n{"type":"Metric","data":{"name":"'
 _POINT = b'"Point"'
 ITERATION_DURATION = "iteration_duration"
@@ -51,13 +65,12 @@ class ScanResult:
     last_point: Buf = b""
 
 
-class Scanner:
+class Scanner(LineReader):
     """Scans NDJSON blocks for the wanted metrics; feed it with `scan(path, chunks)`."""
 
     def __init__(self, wanted: list[Wanted], path: Path, base_offset: int = 0) -> None:
+        super().__init__(path, base_offset)
         self.wanted = wanted
-        self.path = path
-        self.offset = base_offset  # file offset of the current buffer's first byte, minus 1
         self.result = ScanResult()
 
     def scan(self, chunks: Iterator[bytes]) -> ScanResult:
@@ -123,56 +136,111 @@ class Scanner:
         self._block(carry + b"\n", len(carry) + 1)
 
     def _block(self, buf: Buf, end: int) -> None:
-        self._declarations(buf, end)
+        """One block of whole lines, `buf[:end]`, after a newline (`buf[0]`)."""
+        spelled = self._spelled(buf, end)
+        self._declarations(buf, end, spelled)
         if not self.result.first_point:
-            self.result.first_point = self._timed(buf, *_point_line(buf, end, first=True))
-        last = self._timed(buf, *_point_line(buf, end, first=False))
-        self.result.last_point = last or self.result.last_point
+            self.result.first_point = self._edge(buf, end, spelled, first=True)
+        self.result.last_point = self._edge(buf, end, spelled, first=False) or (
+            self.result.last_point
+        )
         for want in self.wanted:
-            self._scan(want, buf, end)
+            self._scan(want, buf, end, spelled)
 
-    def _scan(self, want: Wanted, buf: Buf, end: int) -> None:
-        """Every line naming the metric: k6's own shape fast, anything else via json."""
-        find, needle, match = buf.find, want.needle, _POINT_REST.match
-        head = len(needle) + len(_POINT_HEAD)
-        lasts: list[Any] = [None] * len(want.selections)
-        pos = find(needle, 0, end)
-        try:  # costs nothing until raised (3.11); a bad time is named with its line
-            while pos >= 0:
-                point = None
-                if buf.startswith(_LEAD, pos - len(_LEAD)) and buf.startswith(
-                    _POINT_HEAD, pos + len(needle)
-                ):
-                    point = match(buf, pos + head, end)
-                flags = want.flags(point[3]) if point is not None else (False,)
-                if not flags[0]:
-                    stop = self._slow_line(want, buf, pos, end)
-                else:
-                    value = float(point[2])  # type: ignore[index]
-                    for index, sel in enumerate(want.selections):
-                        if flags[index + 1]:
-                            sel.values.append(value)
-                            lasts[index] = point
-                    if want.track_start:
-                        want.note_start(point[1], value)  # type: ignore[index]
-                    stop = point.end() - 1  # type: ignore[union-attr]
-                pos = find(needle, stop, end)
-        except BadTime as exc:
-            raise self._bad_time(exc, buf, pos) from None
+    def _spelled(self, buf: Buf, end: int) -> dict[int, dict[str, Any]]:
+        """Every line that spells a character with a `\\u` escape, parsed, by its start."""
+        found: dict[int, dict[str, Any]] = {}
+        backslash = buf.find(b"\\", 0, end)  # memchr: most blocks have none at all
+        match = strict.SPELLED.search(buf, backslash, end) if backslash >= 0 else None
+        while match is not None:
+            start = buf.rfind(b"\n", 0, match.start()) + 1
+            stop = buf.find(b"\n", match.start(), end)
+            found[start] = self._parse(buf[start:stop], buf, start)
+            match = strict.SPELLED.search(buf, stop, end)
+        return found
+
+    def _scan(self, want: Wanted, buf: Buf, end: int, spelled: dict[int, dict[str, Any]]) -> None:
+        """Every line of the metric, in file order: spelled ones between the others."""
+        lasts: list[re.Match[bytes] | None] = [None] * len(want.selections)
+        begin = 0
+        for start, record in spelled.items():
+            if record.get("type") == "Point" and record.get("metric") == want.metric:
+                self._scan_range(want, buf, begin, start, lasts, spelled)
+                self._take(want, record, buf, start, lasts)
+                begin = buf.find(b"\n", start, end)
+        self._scan_range(want, buf, begin, end, lasts, spelled)
         for sel, last in zip(want.selections, lasts, strict=True):
             if last is not None:  # the time a Gauge's last value is ordered by
-                self._check_time(last[1], buf, last.start())
                 sel.last_time = last[1]
 
-    def _declarations(self, buf: Buf, end: int) -> None:
-        """Metric lines of k6's shape (for the names `available`; wanted ones come anyway)."""
+    def _scan_range(
+        self,
+        want: Wanted,
+        buf: Buf,
+        begin: int,
+        end: int,
+        lasts: list[re.Match[bytes] | None],
+        spelled: dict[int, dict[str, Any]],
+    ) -> None:
+        """Lines holding the name in `buf[begin:end]`: k6's own shape fast, others via json."""
+        find, needle, match = buf.find, want.needle, _POINT_REST.match
+        head, lead = len(needle) + len(_POINT_HEAD), len(_LEAD)
+        pos = find(needle, begin, end)
+        while pos >= 0:
+            point = None
+            if (
+                pos >= lead
+                and buf.startswith(_LEAD, pos - lead)
+                and buf.startswith(_POINT_HEAD, pos + len(needle))
+            ):
+                point = match(buf, pos + head, end)
+            flags = want.flags(point[3]) if point is not None else (False,)
+            if point is not None and flags[0]:
+                value = float(point[2])
+                for index, sel in enumerate(want.selections):
+                    if flags[index + 1]:
+                        sel.values.append(value)
+                        lasts[index] = point
+                if want.track_start:
+                    want.note_start(point[1], value)
+                stop = point.end() - 1
+            else:
+                start = buf.rfind(b"\n", 0, pos) + 1
+                stop = buf.find(b"\n", pos, end)
+                record = spelled.get(start) or self._parse(buf[start:stop], buf, start)
+                self._take(want, record, buf, start, lasts)
+            pos = find(needle, stop, end)
+
+    def _take(
+        self,
+        want: Wanted,
+        record: dict[str, Any],
+        buf: Buf,
+        pos: int,
+        lasts: list[re.Match[bytes] | None],
+    ) -> None:
+        """A line read by json: a point of the metric, or a declaration."""
+        if record.get("type") == "Point" and record.get("metric") == want.metric:
+            time, value, tags = self._point(record, buf, pos)
+            self._check_time(time, buf, pos)
+            for index in want.add_point(time, value, tags):
+                lasts[index] = None  # its last time is set: a later fast point overrides it
+        elif record.get("type") == "Metric":
+            self._declare(record, buf, pos)
+
+    def _declarations(self, buf: Buf, end: int, spelled: dict[int, dict[str, Any]]) -> None:
+        """Metric lines of k6's shape and spelled ones (for `available`; wanted ones come
+        with their name anyway)."""
+        for start, record in spelled.items():
+            self._declare(record, buf, start)
         pos = buf.find(_METRIC_LINE, 0, end)
         while pos >= 0:
             line = _line_with(buf, pos + 1)
-            self._declare(self._parse(line, buf, pos + 1))
+            if pos + 1 not in spelled:
+                self._declare(self._parse(line, buf, pos + 1), buf, pos + 1)
             pos = buf.find(_METRIC_LINE, pos + len(line), end)
 
-    def _declare(self, record: Any) -> None:
+    def _declare(self, record: dict[str, Any], buf: Buf, pos: int) -> None:
         if record.get("type") != "Metric":
             return
         data = record.get("data")
@@ -180,106 +248,42 @@ class Scanner:
             raise AdapterError(
                 f"{self.path}: a k6 Metric line has no data.name; is the file complete?"
             )
-        kind, contains = data.get("type"), data.get("contains")
-        self.result.declared[data["name"]] = (str(kind or ""), str(contains or ""))
+        name, entry = data["name"], (str(data.get("type") or ""), str(data.get("contains") or ""))
+        before = self.result.declared.setdefault(name, entry)
+        if before != entry:
+            raise AdapterError(
+                f"{self.path}:{self._line_no(buf, pos)}: {redeclared(name, before, entry)}"
+            )
         for sub in data.get("submetrics") or ():
             if isinstance(sub, dict) and isinstance(sub.get("name"), str):
                 self.result.submetrics.add(sub["name"])
 
-    def _slow_line(self, want: Wanted, buf: Buf, pos: int, end: int) -> int:
-        """Parse the line around `pos` with json; returns where the line ends."""
-        start = buf.rfind(b"\n", 0, pos) + 1
-        stop = buf.find(b"\n", pos, end)
-        record = self._parse(buf[start:stop], buf, pos)
-        if record.get("type") == "Point" and record.get("metric") == want.metric:
-            time, value, tags = self._point(record, buf, pos)
-            parse_time_ns(time)  # BadTime: `_scan` names the line
-            want.add_point(time, value, tags)
-        elif record.get("type") == "Metric":
-            self._declare(record)
-        return stop
+    def _edge(self, buf: Buf, end: int, spelled: dict[int, dict[str, Any]], first: bool) -> Buf:
+        """The first (or last) line of the block that is a k6 Point with a time, or b""."""
+        found = self._point_hit(buf, end, spelled, first)
+        timed = [(start, t) for start, r in spelled.items() if (t := point_time(r)) is not None]
+        if timed:
+            other = timed[0] if first else timed[-1]
+            if found is None or (other[0] < found[0] if first else other[0] > found[0]):
+                found = other
+        if found is None:
+            return b""
+        self._check_time(found[1], buf, found[0])
+        return _line_with(buf, found[0])
 
-    def _parse(self, line: Buf, buf: Buf, pos: int) -> Any:
-        try:
-            record = json.loads(line)
-        except ValueError:
-            raise AdapterError(
-                f"{self.path}:{self._line_no(buf, pos)}: not valid JSON; is this k6 --out json output?"
-            ) from None
-        except RecursionError:  # json's C decoder guards its stack: a hostile line
-            raise AdapterError(self._too_deep(buf, pos)) from None
-        if not isinstance(record, dict):
-            raise AdapterError(
-                f"{self.path}:{self._line_no(buf, pos)}: a k6 NDJSON line should be a JSON object"
-            )
-        return record
-
-    def _point(
-        self, record: dict[str, Any], buf: Buf, pos: int
-    ) -> tuple[str, float, dict[str, Any]]:
-        data = record.get("data")
-        if isinstance(data, dict):
-            time, value, tags = data.get("time"), data.get("value"), data.get("tags")
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if isinstance(time, str) and number and isinstance(tags, (dict, type(None))):
-                return time, float(value), tags or {}  # type: ignore[arg-type]
-        line = self._line_no(buf, pos)
-        raise AdapterError(
-            f"{self.path}:{line}: a k6 Point needs data.time, a numeric data.value and data.tags"
-        )
-
-    def _too_deep(self, buf: Buf, pos: int) -> str:
-        line = self._line_no(buf, pos)
-        return f"{self.path}:{line}: nests too deeply to be a k6 NDJSON line; refusing it"
-
-    def _timed(self, buf: Buf, line: Buf, time: str, pos: int) -> Buf:
-        """`line` (a Point line at `pos`, or b""), once its `time` is known to be one."""
-        if line:
-            self._check_time(time, buf, pos)
-        return line
-
-    def _check_time(self, time: str | bytes, buf: Buf, pos: int) -> None:
-        try:
-            parse_time_ns(time)
-        except BadTime as exc:
-            raise self._bad_time(exc, buf, pos) from None
-
-    def _bad_time(self, exc: BadTime, buf: Buf, pos: int) -> AdapterError:
-        return AdapterError(f"{self.path}:{self._line_no(buf, pos)}: {exc}")
-
-    def _line_no(self, buf: Buf, pos: int) -> int:
-        """The 1-based line number of `pos`, counted from the file (errors only: re-reads it)."""
-        absolute = self.offset + pos
-        count = 0
-        with self.path.open("rb") as raw:
-            for chunk in iter_chunks(raw, self.path):
-                if len(chunk) >= absolute:
-                    return count + chunk.count(b"\n", 0, absolute) + 1
-                count += chunk.count(b"\n")
-                absolute -= len(chunk)
-        return count
-
-
-def _point_line(buf: Buf, end: int, first: bool) -> tuple[Buf, str, int]:
-    """The first (or last) line of the block that is a k6 Point with a time, its time and
-    a position in it; (b"", "", -1) if none."""
-    pos = buf.find(_POINT, 0, end) if first else buf.rfind(_POINT, 0, end)
-    while pos >= 0:
-        line = _line_with(buf, pos)
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError):
-            record = None  # reported by whoever reads the line
-        if isinstance(record, dict) and record.get("type") == "Point":
-            data = record.get("data")
-            if isinstance(data, dict) and isinstance(data.get("time"), str):
-                return line, data["time"], pos
-        if first:
+    def _point_hit(
+        self, buf: Buf, end: int, spelled: dict[int, dict[str, Any]], first: bool
+    ) -> tuple[int, str] | None:
+        """The first (or last) line holding `"Point"` that is a Point with a time."""
+        pos = buf.find(_POINT, 0, end) if first else buf.rfind(_POINT, 0, end)
+        while pos >= 0:
+            start = buf.rfind(b"\n", 0, pos) + 1
             stop = buf.find(b"\n", pos, end)
-            pos = buf.find(_POINT, stop, end) if stop >= 0 else -1
-        else:
-            pos = buf.rfind(_POINT, 0, max(buf.rfind(b"\n", 0, pos), 0))
-    return b"", "", -1
+            time = point_time(spelled.get(start) or self._parse(buf[start:stop], buf, start))
+            if time is not None:
+                return start, time
+            pos = buf.find(_POINT, stop, end) if first else buf.rfind(_POINT, 0, max(start - 1, 0))
+        return None
 
 
 def _line_with(buf: Buf, pos: int) -> Buf:

@@ -18,8 +18,10 @@ from typing import Any
 
 from qualitygates.adapters._io import GZIP_MAGIC
 from qualitygates.adapters.k6.chunks import iter_chunks
+from qualitygates.adapters.k6.lines import redeclared
 from qualitygates.adapters.k6.names import Key
 from qualitygates.adapters.k6.ndjson import ITERATION_DURATION, Scanner, ScanResult
+from qualitygates.adapters.k6.tagfilters import TagsSeen
 from qualitygates.adapters.k6.timefmt import parse_time_ns
 from qualitygates.adapters.k6.wanted import Selection, Wanted
 from qualitygates.adapters.k6.worker import start_worker
@@ -41,6 +43,7 @@ class Samples:
     first_ns: int | None = None
     last_ns: int | None = None
     start_ns: int | None = None  # earliest iteration start (time - iteration_duration)
+    seen: dict[str, TagsSeen] = field(default_factory=dict)  # metric -> its filters' tags
 
 
 def read_ndjson(paths: list[Path], keys: Iterable[Key], track_start: bool) -> Samples:
@@ -55,13 +58,15 @@ def read_ndjson(paths: list[Path], keys: Iterable[Key], track_start: bool) -> Sa
 
 
 def _wanted(keys: list[Key], track_start: bool) -> list[Wanted]:
-    by_metric: dict[str, Wanted] = {}
+    by_metric: dict[str, list[Selection]] = {}
     for metric, tags in keys:
-        want = by_metric.setdefault(metric, Wanted(metric, []))
-        want.selections.append(Selection(tags))
+        by_metric.setdefault(metric, []).append(Selection(tags))
     if track_start:
-        by_metric.setdefault(ITERATION_DURATION, Wanted(ITERATION_DURATION, [])).track_start = True
-    return list(by_metric.values())
+        by_metric.setdefault(ITERATION_DURATION, [])
+    return [
+        Wanted(metric, selections, track_start=track_start and metric == ITERATION_DURATION)
+        for metric, selections in by_metric.items()
+    ]
 
 
 def _scan_file(path: Path, wanted: list[Wanted]) -> ScanResult:
@@ -106,11 +111,11 @@ def _scan_parallel(
         second = worker.receive(wanted)
     finally:
         worker.close()
-    return _join(first, second)
+    return _join(first, second, path)
 
 
-def _join(first: ScanResult, second: ScanResult) -> ScanResult:
-    first.declared.update(second.declared)
+def _join(first: ScanResult, second: ScanResult, path: Path) -> ScanResult:
+    declare(first.declared, second.declared, path)
     first.submetrics |= second.submetrics
     first.first_point = first.first_point or second.first_point
     first.last_point = second.last_point or first.last_point
@@ -120,12 +125,14 @@ def _join(first: ScanResult, second: ScanResult) -> ScanResult:
 def _merge(merged: Samples, path: Path, result: ScanResult, wanted: list[Wanted]) -> None:
     if not result.first_point:
         raise AdapterError(f"{path} holds no k6 samples: the test recorded nothing; check the run")
-    merged.declared.update(result.declared)
+    declare(merged.declared, result.declared, path)
     merged.submetrics |= result.submetrics
     first, last = _point_ns(result.first_point, path), _point_ns(result.last_point, path)
     merged.first_ns = first if merged.first_ns is None else min(merged.first_ns, first)
     merged.last_ns = last if merged.last_ns is None else max(merged.last_ns, last)
     for want in wanted:
+        if want.seen is not None:
+            merged.seen.setdefault(want.metric, TagsSeen(want.seen.wanted)).merge(want.seen)
         if want.start_ns is not None:
             merged.start_ns = (
                 want.start_ns if merged.start_ns is None else min(merged.start_ns, want.start_ns)
@@ -142,6 +149,14 @@ def _merge(merged: Samples, path: Path, result: ScanResult, wanted: list[Wanted]
             if key not in merged.last or stamp[0] >= merged.last[key][0]:
                 merged.last[key] = stamp
             sel.values = array("d")
+
+
+def declare(into: dict[str, tuple[str, str]], more: dict[str, tuple[str, str]], path: Path) -> None:
+    """Add the metrics `more` declares; one declared with two types is an error."""
+    for name, entry in more.items():
+        before = into.setdefault(name, entry)
+        if before != entry:
+            raise AdapterError(f"{path}: {redeclared(name, before, entry)}")
 
 
 def _point_ns(line: bytes | bytearray, path: Path) -> int:

@@ -127,6 +127,8 @@ def _handle_summary_metric(key: Key, raw: dict[str, Any], path: Path, where: str
         for expr, verdict in expect_type(raw["thresholds"], dict, path, where).items():
             ok = expect_type(verdict, dict, path, f"{where}.thresholds").get("ok")
             thresholds[expr] = not expect_type(ok, bool, path, f"{where}.thresholds.ok")
+    if kind == RATE:
+        check_rate(values, path, where)
     return SummaryMetric(key, kind, str(raw.get("contains", "")), values, thresholds)
 
 
@@ -149,6 +151,8 @@ def _export_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> Sum
     kind = _infer_kind(values)
     if kind == RATE and "value" in values:
         values["rate"] = values.pop("value")  # the legacy export renames a Rate's rate
+    if kind == RATE:
+        check_rate(values, path, where)
     return SummaryMetric(key, kind, _infer_contains(key[0]), values, thresholds)
 
 
@@ -195,7 +199,33 @@ def _finite(value: Any, path: Path, where: str) -> float:
     return number
 
 
+def check_rate(values: dict[str, float], path: Path, where: str) -> None:
+    """A Rate's `rate` must be what its `passes` and `fails` make, as k6 computes it.
+
+    k6's RateSink (`metrics/sink.go`) keeps Trues and Total and formats `rate` as
+    Trues / Total, `passes` as Trues and `fails` as Total - Trues; with no sample the rate
+    is 0 (or null). A rate of 0 beside 50 failed requests is a corrupt or forged summary.
+    """
+    passes, fails, rate = values.get("passes"), values.get("fails"), values.get("rate")
+    if passes is None or fails is None or rate is None:
+        return
+    if passes < 0 or fails < 0 or not (passes.is_integer() and fails.is_integer()):
+        raise AdapterError(
+            f"{path}: {where} has {_shown(passes)} passes and {_shown(fails)} fails, "
+            "not counts of samples"
+        )
+    total = passes + fails
+    expected = passes / total if total else 0.0
+    if not math.isclose(rate, expected, rel_tol=1e-9, abs_tol=1e-12):
+        raise AdapterError(
+            f"{path}: {where} has rate {_shown(rate)} beside {_shown(passes)} passes and "
+            f"{_shown(fails)} fails, which make {_shown(expected)}: the summary contradicts itself"
+        )
+
+
 def _shown(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     if isinstance(value, int) and value.bit_length() > 64:
         return f"a {int(value.bit_length() * math.log10(2)) + 1}-digit number"
     return repr(value)
@@ -268,4 +298,6 @@ def _machine_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> Su
         total = expect_type(raw_values.pop("total", matches), (int, float), path, where)
         raw_values.update(passes=matches, fails=total - matches)
     values = _numbers(raw_values, path, where)
+    if kind == RATE:
+        check_rate(values, path, where)
     return SummaryMetric(key, kind, str(raw.get("contains", "")), values, may_be_unobserved=True)

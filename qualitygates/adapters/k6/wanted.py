@@ -1,25 +1,23 @@
 """What the NDJSON scanner looks for: each wanted metric and the (sub-)metrics asked of it.
 
 A point belongs to a sub-metric when its tags contain all the sub-metric's tags
-(`sample.Tags.Contains`, k6 `internal/metrics/engine/ingester.go`). Tag sets are checked
-once each and remembered: k6 repeats a few.
+(`sample.Tags.Contains`, k6 `internal/metrics/engine/ingester.go`). Tag sets are read
+with `strict.loads`, checked once each and remembered: k6 repeats a few.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from qualitygates.adapters.k6 import strict
 from qualitygates.adapters.k6.names import Tags
+from qualitygates.adapters.k6.tagfilters import TagsSeen
 from qualitygates.adapters.k6.timefmt import parse_time_ns
 
-_STR = rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-_OBJ = rb"\{(?:" + _STR + rb":" + _STR + rb"(?:," + _STR + rb":" + _STR + rb")*)?\}"
-#: A flat tag object of plain strings, as k6 writes it.
-_FLAT_TAGS = re.compile(_OBJ)
 _TAG_CACHE = 4096
 
 
@@ -30,71 +28,77 @@ class Selection:
     tags: Tags
     values: array[float] = field(default_factory=lambda: array("d"))
     last_time: bytes = b""
-    needles: tuple[bytes, ...] = ()
-    by_substring: bool = True  # tag pairs can be found as raw substrings
 
-    def __post_init__(self) -> None:
-        self.needles = tuple(_pair(k, v) for k, v in self.tags)
-        self.by_substring = all(
-            b"\\" not in n and k[:1] not in (":", ",", "}")
-            for (k, _), n in zip(self.tags, self.needles, strict=True)
-        )
-
-    def matches(self, tags: bytes) -> bool:
-        """Whether raw JSON `tags` (an object or `null`) contain all of this selection's tags."""
-        if not self.tags:
-            return True
-        if self.by_substring and b"\\" not in tags:
-            return all(n in tags for n in self.needles)
-        parsed = json.loads(tags) or {}
-        return all(parsed.get(k) == v for k, v in self.tags)
-
-
-def _pair(key: str, value: str) -> bytes:
-    # Go writes non-ASCII as raw UTF-8; anything it escapes sends the line down the json path.
-    return (
-        json.dumps(key, ensure_ascii=False) + ":" + json.dumps(value, ensure_ascii=False)
-    ).encode()
+    def matches(self, tags: Mapping[str, Any]) -> bool:
+        """Whether `tags` (as json reads them) contain all of this selection's tags."""
+        return all(tags.get(k) == v for k, v in self.tags)
 
 
 @dataclass
 class Wanted:
-    """One wanted metric: its needle, its fast pattern and the selections asked of it."""
+    """One wanted metric: its needle, the selections asked of it and the tags seen."""
 
     metric: str
     selections: list[Selection]
     track_start: bool = False  # iteration_duration: earliest iteration start, for rates
     start_ns: int | None = None
+    seen: TagsSeen | None = None  # for the tag filters: what its samples' tags were
 
     def __post_init__(self) -> None:
-        # The name as a JSON string token: every line that can hold one of its points
-        # contains it, whatever the key order or spacing (names are [A-Za-z0-9_], which
-        # no JSON writer escapes). Lines not of k6's own shape go through json.loads.
+        # The name as a JSON string token: a line holding one of its points holds it, or
+        # spells it with a \u escape (`strict.SPELLED`); names are [A-Za-z0-9_].
         self.needle = json.dumps(self.metric).encode()
-        # tags (raw bytes) -> (a flat escape-free object?, matches selection 0, 1, ...);
-        # k6 repeats a few tag sets, so each is checked once. Bounded: cleared when full.
+        # tags (raw bytes) -> (strict JSON object or null?, matches selection 0, 1, ...);
+        # k6 repeats a few tag sets, so each is read once. Bounded: cleared when full.
         self.tag_cache: dict[bytes, tuple[bool, ...]] = {}
+        pairs = frozenset(pair for sel in self.selections for pair in sel.tags)
+        if pairs and self.seen is None:
+            self.seen = TagsSeen(pairs)
 
     def flags(self, tags: bytes) -> tuple[bool, ...]:
-        """Whether `tags` is a plain k6 tag object, and which selections it matches."""
+        """Whether raw `tags` are a JSON object (or null) read exactly as json reads them,
+        and which selections they match; (False,) sends the line to json."""
         flags = self.tag_cache.get(tags)
         if flags is None:
             if len(self.tag_cache) >= _TAG_CACHE:
                 self.tag_cache.clear()
-            plain = tags == b"null" or _FLAT_TAGS.fullmatch(tags) is not None
-            flags = (plain, *(plain and sel.matches(tags) for sel in self.selections))
+            parsed = _tag_object(tags)
+            if parsed is None:
+                flags = (False,)
+            else:
+                self.note_tags(parsed)
+                flags = (True, *(sel.matches(parsed) for sel in self.selections))
             self.tag_cache[tags] = flags
         return flags
 
-    def add_point(self, time: str, value: float, tags: dict[str, Any]) -> None:
-        for sel in self.selections:
-            if all(tags.get(k) == v for k, v in sel.tags):
+    def note_tags(self, tags: Mapping[str, Any]) -> None:
+        if self.seen is not None:
+            self.seen.note(tags)
+
+    def add_point(self, time: str, value: float, tags: Mapping[str, Any]) -> list[int]:
+        """Add a point read by json; the indexes of the selections it belongs to."""
+        self.note_tags(tags)
+        matched = []
+        for index, sel in enumerate(self.selections):
+            if sel.matches(tags):
                 sel.values.append(value)
                 sel.last_time = time.encode()
+                matched.append(index)
         if self.track_start:
             self.note_start(time.encode(), value)
+        return matched
 
     def note_start(self, time: bytes, value_ms: float) -> None:
         start = parse_time_ns(time) - round(value_ms * 1e6)
         if self.start_ns is None or start < self.start_ns:
             self.start_ns = start
+
+
+def _tag_object(tags: bytes) -> Mapping[str, Any] | None:
+    if tags == b"null":
+        return {}
+    try:
+        parsed = strict.loads(tags)
+    except (ValueError, RecursionError):
+        return None  # the line goes to json, which names its fault
+    return parsed if isinstance(parsed, dict) else None

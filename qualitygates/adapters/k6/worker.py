@@ -9,7 +9,8 @@ caller's `__main__` (the CLI, or pytest) in the worker.
 
 The worker imports only the scanner (about 0.1 s, overlapped with the caller's own part),
 reads its job (a pickle) from stdin and answers on stdout in length-prefixed frames: a
-header (a pickle of the `ScanResult` and the iteration start times), then for each
+header (a pickle of the `ScanResult`, the iteration start times and the tags seen for
+the tag filters), then for each
 selection its last point's time and its values as raw doubles, so that values cross
 without ever becoming Python floats.
 """
@@ -25,8 +26,10 @@ from array import array
 from pathlib import Path
 from typing import IO, Any
 
+from qualitygates import subprocesses
 from qualitygates.adapters.k6.ndjson import Scanner, ScanResult
 from qualitygates.adapters.k6.wanted import Wanted
+from qualitygates.deadline import seconds_text
 from qualitygates.errors import AdapterError
 
 _LENGTH = struct.Struct("<Q")
@@ -36,6 +39,7 @@ _BOOT = (
     "from qualitygates.adapters.k6.worker import main; main()"
 )
 _WAIT = 10.0  # seconds for a worker that closed its output to exit
+_MAX_SCAN_S = 3600.0  # a worker's time when its check has no deadline
 
 
 class Worker:
@@ -45,15 +49,19 @@ class Worker:
         self.process = process
         self.path = path
         self.errors = errors
+        # Killed when the check's time is up, so a reader blocked on it sees the end at once.
+        self._watch = subprocesses.Watch(process, _MAX_SCAN_S)
 
     def receive(self, wanted: list[Wanted]) -> ScanResult:
         """The worker's result; its values are appended to each selection of `wanted`."""
-        status, result, starts = pickle.loads(self._frame())
+        status, result, found = pickle.loads(self._frame())
         if status == "error":
             raise AdapterError(result)
-        for want, start in zip(wanted, starts, strict=True):
+        for want, (start, seen) in zip(wanted, found, strict=True):
             if start is not None and (want.start_ns is None or start < want.start_ns):
                 want.start_ns = start
+            if want.seen is not None and seen is not None:
+                want.seen.merge(seen)
             for sel in want.selections:
                 last_time = self._frame()
                 chunk = self._frame()
@@ -65,8 +73,8 @@ class Worker:
 
     def close(self) -> None:
         """Stop the worker if it still runs, and release its pipes."""
-        if self.process.poll() is None:
-            self.process.kill()
+        self._watch.cancel()
+        subprocesses.forget(self.process)  # killed and reaped if it still runs
         self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
@@ -85,6 +93,8 @@ class Worker:
         return body
 
     def _reason(self) -> str:
+        if self._watch.late.is_set():
+            return f"it did not finish within the check's time of {seconds_text(self._watch.seconds)} s"
         try:
             code = self.process.wait(_WAIT)
         except subprocess.TimeoutExpired:
@@ -101,7 +111,7 @@ def start_worker(path: Path, wanted: list[Wanted], start: int, stop: int) -> Wor
     # A file, not a pipe: the worker can never block on it. Worker.close closes it.
     errors = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        process = subprocess.Popen(
+        process = subprocesses.start(  # registered: it never outlives the run
             [sys.executable, "-I", "-c", _BOOT.format(root=_ROOT)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -111,12 +121,13 @@ def start_worker(path: Path, wanted: list[Wanted], start: int, stop: int) -> Wor
         errors.close()
         return None
     assert process.stdin is not None
+    worker = Worker(process, path, errors)
     try:
         with process.stdin:
             process.stdin.write(pickle.dumps((str(path), wanted, start, stop)))
     except OSError:
         pass  # it died at once: `receive` reports why
-    return Worker(process, path, errors)
+    return worker
 
 
 def main() -> None:
@@ -132,7 +143,7 @@ def main() -> None:
         out.flush()
         return
     try:
-        _send(out, pickle.dumps(("ok", result, [w.start_ns for w in wanted])))
+        _send(out, pickle.dumps(("ok", result, [(w.start_ns, w.seen) for w in wanted])))
         for want in wanted:
             for sel in want.selections:
                 _send(out, sel.last_time)

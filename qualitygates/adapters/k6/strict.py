@@ -1,0 +1,42 @@
+"""One NDJSON line read as `json.loads` reads it, minus what JSON itself does not allow.
+
+The reading is `json.loads` of the line decoded as UTF-8, with the project's strict JSON
+rules (`qualitygates.readers`): a key twice in one object (json keeps the last one
+silently; which one a reader sees is exactly what a hostile file plays with), NaN and
+Infinity (not JSON, though json accepts them) are refused.
+
+`SPELLED` finds a `\\u` escape of an ASCII digit, letter or `_`. A JSON string can hold a
+metric name, "Point" or "Metric" only as those very characters or with such an escape
+(no other escape decodes to them), so a line that holds neither the name as a literal
+JSON string nor such an escape provably does not name it. Go writes none: it escapes
+only `"`, `\\`, control characters, `<`, `>`, `&` and U+2028/9.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Union
+
+from qualitygates.readers._strict import DuplicateKey, refuse_constant, unique_object
+
+Buf = Union[bytes, bytearray, memoryview]  # noqa: UP007 - a runtime alias on Python 3.10
+SPELLED = re.compile(rb"\\u00(?:3[0-9]|[4-7][0-9A-Fa-f])")
+_DECODER = json.JSONDecoder(object_pairs_hook=unique_object, parse_constant=refuse_constant)
+
+
+class StrictJSONError(ValueError):
+    """JSON that `json.loads` would read, but JSON forbids; the message says why."""
+
+
+def loads(line: Buf) -> Any:
+    """The line's JSON value; ValueError if none (StrictJSONError: a repeated key, NaN)."""
+    text = bytes(line).decode("utf-8")
+    try:
+        return _DECODER.decode(text)
+    except DuplicateKey as exc:
+        raise StrictJSONError(str(exc)) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # refuse_constant: NaN, Infinity
+        raise StrictJSONError(str(exc)) from None
