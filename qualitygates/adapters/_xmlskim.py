@@ -81,9 +81,10 @@ class Skim:
 
     `take(columns)` gets the groups of a block's matches after expat has parsed the text
     before them: the groups before the first named one (`distinct_attributes` names its
-    groups only to compare them, and they are not handed on). With `cuts` (such as `b"<class"`, or `b"</sourcefile"`), blocks also end
-    before every such tag, so that `take` runs after the handler has seen the enclosing
-    element's start, and before it sees its end.
+    groups only to compare them, and they are not handed on). With `cuts` (such as
+    `b"<class"`, or `b"</sourcefile"`), blocks also end before every such tag, so that
+    `take` runs after the handler has seen the enclosing element's start, and before it
+    sees its end.
     """
 
     pattern: re.Pattern[bytes]

@@ -181,5 +181,5 @@ def test_a_malformed_report_is_refused_not_counted(tmp_path: Path, body: str) ->
 def test_a_repeated_attribute_is_refused_as_expat_refuses_it(tmp_path: Path, line: str) -> None:
     path = tmp_path / "coverage.xml"
     path.write_text(f"<coverage><packages>{CLASS.format(line)}</packages></coverage>")
-    with pytest.raises(AdapterError, match="is not well-formed XML.*duplicate attribute"):
+    with pytest.raises(AdapterError, match=r"is not well-formed XML.*duplicate attribute"):
         read_cobertura(path, LineStore())

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-import qualitygates.readers._window as fast
 import qualitygates.readers._slim as slim
+import qualitygates.readers._window as fast
 from qualitygates.adapters.interface import fingerprint
 from qualitygates.adapters.trivy import TrivyAdapter
 from qualitygates.adapters.trivy.vulns import vulnerability_finding

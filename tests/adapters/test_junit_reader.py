@@ -129,5 +129,5 @@ def test_odd_times_add_up_without_error(tmp_path: Path, times: list[str], durati
 def test_a_repeated_attribute_is_refused_as_expat_refuses_it(tmp_path: Path, case: str) -> None:
     path = tmp_path / "junit.xml"
     path.write_text(f'<testsuite name="s">{case}<testcase name="ok" time="1"/></testsuite>')
-    with pytest.raises(AdapterError, match="is not well-formed XML.*duplicate attribute"):
+    with pytest.raises(AdapterError, match=r"is not well-formed XML.*duplicate attribute"):
         FileReader(path, Tally()).read()
