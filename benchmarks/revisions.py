@@ -6,7 +6,9 @@ Exports BASE (a commit, tag or branch) with `git archive` into a temporary folde
 `qualitygates run -q -c POLICY` exactly as a user would, one process per run, once from
 that copy and once from this working tree, round by round, so that a load that comes and
 goes slows both alike. Each input is one of the generated reports the other benchmarks
-write, gated by a one-check policy. Prints the median wall time and peak RSS (from
+write, gated by a one-check policy (GNU time gives the peak RSS, where it is installed);
+`version` times `qualitygates --version` and
+`example` the bundled example (`run -q` in the repository's root). Prints the median wall time and peak RSS (from
 `resource.getrusage` of the child) of each revision, and their ratio (BASE / this tree:
 above 1 means this tree is faster), with the load average at the start.
 """
@@ -29,6 +31,7 @@ import sarif_bench
 import trivy_bench
 import xml_bench
 
+GNU_TIME = "/usr/bin/time"
 HERE = Path(__file__).resolve().parent
 TREE = HERE.parent
 
@@ -67,20 +70,27 @@ def export(revision: str, into: Path) -> Path:
     return into
 
 
-def run_once(source: Path, policy: Path) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MiB, exit code) of one `qualitygates run -q` from `source`;
-    the peak RSS is the child's own, as `wait4` (getrusage of the child) reports it."""
+def run_once(source: Path, args: list[str], cwd: Path) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MiB, exit code) of one `qualitygates ARGS` from `source`.
+
+    The peak RSS is GNU time's `%M`: a child's own high-water mark starts at its parent's
+    size when it forks, and this process holds the generated inputs, so `wait4` here would
+    report them too; `/usr/bin/time` is a small parent.
+    """
     env = {**os.environ, "PYTHONPATH": str(source)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "qualitygates", "run", "-q", "-c", str(policy)],
-        env=env, cwd=policy.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, process.returncode
+    with tempfile.NamedTemporaryFile("r") as peak:
+        command = [sys.executable, "-m", "qualitygates", *args]
+        if Path(GNU_TIME).exists():
+            command = [GNU_TIME, "-f", "%M", "-o", peak.name, *command]
+        started = time.perf_counter()
+        code = subprocess.run(
+            command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            check=False,
+        ).returncode  # fmt: skip
+        seconds = time.perf_counter() - started
+        kib = peak.read().strip().splitlines()[-1:] if Path(GNU_TIME).exists() else []
+    return seconds, int(kib[0]) / 1024 if kib and kib[0].isdigit() else 0.0, code
 
 
 def main() -> int:
@@ -90,34 +100,41 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs: a smoke test")
     parser.add_argument("--only", default="", help="comma-separated inputs to run")
     args = parser.parse_args()
-    chosen = [n for n in INPUTS if not args.only or n in args.only.split(",")]
+    names = [*INPUTS, "version", "example"]
+    chosen = [n for n in names if not args.only or n in args.only.split(",")]
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base = export(args.base, work / "base")
         sources = {args.base: base, "this tree": TREE}
         for name in chosen:
+            if name == "version":
+                _compare("qualitygates --version", ["--version"], work, sources, args.repeat)
+                continue
+            if name == "example":  # the bundled example, from the repository's root
+                _compare("bundled example (run -q)", ["run", "-q"], TREE, sources, args.repeat)
+                continue
             file_name, full, quick, adapter, condition = INPUTS[name]
             report = work / file_name
             (quick if args.quick else full)(report)
             policy = work / f"{name}.yaml"
             policy.write_text(_policy(adapter, report, condition))
-            _compare(name, report, policy, sources, args.repeat)
+            title = f"{name} ({report.stat().st_size / 1e6:.0f} MB)"
+            _compare(title, ["run", "-q", "-c", str(policy)], work, sources, args.repeat)
             report.unlink()
     return 0
 
 
 def _compare(
-    name: str, report: Path, policy: Path, sources: dict[str, Path], repeat: int
+    title: str, command: list[str], cwd: Path, sources: dict[str, Path], repeat: int
 ) -> None:
     runs: dict[str, list[tuple[float, float, int]]] = {label: [] for label in sources}
     for source in sources.values():  # untimed: compiles the bytecode, warms the page cache
-        run_once(source, policy)
+        run_once(source, command, cwd)
     for _ in range(repeat):
         for label, source in sources.items():
-            runs[label].append(run_once(source, policy))
-    size = report.stat().st_size / 1e6
-    print(f"\n{name} ({size:.0f} MB), median of {repeat} interleaved whole-process runs")
+            runs[label].append(run_once(source, command, cwd))
+    print(f"\n{title}, median of {repeat} interleaved whole-process runs")
     medians = {}
     for label, rows in runs.items():
         seconds = statistics.median(r[0] for r in rows)

@@ -87,6 +87,8 @@ def write_reports(
     """
     from qualitygates.reports.write import write_atomic
 
+    if not paths:
+        return []
     safe = redact_result(result, secrets)
     failures: list[str] = []
     for name, path in paths.items():
@@ -101,8 +103,11 @@ def publish_to_ci(result: RunResult, secrets: frozenset[str], env: Mapping[str, 
     """On GitHub Actions: the Markdown summary appended to the job summary, and annotations."""
     from qualitygates.sanitise import clean_result
 
-    safe = redact_result(result, secrets)
     summary = env.get("GITHUB_STEP_SUMMARY")
+    on_github = env.get("GITHUB_ACTIONS") == "true"
+    if not summary and not on_github:
+        return
+    safe = redact_result(result, secrets)
     if summary:
         shown = clean_result(safe, keep_newlines=True)  # no bidi or control reaches the page
         data = redact_bytes(render("markdown", shown, env), secrets)
@@ -113,7 +118,7 @@ def publish_to_ci(result: RunResult, secrets: frozenset[str], env: Mapping[str, 
             raise ReportError(
                 f"cannot append to $GITHUB_STEP_SUMMARY ({summary}): {exc.strerror}"
             ) from exc
-    if env.get("GITHUB_ACTIONS") == "true":
+    if on_github:
         from qualitygates.reports.github import github_annotations
 
         for line in github_annotations(safe):
@@ -125,14 +130,16 @@ def show_console(
 ) -> None:
     """The console summary, on stdout (or stderr, when a report takes stdout).
 
-    Secrets are redacted and every value is cleaned (`clean_result`) before the console
-    reporter lays the lines out, so no value can start a line; `echo` then writes it.
+    Each value the console reporter lays out is redacted and cleaned (`clean_value`) first,
+    so no value can start a line; `echo` then writes the text.
     """
     from qualitygates.reports.console import ansi, plain, render_console
-    from qualitygates.sanitise import clean_result
+    from qualitygates.sanitise import clean_value
 
-    shown = clean_result(redact_result(result, secrets))
-    text = render_console(shown, verbosity, ansi if colour else plain)
+    def shown(text: str) -> str:  # only what the console lays out is redacted and cleaned
+        return clean_value(redact(text, secrets))
+
+    text = render_console(result, verbosity, ansi if colour else plain, shown)
     echo(text, err=err, secrets=secrets, nl=False, colour=colour)
 
 

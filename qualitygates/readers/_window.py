@@ -115,9 +115,42 @@ class WindowReader:
             self._pos = pos + 1
             return
         while True:
+            if self._whole_items(items):
+                return
             self._value(items, None, depth)
             if self._close("]"):
                 return
+
+    def _whole_items(self, items: list[Any]) -> bool:
+        """Append the items the window holds whole, each followed by `,` or `]` in it (most
+        of a large report's items); True if the array ended. At the first item it cannot
+        take so (one cut by the window's end, anything unusual) it stops before that item,
+        and the careful path reads on from there."""
+        text, pos, end_of_text = self._text, self._pos, len(self._text)
+        blanks, scan, append = _BLANKS.match, _scan, items.append
+        while True:
+            start = blanks(text, pos).end()  # type: ignore[union-attr]
+            try:
+                value, end = scan(text, start)
+            except DuplicateKey:
+                raise
+            except (StopIteration, ValueError, RecursionError):
+                break
+            after = blanks(text, end).end()  # type: ignore[union-attr]
+            if after >= end_of_text:  # the value may go on past the window (a number)
+                break
+            separator = text[after]
+            if separator == ",":
+                append(value)
+                pos = after + 1
+            elif separator == "]":
+                append(value)
+                self._pos = after + 1
+                return True
+            else:
+                break
+        self._pos = pos
+        return False
 
     def _close(self, end: str) -> bool:
         """After a member: True at `end`, False at a comma."""

@@ -1,6 +1,8 @@
 """The console summary: each gate and its verdict, why anything failed, and a total line.
 
-Returns text; the CLI decides where it goes and whether it is coloured.
+Returns text; the CLI decides where it goes and whether it is coloured. Every value that
+comes from a report or the policy passes through `value` (the CLI's redaction and
+sanitising) as it is laid out: only what is shown is cleaned, however large the result.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from qualitygates.model import CheckResult, Finding, GateResult, RunResult, Stat
 from qualitygates.sanitise import LINE_BREAK
 
 Style = Callable[[str, Status], str]
+Value = Callable[[str], str]
 
 LABELS = {
     Status.PASSED: "PASS",
@@ -37,11 +40,17 @@ def ansi(text: str, status: Status) -> str:
     return f"\x1b[{COLOURS[status]}m{text}\x1b[0m"
 
 
-def render_console(result: RunResult, verbosity: int = 0, style: Style = plain) -> str:
+def _as_is(text: str) -> str:
+    return text
+
+
+def render_console(
+    result: RunResult, verbosity: int = 0, style: Style = plain, value: Value = _as_is
+) -> str:
     """The summary; verbosity -1 shows only problems, 1 every condition and finding."""
     lines: list[str] = []
     for gate in result.gates:
-        lines.extend(_gate_lines(gate, verbosity, style))
+        lines.extend(_gate_lines(gate, verbosity, style, value))
     lines.append(total_line(result))
     return "\n".join(lines) + "\n"
 
@@ -65,61 +74,69 @@ def _label(status: Status, style: Style) -> str:
     return style(f"{LABELS[status]:<5}", status)
 
 
-def _gate_lines(gate: GateResult, verbosity: int, style: Style) -> list[str]:
+def _gate_lines(gate: GateResult, verbosity: int, style: Style, value: Value) -> list[str]:
     if verbosity < 0 and gate.status in (Status.PASSED, Status.SKIPPED):
         return []
     note = "" if gate.blocking else " (non-blocking)"
-    lines = [f"{_label(gate.status, style)} {gate.name} [{gate.id}]{note}"]
+    lines = [f"{_label(gate.status, style)} {value(gate.name)} [{value(gate.id)}]{note}"]
     for check in gate.checks:
-        lines.extend(_check_lines(check, verbosity, style))
+        lines.extend(_check_lines(check, verbosity, style, value))
     return lines
 
 
-def _check_lines(check: CheckResult, verbosity: int, style: Style) -> list[str]:
+def _check_lines(check: CheckResult, verbosity: int, style: Style, value: Value) -> list[str]:
     quiet_ok = check.status in (Status.PASSED, Status.SKIPPED)
     if verbosity < 0 and quiet_ok:
         return []
     note = "" if check.blocking else " (non-blocking)"
-    lines = [f"  {_label(check.status, style)} {check.name or check.id} ({check.adapter}){note}"]
+    name = value(check.name or check.id)
+    lines = [f"  {_label(check.status, style)} {name} ({value(check.adapter)}){note}"]
     if check.error:
-        lines.append(f"        {check.error}")
+        lines.append(f"        {value(check.error)}")
     else:
         for condition in check.conditions:
             if verbosity > 0 or condition.status is not Status.PASSED:
-                lines.append(f"        {_label(condition.status, style)} {condition.message}")
-    lines.extend(f"        {line}" for line in waiver_lines(check, with_check=False))
+                label = _label(condition.status, style)
+                lines.append(f"        {label} {value(condition.message)}")
+    lines.extend(f"        {line}" for line in waiver_lines(check, with_check=False, value=value))
     if verbosity > 0 or not quiet_ok:
-        lines.extend(_finding_lines(check.findings, verbosity))
+        lines.extend(_finding_lines(check.findings, verbosity, value))
     return lines
 
 
-def waiver_lines(check: CheckResult, with_check: bool = True) -> list[str]:
+def waiver_lines(check: CheckResult, with_check: bool = True, value: Value = _as_is) -> list[str]:
     """One line per waiver: applied (with its reason), expiring, expired or unused."""
-    prefix = f"{check.id}: " if with_check else ""
+    prefix = f"{value(check.id)}: " if with_check else ""
     texts = {
         "applied": "waiver {id} applied to {matched} finding(s): {reason}",
         "expiring": "waiver {id} applied to {matched} finding(s), expires on {expires}: {reason}",
         "expired": "waiver {id} EXPIRED on {expires}: it no longer applies",
         "unused": "waiver {id} matched nothing: remove it if it is stale",
     }
-    return [prefix + texts[n.state].format(**vars(n)) for n in check.waivers if n.state in texts]
+    return [
+        prefix
+        + texts[n.state].format(
+            **{k: value(v) if isinstance(v, str) else v for k, v in vars(n).items()}
+        )
+        for n in check.waivers
+        if n.state in texts
+    ]
 
 
-def _finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
+def _finding_lines(findings: tuple[Finding, ...], verbosity: int, value: Value) -> list[str]:
     active = sorted((f for f in findings if not f.waived), key=lambda f: -f.severity.rank)
     waived = [f for f in findings if f.waived]
     limit = len(active) if verbosity > 0 else MAX_FINDINGS_SHOWN
     lines = [
-        f"        - {f.severity.value}: {f.id} {f.location} {_short(f.message)}".rstrip()
+        f"        - {f.severity.value}: {value(f.id)} {value(str(f.location))} "
+        f"{_short(value(f.message))}".rstrip()
         for f in active[:limit]
     ]
     if len(active) > limit:
         lines.append(f"        … and {len(active) - limit} more findings (-v shows all)")
     if waived:
-        lines.append(
-            f"        {len(waived)} waived finding(s): "
-            + ", ".join(sorted({f.id for f in waived})[:5])
-        )
+        ids = sorted({f.id for f in waived})[:5]
+        lines.append(f"        {len(waived)} waived finding(s): " + ", ".join(map(value, ids)))
     return lines
 
 

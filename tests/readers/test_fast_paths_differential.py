@@ -29,9 +29,12 @@ import qualitygates.adapters._xmlskim as xmlskim
 import qualitygates.readers._slim as slim
 import qualitygates.readers._window as window
 from qualitygates.adapters.coverage.cobertura import read_cobertura
+from qualitygates.adapters.coverage.jacoco import read_jacoco
 from qualitygates.adapters.coverage.store import LineStore
+from qualitygates.adapters.duplication import DuplicationAdapter
 from qualitygates.adapters.junit.cases import Tally
 from qualitygates.adapters.junit.reader import FileReader
+from qualitygates.adapters.lint import LintAdapter
 from qualitygates.adapters.sarif import SarifAdapter
 from qualitygates.adapters.trivy import TrivyAdapter
 from qualitygates.errors import AdapterError
@@ -43,10 +46,15 @@ DATA = ROOT / "tests" / "data"
 TRIVY = [REPORTS / "trivy.json", *sorted((DATA / "trivy").glob("*.json"))]
 TRIVY += corpus_files("trivy/*.json", "set-b/trivy/*.json")
 SARIF = [REPORTS / "bandit.sarif", DATA / "sarif" / "multi.sarif"]
-SARIF += corpus_files("sarif/*.sarif", "set-b/sarif/*.sarif")
-COBERTURA = [REPORTS / "coverage.xml", *corpus_files("coverage/*.xml", "set-b/coverage/*.xml")]
-COBERTURA = [p for p in COBERTURA if b"<coverage" in p.read_bytes()[:2000]]
-JUNIT = [REPORTS / "junit.xml", *corpus_files("junit/*.xml", "set-b/junit/*.xml")]
+SARIF += corpus_files("sarif/*.sarif", "set-b/*/*.sarif")
+LINT = [REPORTS / "ruff.json", *corpus_files("lint/*.json", "set-b/eslint/*.json")]
+LINT += corpus_files("set-b/ruff/ruff*.json")
+JSCPD = [REPORTS / "jscpd-report.json", *corpus_files("duplication/*.json")]
+COBERTURA = [REPORTS / "coverage.xml", *corpus_files("coverage/*.xml", "set-b/*/*.xml")]
+JACOCO = [p for p in COBERTURA if b"<report" in p.read_bytes()[:3000]]
+COBERTURA = [p for p in COBERTURA if b"<coverage" in p.read_bytes()[:3000]]
+JUNIT = [REPORTS / "junit.xml", *corpus_files("junit/*.xml", "set-b/*/*.xml")]
+JUNIT = [p for p in JUNIT if b"<testsuite" in p.read_bytes()[:3000] or b"<testcase" in p.read_bytes()]
 
 TRIVY_METRICS = (
     "vulnerabilities.critical",
@@ -56,6 +64,8 @@ TRIVY_METRICS = (
     "misconfigurations.total",
 )
 SARIF_METRICS = ("results.error", "results.warning", "results.total")
+LINT_METRICS = ("errors", "warnings", "total")
+JSCPD_METRICS = ("percentage", "duplicated_lines", "clones")
 
 
 # --- JSON: the window scanner, ijson and json.loads give one answer -----------------------
@@ -148,8 +158,11 @@ def _fallback(self: Any, root: Any) -> None:
     raise window.Fallback
 
 
-JSON_CASES = [(p, TrivyAdapter, TRIVY_METRICS) for p in TRIVY] + [
-    (p, SarifAdapter, SARIF_METRICS) for p in SARIF
+JSON_CASES = [
+    *((p, TrivyAdapter, TRIVY_METRICS) for p in TRIVY),
+    *((p, SarifAdapter, SARIF_METRICS) for p in SARIF),
+    *((p, LintAdapter, LINT_METRICS) for p in LINT),
+    *((p, DuplicationAdapter, JSCPD_METRICS) for p in JSCPD),
 ]
 
 
@@ -242,7 +255,18 @@ def _junit(path: Path) -> Any:
     return tally.tests, tally.counts["passed"], round(tally.duration, 9)
 
 
-XML_CASES = [(p, _cobertura) for p in COBERTURA] + [(p, _junit) for p in JUNIT]
+def _jacoco(path: Path) -> Any:
+    store = LineStore()
+    read_jacoco(path, store)
+    totals = store.totals()
+    return (totals.lines_valid, totals.lines_covered, totals.branches_valid, totals.branches_covered)
+
+
+XML_CASES = [
+    *((p, _cobertura) for p in COBERTURA),
+    *((p, _jacoco) for p in JACOCO),
+    *((p, _junit) for p in JUNIT),
+]
 
 
 def _element_by_element(measure: Callable[[Path], Any], path: Path) -> Any:

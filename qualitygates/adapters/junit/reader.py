@@ -28,6 +28,7 @@ _MAX_NAMES = 4096  # tag -> local name, kept for the few names a report uses
 #: A passing test case as every tool writes it: self-closing, up to six attributes (no name
 #: twice), values without references.
 _PASSED = re.compile(rb"<testcase(" + distinct_attributes(6) + rb") ?/>")
+_NO_TIME = 0.0
 #: Its time, from the attributes of many cases joined (a value never holds a `"`).
 _TIME = re.compile(rb' time="([^"]*)"')
 
@@ -83,7 +84,9 @@ class FileReader:
             values = list(map(float, times))
         except ValueError:  # `1,5`, `n/a`: read leniently one by one
             values = [seconds(raw.decode("utf-8", "replace")) for raw in times]
-        positive = [value for value in values if 0.0 < value < math.inf]
+        positive = list(filter(_NO_TIME.__lt__, values))  # in C: NaN and negatives drop out
+        if positive and max(positive) == math.inf:  # rare: keep the finite ones only
+            positive = [value for value in positive if value < math.inf]
         try:
             total = math.fsum(positive)  # exact: no drift over a million cases
         except OverflowError:  # finite times whose sum is not, as a running sum would say
