@@ -21,7 +21,6 @@ from qualitygates.cli_output import (
     echo,
     echo_error,
     environment,
-    log_handler,
     publish_to_ci,
     render,
     report_options,
@@ -105,6 +104,8 @@ def _parse_now(value: str | None) -> datetime | None:
 
 def _configure_logging(verbose: int, debug: bool) -> None:
     import logging  # not at the top: --version must not pay for it
+
+    from qualitygates.cli_logging import log_handler
 
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, handlers=[log_handler()])

@@ -5,9 +5,7 @@ everything printed goes through `echo`, which redacts again and sanitises
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -169,20 +167,6 @@ def echo_error(message: str, secrets: frozenset[str] = frozenset()) -> None:
     from qualitygates.sanitise import clean_value
 
     echo(f"error: {clean_value(redact(message, secrets | environment_secrets()))}", err=True)
-
-
-def log_handler() -> logging.Handler:
-    """A stderr handler whose lines go through the same redaction and sanitising as `echo`."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_SafeFormatter("%(levelname)s %(name)s: %(message)s"))
-    return handler
-
-
-class _SafeFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        from qualitygates.sanitise import for_log
-
-        return for_log(redact(super().format(record), environment_secrets()))
 
 
 def redact(text: str, secrets: frozenset[str]) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from qualitygates.domains import CLOCK_SKEW
 
 if TYPE_CHECKING:  # generic from click 8.4 only; the package supports 8.1
     _SecondsType = click.ParamType[float]
@@ -20,8 +22,6 @@ else:
     _SecondsType = _TextType = click.ParamType
 
 ONE_DAY = 86400.0
-#: How far ahead of this machine's clock a time to record may be: CI clocks differ by seconds.
-CLOCK_SKEW = timedelta(minutes=5)
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
