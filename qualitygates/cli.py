@@ -194,7 +194,8 @@ def run(
     from qualitygates.engine import RunOptions
 
     _configure_logging(verbose, debug)
-    stop_run_by(timeout, EXIT_ERROR)  # whatever blocks, the process ends in its time + 5 s
+    # Whatever blocks, the process ends in its time + 5 s (when the process is ours to end).
+    stop_run_by(timeout, EXIT_ERROR, owned=_PROCESS["owned"])
     policy = _load(config, variables, policy_ref)
     options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
     target = history_target(history, policy.history)
@@ -279,11 +280,13 @@ def validate(config: str, variables: tuple[str, ...]) -> None:
     echo(f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)")
 
 
+#: Whether this process is the console script's own (then a run may end it at its deadline).
+_PROCESS = {"owned": False}
+
+
 def main() -> None:
     """Console-script entry point."""
-    from qualitygates.deadline import own_the_process
-
-    own_the_process()  # a run may end this process when its time is up, and only this one
+    _PROCESS["owned"] = True  # a run may end this process when its time is up, and only this one
     cli.main(prog_name="qualitygates")
 
 

@@ -27,7 +27,6 @@ GRACE = 5.0
 #: The last-resort exit comes this much before `GRACE` is over: the interpreter started
 #: before the command did, and the kernel must still reap the process.
 _WATCHDOG_MARGIN = 1.5
-_OWNED = threading.Event()  # the process is the command line's own (see own_the_process)
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "qualitygates_deadline", default=None
 )
@@ -75,15 +74,13 @@ def end_process_after(seconds: float, message: str, code: int) -> threading.Time
     return timer
 
 
-def own_the_process() -> None:
-    """Allow `stop_run_by` to end the process: called by the console entry point only, so
-    a run inside another program (a test runner, a script) never ends that program."""
-    _OWNED.set()
+def stop_run_by(timeout: float | None, code: int, owned: bool) -> threading.Timer | None:
+    """The command line's last resort for one run of `timeout` seconds (None: the default).
 
-
-def stop_run_by(timeout: float | None, code: int) -> threading.Timer | None:
-    """The command line's last resort for one run of `timeout` seconds (None: the default)."""
-    if not _OWNED.is_set():
+    Only where the process is the command line's own (`owned`, set by the console entry
+    point): a run inside another program (a test runner, a script) never ends that program.
+    """
+    if not owned:
         return None
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     given = f"--timeout of {limit:g} s" if timeout is not None else f"default time of {limit:g} s"

@@ -23,7 +23,7 @@ from typing import Any
 
 from qualitygates.errors import AdapterError
 from qualitygates.readers._gc import paused_gc
-from qualitygates.readers._slim import KeepValue, Visit, duplicate_error, load_slim_json
+from qualitygates.readers._slimmer import KeepValue, Visit
 from qualitygates.readers._strict import DuplicateKey, loads_strict, locate_duplicate
 from qualitygates.readers.files import (
     UnreadableFile,
@@ -74,6 +74,9 @@ def read_json(
     `visit(document, complete)` may boil the document down as it is built: see
     `load_slim_json`.
     """
+    # The streaming machinery (and ijson) is imported only by the adapters that stream.
+    from qualitygates.readers._slim import duplicate_error, load_slim_json
+
     if keep is not None:
         return load_slim_json(path, keep, what, keep_value, visit)
     text = decode_text(read_bytes(path), path)

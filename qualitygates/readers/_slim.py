@@ -38,13 +38,13 @@ import contextlib
 import functools
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from qualitygates.errors import AdapterError
 from qualitygates.readers._chunks import ChunkReader
-from qualitygates.readers._slimmer import KeepValue, Slimmer, slim
+from qualitygates.readers._slimmer import KeepValue, Slimmer, Visit, slim
 from qualitygates.readers._strict import (
     DuplicateKey,
     locate_duplicate,
@@ -64,8 +64,6 @@ __all__ = ["CHUNK_BYTES", "KeepValue", "Visit", "load_slim_json", "slim"]
 CHUNK_BYTES = 1 << 16
 
 
-#: Called with the document while it is being built (False) and once complete (True).
-Visit = Callable[[Any, bool], None]
 
 
 def load_slim_json(

@@ -10,6 +10,8 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+#: Called with the document while it is being built (False) and once complete (True).
+Visit = Callable[[Any, bool], None]
 #: Decides whether to keep a key not in `keep`, from the key and its value. A child
 #: object or array arrives still empty (the parser attaches it before filling it).
 KeepValue = Callable[[str, Any], bool]
