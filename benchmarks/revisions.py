@@ -111,8 +111,9 @@ def main() -> int:
             if name == "version":
                 _compare("qualitygates --version", ["--version"], work, sources, args.repeat)
                 continue
-            if name == "example":  # the bundled example, from the repository's root
-                _compare("bundled example (run -q)", ["run", "-q"], TREE, sources, args.repeat)
+            if name == "example":  # a copy: from the repository's root `-m` would import it
+                example = _copy_example(work / "example")
+                _compare("bundled example (run -q)", ["run", "-q"], example, sources, args.repeat)
                 continue
             file_name, full, quick, adapter, condition = INPUTS[name]
             report = work / file_name
@@ -123,6 +124,17 @@ def main() -> int:
             _compare(title, ["run", "-q", "-c", str(policy)], work, sources, args.repeat)
             report.unlink()
     return 0
+
+
+def _copy_example(into: Path) -> Path:
+    """The bundled example's policy and inputs, in a folder outside the repository."""
+    import shutil
+
+    into.mkdir()
+    shutil.copy(TREE / "gates.yaml", into / "gates.yaml")
+    for folder in ("reports", "ops"):
+        shutil.copytree(TREE / "examples" / folder, into / "examples" / folder)
+    return into
 
 
 def _compare(
