@@ -189,7 +189,7 @@ def redact_result(result: RunResult, secrets: frozenset[str]) -> RunResult:
 
 def environment_secrets() -> frozenset[str]:
     """The values of this process's variables named like secrets (SONAR_TOKEN, ...)."""
-    from qualitygates.policy.loader import environment_secrets as _from
+    from qualitygates.policy.files import environment_secrets as _from
 
     return _from(os.environ)
 

@@ -4,6 +4,7 @@
   gives every check the same absolute deadline and runs it under `until(deadline)`, so
   what a check starts deep down (an HTTP attempt, a `git` process) asks `time_left` and
   never waits past it.
+- `start_workers` runs jobs (the checks) on daemon threads, each under the deadline.
 - `end_process_after` is the last resort of the command line: whatever still blocks
   (a store that never answers, a pipe nobody reads) cannot keep the process alive past
   its time plus `GRACE`; the process then ends with exit 3 and one sentence.
@@ -15,8 +16,15 @@ import contextvars
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+T = TypeVar("T")
 
 #: The run's time when `--timeout` is not given, in seconds. Every check ends within it,
 #: a server's included: SonarQube's default `wait` of 300 s fits, with room to read the
@@ -95,3 +103,33 @@ def stop_run_by(timeout: float | None, code: int, owned: bool) -> threading.Time
 def seconds_text(seconds: float) -> str:
     """`0.5`, `30`: a time as a message shows it, to a tenth of a second."""
     return f"{round(seconds, 1):g}"
+
+
+def start_workers(
+    jobs: Sequence[tuple[Future[T], Callable[[], T]]],
+    deadline: float,
+    count: int,
+) -> None:
+    """Run the jobs on `count` daemon threads, each job under the run's deadline.
+
+    Daemon threads, not a ThreadPoolExecutor: Python joins an executor's threads at exit
+    even after `shutdown(wait=False)`, so one hung check would hold the process for ever.
+    """
+    queue = deque(jobs)
+
+    def work() -> None:
+        while True:
+            try:
+                future, job = queue.popleft()
+            except IndexError:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                with until(deadline):
+                    future.set_result(job())
+            except BaseException as exc:  # handed to the waiting thread, as an executor does
+                future.set_exception(exc)
+
+    for number in range(count):
+        threading.Thread(target=work, name=f"check-{number}", daemon=True).start()

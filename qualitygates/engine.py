@@ -8,10 +8,8 @@ Checks run concurrently (those that wait on a server overlap) within `timeout`.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -26,7 +24,7 @@ from qualitygates.baseline import (
     new_finding_metrics,
     uses_baseline,
 )
-from qualitygates.deadline import DEFAULT_TIMEOUT, until
+from qualitygates.deadline import DEFAULT_TIMEOUT, start_workers
 from qualitygates.domains import default_domain, future_timestamp, impossible_value
 from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.judge import (
@@ -116,7 +114,7 @@ def _run_checks(
         (futures[key], partial(_run_check, policy, key[0], check, registry, now, deadline, options))
         for key, check in checks.items()
     ]
-    _start_workers(jobs, deadline, min(MAX_WORKERS, len(checks)))
+    start_workers(jobs, deadline, min(MAX_WORKERS, len(checks)))
     # A check that hit the deadline gets a moment to say so itself, in its own words.
     wait(futures.values(), timeout=max(0.0, deadline - time.monotonic()) + SETTLE_TIME)
     results = {}
@@ -126,36 +124,6 @@ def _run_checks(
         else:
             results[key] = future.result()
     return results
-
-
-def _start_workers(
-    jobs: Sequence[tuple[Future[CheckResult], Callable[[], CheckResult]]],
-    deadline: float,
-    count: int,
-) -> None:
-    """Run the jobs on `count` daemon threads, each job under the run's deadline.
-
-    Daemon threads, not a ThreadPoolExecutor: Python joins an executor's threads at exit
-    even after `shutdown(wait=False)`, so one hung check would hold the process for ever.
-    """
-    queue = deque(jobs)
-
-    def work() -> None:
-        while True:
-            try:
-                future, job = queue.popleft()
-            except IndexError:
-                return
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                with until(deadline):
-                    future.set_result(job())
-            except BaseException as exc:  # handed to the waiting thread, as an executor does
-                future.set_exception(exc)
-
-    for number in range(count):
-        threading.Thread(target=work, name=f"check-{number}", daemon=True).start()
 
 
 def _late(options: RunOptions) -> str:

@@ -6,11 +6,10 @@ in one `PolicyError`, which the CLI turns into exit code 2.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,17 +18,16 @@ from qualitygates.durations import parse_duration
 from qualitygates.errors import PolicyError
 from qualitygates.plugins import PluginError, Registry, adapter_registry
 from qualitygates.policy.checks import validate_condition
+from qualitygates.policy.files import Reader, environment_secrets, read_policy, read_policy_file
 from qualitygates.policy.keys import CHECK_KEYS, GATE_KEYS, TOP_KEYS
 from qualitygates.policy.model import Check, Gate, OnFail, Policy, Waiver
 from qualitygates.policy.options import metric_units, validate_options
 from qualitygates.policy.problems import Problems, suggest
 from qualitygates.policy.variables import BadVariable, UnsetVariable, expand
 from qualitygates.policy.waivers import parse_waivers
-from qualitygates.policy.yaml_source import MAX_POLICY_BYTES, Located, YamlProblem, parse_yaml
-from qualitygates.readers import UnreadableFile, open_regular
+from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
 
 SUPPORTED_VERSIONS = (1,)
-Reader = Callable[[Path], str]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -47,7 +45,7 @@ def load_policy(
     """
     path = Path(path)
     reader = reader or read_policy_file
-    text = _read_policy(path, reader)
+    text = read_policy(path, reader)
     env = dict(os.environ if variables is None else variables)
     loader = _Loader(str(path), path.resolve().parent, env, registry or adapter_registry(), reader)
     gates, root = loader.load(text)
@@ -69,20 +67,6 @@ def _position(message: str) -> tuple[str, int, int]:
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (message, 0, 0)
 
 
-_SECRET_NAME = re.compile(
-    r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIAL", re.IGNORECASE
-)
-
-
-def environment_secrets(env: Mapping[str, str]) -> frozenset[str]:
-    """Values of variables whose names say they are secret (SONAR_TOKEN, DB_PASSWORD, ...).
-
-    They are redacted from every output even when the policy never names them: a tool's
-    error message or an HTTP library may echo them.
-    """
-    return frozenset(v for k, v in env.items() if _SECRET_NAME.search(k) and len(v) >= 8)
-
-
 def _history(root: Located, base_dir: Path) -> str | None:
     """The policy's `history:` store: a URL as written, a file path from the policy's folder."""
     node = root.value.get("history")
@@ -91,34 +75,6 @@ def _history(root: Located, base_dir: Path) -> str | None:
     if "://" in node.value:
         return str(node.value)
     return str(base_dir / node.value)
-
-
-def read_policy_file(path: Path) -> str:
-    """The text of a policy (or waivers) file in the working tree: a regular file (never a
-    FIFO or a link to a device, which a pull request can commit) of at most 2 MiB."""
-    if not os.path.lexists(path):
-        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
-    try:
-        with open_regular(path) as stream:
-            data = stream.read(MAX_POLICY_BYTES + 1)  # more is refused by the parser, at 1:1
-    except UnreadableFile as exc:
-        raise OSError(errno.EINVAL, str(exc)) from None
-    if len(data) > MAX_POLICY_BYTES:  # cut anywhere, maybe inside a character
-        return data.decode("utf-8-sig", errors="ignore")
-    return data.decode("utf-8-sig")
-
-
-def _read_policy(path: Path, reader: Reader) -> str:
-    try:
-        return reader(path)
-    except FileNotFoundError:
-        raise PolicyError(
-            f"{path}: no such policy file; create one with 'qualitygates init'"
-        ) from None
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise PolicyError(f"{path}: cannot be read: {exc}") from None
 
 
 class _Loader:
