@@ -9,8 +9,10 @@ check's time, and an unknown metric key, each with its message pinned.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +93,30 @@ def write_task(folder: Path, server_url: str, extra: str = "") -> Path:
 # --- report-task.txt --------------------------------------------------------------------
 
 
-def test_report_task_unescapes_like_java_properties() -> None:
-    task = read_report_task(FIXTURES / "report-task-escaped.txt")
+def test_a_committed_report_task_is_refused(tmp_path: Path) -> None:
+    """The scanner writes report-task.txt during the CI job; one that came with the change
+    could name another, passing analysis, so it is never read."""
+    scanner = tmp_path / ".scannerwork"
+    scanner.mkdir()
+    task = scanner / "report-task.txt"
+    task.write_bytes((FIXTURES / "report-task-escaped.txt").read_bytes())
+    run_git = functools.partial(subprocess.run, cwd=tmp_path, check=True, capture_output=True)
+    run_git(["git", "init", "-q"])
+    assert read_report_task(task).project == "acme:shop=cart"  # untracked: the scanner's
+    run_git(["git", "add", ".scannerwork/report-task.txt"])
+    with pytest.raises(AdapterError) as error:
+        read_report_task(task)
+    assert str(error.value) == (
+        f"{task} is committed to the repository: the scanner writes it during the CI job, and "
+        "a committed one could point at another analysis; remove it from git (and add "
+        ".scannerwork/ to .gitignore)"
+    )
+
+
+def test_report_task_unescapes_like_java_properties(tmp_path: Path) -> None:
+    copy = tmp_path / "report-task.txt"  # the fixture itself is committed: refused as such
+    copy.write_bytes((FIXTURES / "report-task-escaped.txt").read_bytes())
+    task = read_report_task(copy)
     assert task.project == "acme:shop=cart"
     assert task.server_url == "https://sonar.example.com"
     assert task.branch == "feature/café"

@@ -10,10 +10,12 @@ value `https://x/y?id=a=b` (FORMATS.md §1.1).
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from qualitygates import subprocesses
 from qualitygates.adapters._io import read_bytes, require_nonempty
 from qualitygates.errors import AdapterError
 
@@ -45,6 +47,26 @@ class ReportTask:
     server_version: str | None = None
 
 
+def refuse_committed(path: Path) -> None:
+    """Refuse a report-task.txt that git tracks: the scanner writes it during the CI job, so a
+    committed one came with the change being judged, and its project and task (which the
+    gate read comes from) could name another, passing analysis."""
+    try:
+        asked = subprocesses.run(
+            ["git", "ls-files", "--error-unmatch", "--", path.name], cwd=path.parent, limit=10.0
+        )
+    except OSError:
+        return  # no git: not a checkout whose files a change could bring
+    except subprocess.TimeoutExpired:
+        raise AdapterError(f"git did not say in time whether {path} is committed") from None
+    if asked.returncode == 0:
+        raise AdapterError(
+            f"{path} is committed to the repository: the scanner writes it during the CI job, "
+            "and a committed one could point at another analysis; remove it from git "
+            "(and add .scannerwork/ to .gitignore)"
+        )
+
+
 def find_report_task(base_dir: Path) -> Path | None:
     """The first default location under `base_dir` that holds a report-task.txt, if any."""
     for relative in DEFAULT_LOCATIONS:
@@ -57,6 +79,7 @@ def find_report_task(base_dir: Path) -> Path | None:
 def read_report_task(path: Path) -> ReportTask:
     """Read and check one report-task.txt; raise AdapterError naming the file otherwise."""
     require_nonempty(path)
+    refuse_committed(path)
     data = read_bytes(path, MAX_BYTES)
     try:
         text = data.decode("utf-8-sig")
