@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from qualitygates.adapters.interface import Adapter
 from qualitygates.domains import default_domain, value_fault
-from qualitygates.model import CheckResult, Finding, Measurement, RunResult
+from qualitygates.model import CheckResult, Finding, Measurement, RunResult, Unit
 
 if TYPE_CHECKING:  # the policy package imports NEW_PREFIX from here
     from qualitygates.policy.model import Check
@@ -43,12 +43,28 @@ def finding_key(finding: Finding) -> str:
 
 
 def new_finding_metrics(
-    adapter: Adapter, findings: Sequence[Finding], before: CheckResult
+    adapter: Adapter,
+    findings: Sequence[Finding],
+    before: CheckResult,
+    current: Mapping[str, Measurement],
 ) -> dict[str, Measurement]:
-    """`new.<metric>` for every finding count, over the findings the baseline did not have."""
+    """`new.<metric>` for every finding count, over the findings the baseline did not have.
+
+    A count no new finding adds to reads 0 when it is counted from findings, or when the
+    source's own count is 0 now (`rule.X` of a rule that only old findings break, or that
+    nothing breaks): there is nothing new of it, so `new.rule.X == 0` holds rather than
+    failing for a metric "not in the source". `current` holds the check's metrics now.
+    """
     known = {finding_key(f) for f in before.findings}
-    new = [f for f in findings if not f.waived and finding_key(f) not in known]
-    return {NEW_PREFIX + name: value for name, value in adapter.count_findings(new).items()}
+    active = [f for f in findings if not f.waived]
+    new = [f for f in active if finding_key(f) not in known]
+    metrics = {NEW_PREFIX + name: value for name, value in adapter.count_findings(new).items()}
+    counted = adapter.count_findings(active)
+    for name, value in current.items():
+        none_now = value.unit is Unit.COUNT and value.value == 0
+        if NEW_PREFIX + name not in metrics and (name in counted or none_now):
+            metrics[NEW_PREFIX + name] = Measurement(0.0, Unit.COUNT)
+    return metrics
 
 
 def baseline_metrics(before: CheckResult | None) -> Mapping[str, Measurement] | None:

@@ -162,7 +162,7 @@ def _run_check(
         request = CollectRequest(
             check_id=check.id,
             options=check.options,
-            metrics=tuple(dict.fromkeys(c.metric for c in check.conditions)),
+            metrics=_asked(check),
             base_dir=policy.base_dir,
             now=now,
             timeout=None if deadline is None else max(0.1, deadline - time.monotonic()),
@@ -199,7 +199,7 @@ def _judge(
     if corrupt is not None:
         return replace(_error_result(check, corrupt, duration), sources=collection.sources)
     if baseline is not None and any(c.metric.startswith(NEW_PREFIX) for c in check.conditions):
-        metrics.update(new_finding_metrics(adapter, findings, baseline))
+        metrics.update(new_finding_metrics(adapter, findings, baseline, metrics))
     for name in collection.unavailable:  # what the source cannot give, no count makes up
         metrics.pop(name, None)
         metrics.pop(NEW_PREFIX + name, None)
@@ -249,6 +249,14 @@ def _impossible(
     return future_timestamp(
         collection.sources, collection.timestamp, now, collection.timestamp_has_zone
     )
+
+
+def _asked(check: Check) -> tuple[str, ...]:
+    """The metrics a check's conditions read; for `new.X`, X too (its zero count, where the
+    source has none of X, is what makes `new.X` 0)."""
+    names = [c.metric for c in check.conditions]
+    names += [n.removeprefix(NEW_PREFIX) for n in names if n.startswith(NEW_PREFIX)]
+    return tuple(dict.fromkeys(names))
 
 
 def _error_result(check: Check, message: str, duration: float = 0.0) -> CheckResult:

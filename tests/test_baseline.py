@@ -100,3 +100,33 @@ def test_cli_baseline_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         and "--baseline" in bad.output
         and "not a qualitygates result" in bad.output
     )
+
+
+RULE_POLICY = """\
+version: 1
+gates:
+  - id: quality
+    checks:
+      - id: lint
+        adapter: lint
+        with: {path: ruff.json}
+        conditions:
+          - new.rule.F401 == 0
+          - new.rule.E722 == 0
+"""
+
+
+def test_a_rule_only_old_findings_break_has_no_new_findings(tmp_path: Path) -> None:
+    """`new.rule.X` is 0, not "not in the source", when no new finding breaks rule X: all
+    of its findings are old (F401 here), or nothing breaks it at all (E722)."""
+    report = Path(__file__).parent / "data" / "lint" / "ruff.json"
+    (tmp_path / "ruff.json").write_bytes(report.read_bytes())
+    (tmp_path / "gates.yaml").write_text(RULE_POLICY)
+    policy = load_policy(tmp_path / "gates.yaml", {})
+    baseline = baseline_index(run(policy, RunOptions(now=NOW)))
+    result = run(policy, RunOptions(now=NOW, baseline=baseline))
+    conditions = result.gates[0].checks[0].conditions
+    assert [(c.metric, c.status, c.actual) for c in conditions] == [
+        ("new.rule.F401", Status.PASSED, 0.0),
+        ("new.rule.E722", Status.PASSED, 0.0),
+    ]
