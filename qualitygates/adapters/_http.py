@@ -59,7 +59,6 @@ ATTEMPT_TIMEOUT = 30.0  # seconds per attempt: connecting, the headers and the b
 CONNECT_TIMEOUT = 10.0
 BACKOFF = 0.5  # first pause between attempts; it doubles each time
 _MIN_ATTEMPT = 0.05  # below this much time left, another attempt cannot succeed
-_MIN_SECRET = 4  # shorter secrets would mangle messages ("HTTP 401") and hide nothing
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ class HttpClient:
         self.trusted = frozenset(_origins(trusted))
         # Without a time of its own the check still ends: after the run's default time.
         self._deadline = time.monotonic() + (DEFAULT_TIMEOUT if timeout is None else timeout)
-        self._secrets = [s for s in (token, password) if s and len(s) >= _MIN_SECRET]
+        self._secrets = [s for s in (token, password) if s]  # redact() skips short ones
         self._session: GuardedSession | None = None
 
     @classmethod
@@ -144,10 +143,11 @@ class HttpClient:
             self._session = None
 
     def redact(self, text: str) -> str:
-        """`text` with every secret value of this client replaced by `***`."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        """`text` with every secret value of this client replaced by `***`, in any spelling
+        (a token percent-encoded in a URL too): the one redaction of `qualitygates.redaction`."""
+        from qualitygates.redaction import redact
+
+        return redact(text, self._secrets)
 
     def get_json(
         self,

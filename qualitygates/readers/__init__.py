@@ -24,7 +24,7 @@ from typing import Any
 from qualitygates.errors import AdapterError
 from qualitygates.readers._gc import paused_gc
 from qualitygates.readers._slimmer import KeepValue, Visit
-from qualitygates.readers._strict import DuplicateKey, loads_strict, locate_duplicate
+from qualitygates.readers._strict import REPORT_HINT, DuplicateKey, loads_strict, repeated_key
 from qualitygates.readers.files import (
     UnreadableFile,
     decode_text,
@@ -55,9 +55,10 @@ class InvalidJson(ValueError):
     NaN), False when it is no JSON at all.
     """
 
-    def __init__(self, message: str, strict: bool = False) -> None:
+    def __init__(self, message: str, strict: bool = False, repeated: bool = False) -> None:
         super().__init__(message)
-        self.strict = strict
+        self.strict = strict or repeated
+        self.repeated = repeated  # a key repeated in one object
 
 
 def read_json(
@@ -74,20 +75,18 @@ def read_json(
     `visit(document, complete)` may boil the document down as it is built: see
     `load_slim_json`.
     """
-    # The streaming machinery (and ijson) is imported only by the adapters that stream.
-    from qualitygates.readers._slim import duplicate_error, load_slim_json
-
     if keep is not None:
+        # The streaming machinery (and ijson) is imported only by the adapters that stream.
+        from qualitygates.readers._slim import load_slim_json
+
         return load_slim_json(path, keep, what, keep_value, visit)
     text = decode_text(read_bytes(path), path)
     if not text.strip():
         raise AdapterError(f"{path} is empty: the tool that writes it failed or did not run")
     try:
         document = _loads(text, str(path), what)
-    except _Duplicate as exc:
-        raise duplicate_error(path, what, exc.duplicate, text) from None
     except InvalidJson as exc:
-        raise AdapterError(str(exc)) from None
+        raise AdapterError(str(exc) + (REPORT_HINT if exc.repeated else "")) from None
     if visit is not None:
         visit(document, True)
     return document
@@ -100,30 +99,14 @@ def parse_json(text: str | bytes, source: str, what: str) -> Any:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidJson(f"{source} is not UTF-8 text (byte {exc.start})") from None
-    try:
-        return _loads(text, source, what)
-    except _Duplicate as exc:
-        found = locate_duplicate(text)
-        key, line = found if found else (exc.duplicate.key, 0)
-        at = f" (line {line})" if line else ""
-        raise InvalidJson(
-            f"{source} is not valid {what} JSON: the key {json.dumps(key)} appears twice in "
-            f"one object{at}",
-            strict=True,
-        ) from None
-
-
-class _Duplicate(Exception):
-    def __init__(self, duplicate: DuplicateKey) -> None:
-        super().__init__(str(duplicate))
-        self.duplicate = duplicate
+    return _loads(text, source, what)
 
 
 def _loads(text: str, source: str, what: str) -> Any:
     try:
         return loads_strict(text)
     except DuplicateKey as exc:
-        raise _Duplicate(exc) from None
+        raise InvalidJson(repeated_key(source, what, text, exc.key), repeated=True) from None
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) - 1 else ""
         raise InvalidJson(

@@ -46,9 +46,11 @@ from qualitygates.errors import AdapterError
 from qualitygates.readers._chunks import ChunkReader
 from qualitygates.readers._slimmer import KeepValue, Slimmer, Visit, slim
 from qualitygates.readers._strict import (
+    LOCATE_LIMIT,
+    REPORT_HINT,
     DuplicateKey,
-    locate_duplicate,
     refuse_constant,
+    repeated_key,
     unique_object,
 )
 from qualitygates.readers._window import Fallback, WindowReader
@@ -266,18 +268,15 @@ def _load_with_stdlib(
 def duplicate_error(
     path: Path, what: str, exc: DuplicateKey, text: str | None = None
 ) -> AdapterError:
-    """The error for a report that repeats a key, with the line of the first repeat."""
-    try:
-        text = decode_text(read_bytes(path), path) if text is None else text
-        found = locate_duplicate(text)
-    except AdapterError:
-        found = None
-    key, at = found if found else (exc.key, "")
-    line = f" (line {at})" if at else ""
-    return AdapterError(
-        f"{path} is not valid {what} JSON: the key {json.dumps(key)} appears twice in one "
-        f"object{line}; a report must not repeat a key"
-    )
+    """The error for a report that repeats a key, with the line of the first repeat (read
+    again from the file when not given, within `LOCATE_LIMIT`)."""
+    if text is None:
+        try:
+            small = path.stat().st_size <= LOCATE_LIMIT
+            text = decode_text(read_bytes(path), path) if small else None
+        except (OSError, AdapterError):
+            text = None
+    return AdapterError(repeated_key(str(path), what, text, exc.key) + REPORT_HINT)
 
 
 def _first_line(exc: Exception) -> str:

@@ -57,8 +57,16 @@ def loads_strict(text: str) -> Any:
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]', re.DOTALL)
 
 
+#: Texts longer than this are not searched for the line of a repeat: the search walks every
+#: token in Python, and a hostile report must not buy seconds with its error path.
+LOCATE_LIMIT = 64 * 1024 * 1024
+
+
 def locate_duplicate(text: str) -> tuple[str, int] | None:
-    """The first repeated key of a JSON text (already parsed once) and its line, if any."""
+    """The first repeated key of a JSON text (already parsed once) and its line, if any;
+    None for a text over `LOCATE_LIMIT` characters (the error then names no line)."""
+    if len(text) > LOCATE_LIMIT:
+        return None
     stack: list[tuple[set[str], list[bool]] | None] = []  # per object: keys, expecting a key
     for match in _TOKENS.finditer(text):
         token = match.group()
@@ -80,3 +88,19 @@ def locate_duplicate(text: str) -> tuple[str, int] | None:
                 return key, text.count("\n", 0, match.start()) + 1
             top[0].add(key)
     return None
+
+
+#: What a report file's error adds: the fault is the tool's output, not a reading problem.
+REPORT_HINT = "; a report must not repeat a key"
+
+
+def repeated_key(source: str, what: str, text: str | None, key: str) -> str:
+    """`SOURCE is not valid WHAT JSON: the key "k" appears twice in one object (line N)`:
+    the first repeat of `text` and its line where it can be found, else `key` alone."""
+    found = locate_duplicate(text) if text is not None else None
+    key, line = found if found else (key, 0)
+    at = f" (line {line})" if line else ""
+    return (
+        f"{source} is not valid {what} JSON: the key {json.dumps(key)} appears twice in one "
+        f"object{at}"
+    )

@@ -158,3 +158,22 @@ def _objects(value: Any) -> list[dict[str, Any]]:
         for item in value:
             found.extend(_objects(item))
     return found
+
+
+def test_a_repeat_in_a_text_too_long_to_search_is_refused_without_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The line is looked for token by token in Python: past a size, the error names the
+    key the parser saw and no line, so a hostile file cannot make the error path slow."""
+    import qualitygates.readers._slim as slim_module
+    import qualitygates.readers._strict as strict
+
+    monkeypatch.setattr(strict, "LOCATE_LIMIT", 10)
+    monkeypatch.setattr(slim_module, "LOCATE_LIMIT", 10)
+    text = '{"status": "fail",\n "status": "pass"}'
+    expected = 'not valid test JSON: the key "status" appears twice in one object; a report'
+    for keep in (None, KEEP):
+        with pytest.raises(AdapterError, match=expected):
+            read_json(write(tmp_path, text), "test", keep)
+    with pytest.raises(InvalidJson, match=r'the key "status" appears twice in one object$'):
+        parse_json(text, "reply", "test")

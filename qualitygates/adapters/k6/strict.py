@@ -18,11 +18,10 @@ import json
 import re
 from typing import Any, Union
 
-from qualitygates.readers._strict import DuplicateKey, refuse_constant, unique_object
+from qualitygates.readers._strict import DuplicateKey, loads_strict
 
 Buf = Union[bytes, bytearray, memoryview]  # noqa: UP007 - a runtime alias on Python 3.10
 SPELLED = re.compile(rb"\\u00(?:3[0-9]|[4-7][0-9A-Fa-f])")
-_DECODER = json.JSONDecoder(object_pairs_hook=unique_object, parse_constant=refuse_constant)
 
 
 class StrictJSONError(ValueError):
@@ -33,7 +32,7 @@ def loads(line: Buf) -> Any:
     """The line's JSON value; ValueError if none (StrictJSONError: a repeated key, NaN)."""
     text = bytes(line).decode("utf-8")
     try:
-        return _DECODER.decode(text)
+        return loads_strict(text)
     except DuplicateKey as exc:
         raise StrictJSONError(str(exc)) from None
     except json.JSONDecodeError:
