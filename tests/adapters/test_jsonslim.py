@@ -1,7 +1,7 @@
 """The streaming JSON loader: its two readers agree, and hostile input stays cheap.
 
-`load_slim_json` reads an object document with the window reader (`_jsonfast`) and falls
-back to ijson (`_jsonstream.ChunkReader` feeding ijson) for anything unusual; both must
+`load_slim_json` reads a document with the window reader (`readers._window`) and falls
+back to ijson (`readers._chunks.ChunkReader` feeding ijson) for anything unusual; both must
 give the same document and visit it the same way, at any chunk size.
 """
 

@@ -279,7 +279,7 @@ def test_malformed_entries_name_the_field(tmp_path: Path) -> None:
         "REPORT: results[0].messages[0].severity is [2], not 1 or 2 (ESLint's warning or error)"
     )
     bad_messages = '[{"filePath": "a.js", "messages": {}}]'
-    # The type named last is the parser's mapping type: dict (or _jsonslim's subclass of it).
+    # The type named last is the parser's mapping type.
     assert lint_error(tmp_path, bad_messages).startswith(
         "REPORT: results[0].messages should be an array, not "
     )
