@@ -47,19 +47,19 @@ def new_finding_metrics(
     findings: Sequence[Finding],
     before: CheckResult,
     current: Mapping[str, Measurement],
+    counted: Mapping[str, Measurement],
 ) -> dict[str, Measurement]:
     """`new.<metric>` for every finding count, over the findings the baseline did not have.
 
     A count no new finding adds to reads 0 when it is counted from findings, or when the
     source's own count is 0 now (`rule.X` of a rule that only old findings break, or that
     nothing breaks): there is nothing new of it, so `new.rule.X == 0` holds rather than
-    failing for a metric "not in the source". `current` holds the check's metrics now.
+    failing for a metric "not in the source". `current` holds the check's metrics now,
+    `counted` those of them counted from its findings.
     """
     known = {finding_key(f) for f in before.findings}
-    active = [f for f in findings if not f.waived]
-    new = [f for f in active if finding_key(f) not in known]
+    new = [f for f in findings if not f.waived and finding_key(f) not in known]
     metrics = {NEW_PREFIX + name: value for name, value in adapter.count_findings(new).items()}
-    counted = adapter.count_findings(active)
     for name, value in current.items():
         none_now = value.unit is Unit.COUNT and value.value == 0
         if NEW_PREFIX + name not in metrics and (name in counted or none_now):

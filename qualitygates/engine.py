@@ -192,14 +192,15 @@ def _judge(
         collection.findings, check.waivers, now, policy.waiver_notice_days
     )
     metrics = dict(collection.metrics)
-    metrics.update(adapter.count_findings([f for f in findings if not f.waived]))
+    counted = adapter.count_findings([f for f in findings if not f.waived])
+    metrics.update(counted)
     corrupt = _impossible(check, adapter, collection, metrics, now)
     if corrupt is None and baseline is not None and uses_baseline(check):
         corrupt = damaged_baseline(adapter, baseline)
     if corrupt is not None:
         return replace(_error_result(check, corrupt, duration), sources=collection.sources)
     if baseline is not None and any(c.metric.startswith(NEW_PREFIX) for c in check.conditions):
-        metrics.update(new_finding_metrics(adapter, findings, baseline, metrics))
+        metrics.update(new_finding_metrics(adapter, findings, baseline, metrics, counted))
     for name in collection.unavailable:  # what the source cannot give, no count makes up
         metrics.pop(name, None)
         metrics.pop(NEW_PREFIX + name, None)
