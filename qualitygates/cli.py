@@ -196,12 +196,14 @@ def run(
     _configure_logging(verbose, debug)
     # Whatever blocks, the process ends in its time + 5 s (when the process is ours to end).
     stop_run_by(timeout, EXIT_ERROR, owned=_PROCESS["owned"])
+    targets = reports_from(reports)
+    if list(targets.values()).count("-") > 1:  # two reports on one stream read as neither
+        raise UsageError("only one report can go to standard output ('-'); give the others a file")
     policy = _load(config, variables, policy_ref)
     options = RunOptions(gates=gates, now=_parse_now(now), timeout=timeout, warn_only=warn_only)
     target = history_target(history, policy.history)
     result, trends = judge(policy, options, target, (baseline, baseline_any), baseline_branch)
     env = environment()
-    targets = reports_from(reports)
     to_stdout = "-" in targets.values()  # then the report alone is on stdout, the verdict on stderr
     stream = sys.stderr if to_stdout else sys.stdout
     colour = not no_color and "NO_COLOR" not in os.environ and stream.isatty()

@@ -125,3 +125,12 @@ def test_a_dash_writes_the_report_to_standard_output(example: Path) -> None:
     assert json.loads(result.stdout)["version"] == "2.1.0"  # the report alone: the verdict
     assert "4/4 gates passed" in result.stderr  # goes to standard error
     assert not (example / "-").exists()
+
+
+def test_two_reports_on_standard_output_are_a_usage_error(example: Path) -> None:
+    result = qualitygates("run", "-q", "--json", "-", "--sarif", "-", cwd=example)
+    assert result.returncode == 2
+    assert "only one report can go to standard output ('-'); give the others a file" in (
+        result.stderr
+    )
+    assert result.stdout == ""
