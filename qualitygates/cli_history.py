@@ -67,7 +67,7 @@ def judge(
 def baseline_from_file(path: str, any_status: bool = False) -> Any:
     """The baseline's checks from a saved JSON result (`--baseline`), which must come from
     a passing run unless `any_status`: a failing run as the bar would let a regression in."""
-    from qualitygates.baseline import baseline_index
+    from qualitygates.engine.baseline import baseline_index
     from qualitygates.errors import ReportError, UsageError
     from qualitygates.model import Status
     from qualitygates.result_io import read_result
@@ -94,7 +94,7 @@ def open_history(target: str | None) -> Any:
 
 def baseline_from_store(store: Any, branch: str) -> Any:
     """The checks of the last passing run on `branch`, or None when there is none."""
-    from qualitygates.baseline import baseline_index
+    from qualitygates.engine.baseline import baseline_index
 
     previous = store.last_passing(branch)
     return baseline_index(previous) if previous is not None else None

@@ -14,6 +14,9 @@ from typing import TypeAlias
 
 MetricValue: TypeAlias = "float | str"
 
+#: The prefix of a metric that counts only the findings an earlier run did not have.
+NEW_PREFIX = "new."
+
 
 class Status(str, enum.Enum):
     """The verdict of a condition, a check, a gate or a run."""

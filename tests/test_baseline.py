@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from qualitygates import plugins
-from qualitygates.baseline import baseline_index
 from qualitygates.cli import cli
 from qualitygates.engine import RunOptions, run
+from qualitygates.engine.baseline import baseline_index
 from qualitygates.model import Status
 from qualitygates.policy import load_policy
 from tests.fakes import registry_with_fake, write_fake

@@ -12,7 +12,8 @@ import pytest
 
 from qualitygates.adapters.interface import Collection, CollectRequest, MetricSpec
 from qualitygates.domains import any_sign
-from qualitygates.engine import RunOptions, _reading, run
+from qualitygates.engine import RunOptions, run
+from qualitygates.engine.runner import _reading
 from qualitygates.errors import PolicyError
 from qualitygates.model import Status, Unit
 from qualitygates.policy import load_policy

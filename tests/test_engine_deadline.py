@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from qualitygates import engine
 from qualitygates.adapters.interface import Collection, CollectRequest
 from qualitygates.deadline import time_left
 from qualitygates.engine import RunOptions, run
+from qualitygates.engine import runner as engine
 from qualitygates.model import RunResult
 from qualitygates.policy import load_policy
 from tests.fakes import FakeAdapter, registry_with_fake

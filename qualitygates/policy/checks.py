@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from qualitygates.adapters.interface import Adapter, MetricSpec
-from qualitygates.baseline import NEW_PREFIX
-from qualitygates.model import Unit
+from qualitygates.model import NEW_PREFIX, Unit
 from qualitygates.policy.expressions import ExpressionError, convert, parse_expression
 from qualitygates.policy.keys import CONDITION_KEYS
 from qualitygates.policy.model import Condition, OnFail

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from qualitygates.baseline import baseline_index
+from qualitygates.engine.baseline import baseline_index
 from qualitygates.history import HistoryError, HistoryStore, RunContext
 from qualitygates.model import Measurement, Status, Unit
 from qualitygates.result_io import result_from_dict, result_to_dict

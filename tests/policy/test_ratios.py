@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from qualitygates.engine.judge import judge_condition
 from qualitygates.errors import PolicyError
-from qualitygates.judge import judge_condition
 from qualitygates.model import Measurement, Status, Unit
 from qualitygates.policy import load_policy
 from qualitygates.policy.expressions import parse_expression

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters.lint.parsers import ESLINT_CORE, ESLINT_PARSE_ERROR, RUFF_SYNTAX_ERROR
-from qualitygates.baseline import NEW_PREFIX
 from qualitygates.catalogues import extra_rules, rule_error, unknown_rule
+from qualitygates.model import NEW_PREFIX
 
 RULE_PREFIX = "rule."
 #: The rules the adapter names itself, by the tool whose reports it reads them from.

@@ -18,9 +18,8 @@ from typing import Any
 
 from qualitygates.adapters.sarif.fields import text
 from qualitygates.adapters.sarif.run import LEVELS, RunReader
-from qualitygates.baseline import NEW_PREFIX
 from qualitygates.catalogues import extra_rules, rule_error, unknown_rule
-from qualitygates.model import Finding
+from qualitygates.model import NEW_PREFIX, Finding
 
 #: Driver names (lower case) of the tools with a rule catalogue, and that catalogue.
 CATALOGUED = {"ruff": "ruff", "bandit": "bandit", "eslint": "eslint"}

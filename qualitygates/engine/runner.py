@@ -17,24 +17,25 @@ from functools import partial
 
 from qualitygates._version import __version__
 from qualitygates.adapters.interface import Adapter, Collection, CollectRequest
-from qualitygates.baseline import (
-    NEW_PREFIX,
+from qualitygates.deadline import DEFAULT_TIMEOUT, start_workers
+from qualitygates.domains import default_domain, future_timestamp, impossible_value
+from qualitygates.engine.baseline import (
     baseline_metrics,
     damaged_baseline,
     new_finding_metrics,
     uses_baseline,
 )
-from qualitygates.deadline import DEFAULT_TIMEOUT, start_workers
-from qualitygates.domains import default_domain, future_timestamp, impossible_value
-from qualitygates.errors import AdapterError, PolicyError
-from qualitygates.judge import (
+from qualitygates.engine.judge import (
     check_status,
     gate_status,
     judge_condition,
     judge_provenance,
     run_status,
 )
+from qualitygates.engine.waivers import apply_waivers
+from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.model import (
+    NEW_PREFIX,
     CheckResult,
     ConditionResult,
     GateResult,
@@ -44,7 +45,6 @@ from qualitygates.model import (
 )
 from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.model import Check, Gate, Policy
-from qualitygates.waivers import apply_waivers
 
 log = logging.getLogger("qualitygates.engine")
 MAX_WORKERS = 8
@@ -59,7 +59,7 @@ class RunOptions:
     now: datetime | None = None
     timeout: float | None = None
     warn_only: bool = False
-    # The baseline's checks by "gate-id.check-id" (see qualitygates.baseline.baseline_index).
+    # The baseline's checks by "gate-id.check-id" (see qualitygates.engine.baseline.baseline_index).
     baseline: Mapping[str, CheckResult] | None = None
 
 

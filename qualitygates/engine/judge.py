@@ -56,7 +56,11 @@ def _threshold_value(condition: Condition, measurement: Measurement) -> float | 
         )
     assert threshold.number is not None
     # A bare number is in the tool's own unit, except on a ratio: 5 there would be 500 %.
-    if threshold.unit is None and not condition.unit_declared and measurement.unit is not Unit.RATIO:
+    if (
+        threshold.unit is None
+        and not condition.unit_declared
+        and measurement.unit is not Unit.RATIO
+    ):
         return float(threshold.number)
     return convert(threshold.number, threshold.unit, measurement.unit, condition.metric)
 

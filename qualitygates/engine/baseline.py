@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING
 
 from qualitygates.adapters.interface import Adapter
 from qualitygates.domains import default_domain, value_fault
-from qualitygates.model import CheckResult, Finding, Measurement, RunResult, Unit
+from qualitygates.model import NEW_PREFIX, CheckResult, Finding, Measurement, RunResult, Unit
 
-if TYPE_CHECKING:  # the policy package imports NEW_PREFIX from here
+if TYPE_CHECKING:
     from qualitygates.policy.model import Check
-
-NEW_PREFIX = "new."
 
 
 def baseline_index(result: RunResult) -> dict[str, CheckResult]:
