@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 from qualitygates.errors import QualityGatesError
 
@@ -77,6 +79,9 @@ class Registry:
     def refs(self) -> dict[str, PluginRef]:
         """Every known plugin name, built-ins first; entry points are read once."""
         if self._refs is None:
+            # Here, not at the top: a run of built-in plugins never pays for importing it.
+            from importlib.metadata import entry_points
+
             refs = {n: PluginRef(n, t, "built-in") for n, t in self._builtins.items()}
             for ep in entry_points(group=self._group):
                 if ep.name not in refs:
@@ -88,16 +93,21 @@ class Registry:
         return list(self.refs())
 
     def __contains__(self, name: object) -> bool:
-        return name in self.refs()
+        return name in self._builtins or name in self._loaded or name in self.refs()
 
     def load(self, name: str) -> Any:
         """Import and return the plugin class registered under `name`."""
         if name not in self._loaded:
-            ref = self.refs().get(name)
+            # A built-in is found without reading the installed packages' entry points.
+            ref = self._builtin_ref(name) or self.refs().get(name)
             if ref is None:
                 raise PluginError(f"no plugin named {name!r} in {self._group}")
             self._loaded[name] = _import(ref)
         return self._loaded[name]
+
+    def _builtin_ref(self, name: str) -> PluginRef | None:
+        target = self._builtins.get(name)
+        return PluginRef(name, target, "built-in") if target is not None else None
 
     def register(self, name: str, obj: Any) -> None:
         """Add a plugin object directly (used by programs that embed qualitygates, and tests)."""
