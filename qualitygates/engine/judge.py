@@ -1,6 +1,6 @@
 """The verdict rules, as pure functions: a condition, a check, a gate, a run.
 
-These are the rules of SPEC.md and nothing else: worst-of (`error` > `failed` >
+These are the documented verdict rules and nothing else: worst-of (`error` > `failed` >
 `warned` > `passed`), `on_fail: warn`, `on_error: warn` and `blocking: false`.
 """
 

@@ -32,7 +32,7 @@ class Condition:
     on_no_baseline: OnFail = OnFail.WARN
     where: str = ""
     # False when the adapter only learns the unit from the source (SonarQube keys, k6
-    # rates): a bare-number threshold is then in the tool's own unit (SPEC.md).
+    # rates): a bare-number threshold is then in the tool's own unit.
     unit_declared: bool = True
 
     @property

@@ -1,4 +1,4 @@
-"""The k6 metric-name grammar: `<metric>[{tag:value,…}].<stat>`, as SPEC.md names it.
+"""The k6 metric-name grammar: `<metric>[{tag:value,…}].<stat>`, as the policy names it.
 
 A name is a k6 metric, an optional tag set as k6 writes sub-metric keys (`{scenario:peak}`,
 `{check:checkout ok}`, `{group:::login}`), and a stat. Tag sets are order-insensitive:

@@ -1,6 +1,6 @@
 """k6's statistics, recomputed exactly from raw samples, and the unit of each stat.
 
-The formulas are k6's own (`metrics/sink.go`, FORMATS.md §2.5): a Trend keeps every
+The formulas are k6's own (`metrics/sink.go` in k6's source): a Trend keeps every
 sample; `avg` is the running sum (added in sample order, as k6 adds them) over the count;
 `p(N)` sorts and interpolates linearly at `i = N/100 · (n − 1)`; `med` is `p(50)`.
 Values live in `array('d')` (8 bytes each) and large arrays are sorted chunk by chunk and

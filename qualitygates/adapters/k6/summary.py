@@ -1,4 +1,4 @@
-"""The three k6 summary JSON shapes (FORMATS.md §2.6), read into one model.
+"""The three k6 summary JSON shapes, read into one model.
 
 - handleSummary(data) JSON: metrics with `type`, `contains`, `values` and
   `thresholds: {expr: {ok}}` (`ok: true` = passed); `options` and `state` at the top.

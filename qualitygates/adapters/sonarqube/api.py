@@ -1,4 +1,4 @@
-"""SonarQube's web API, the three calls a CI-side reader needs (FORMATS.md §1.2-1.4).
+"""SonarQube's web API, the three calls a CI-side reader needs.
 
 - `GET api/ce/task?id=…`: the Compute Engine task a scanner's upload started, polled until
   `SUCCESS`, `FAILED` or `CANCELED`;

@@ -5,7 +5,7 @@ in Java `.properties` syntax (`java.util.Properties.load`): `key=value`, `key:va
 `key value`; `\\:`, `\\=`, `\\\\`, `\\t`, `\\n`, `\\uXXXX` escapes; a backslash at the end of
 a line continues it; lines starting with `#` or `!` are comments. Only the first unescaped
 separator splits the key from the value, so `ceTaskUrl=https\\://x/y?id\\=a=b` has the
-value `https://x/y?id=a=b` (FORMATS.md §1.1).
+value `https://x/y?id=a=b`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Every `Results[]` entry is read, whatever its `Class`: vulnerabilities, misconfi
 (only `Status: FAIL` is a finding), secrets and licenses. Absent arrays mean none, and a
 report without `Results` is a clean scan, but only when its header shows a whole Trivy
 report (`SchemaVersion` 2 and an `ArtifactName`/`ArtifactType`); legacy reports (a bare
-array or `null`, trivy < 0.20) are refused (FORMATS.md §3.1).
+array or `null`, trivy < 0.20) are refused.
 
 Gating on a subset (`severities`, `statuses`, `fixable_only`, `classes`) never hides a
 finding: findings outside the subset are listed with the category `<kind>/ungated` and are
