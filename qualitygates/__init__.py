@@ -1,7 +1,16 @@
 """qualitygates: judge a team's existing tool reports against one policy, fail closed.
 
-The public API is small: `load_policy`, `run`, and the result model. The CLI is a thin
-shell over it. Heavy modules are imported lazily so that the console script starts fast.
+The public API:
+
+- `run_gates(policy, ...) -> RunOutcome`: everything `qualitygates run` does (baseline,
+  history, reports, job summary) as one call; see `qualitygates.api`.
+- `load_policy` and `run(policy, RunOptions) -> RunResult`: load a policy and judge it,
+  nothing else (no history, no reports).
+- the result model (`RunResult`, `Status`, `ExitCode`) and the report context
+  (`ReportContext`, `ReportLimits`) reporters receive.
+
+The CLI is a thin shell over it. Heavy modules are imported lazily so that the console
+script starts fast.
 """
 
 from __future__ import annotations
@@ -11,18 +20,56 @@ from typing import TYPE_CHECKING, Any
 from qualitygates._version import __version__
 
 if TYPE_CHECKING:
-    from qualitygates.engine import run
-    from qualitygates.model import RunResult, Status
+    from qualitygates.api import (
+        Baseline,
+        RunOutcome,
+        load_gates_policy,
+        render_result,
+        render_saved,
+        run_gates,
+    )
+    from qualitygates.engine import RunOptions, run
+    from qualitygates.model import ExitCode, RunResult, Status
     from qualitygates.policy import Policy, load_policy
+    from qualitygates.reports.interface import ReportContext, Reporter, ReportLimits
 
-__all__ = ["Policy", "RunResult", "Status", "__version__", "load_policy", "run"]
+__all__ = [
+    "Baseline",
+    "ExitCode",
+    "Policy",
+    "ReportContext",
+    "ReportLimits",
+    "Reporter",
+    "RunOptions",
+    "RunOutcome",
+    "RunResult",
+    "Status",
+    "__version__",
+    "load_gates_policy",
+    "load_policy",
+    "render_result",
+    "render_saved",
+    "run",
+    "run_gates",
+]
 
 _LAZY = {
+    "Baseline": "qualitygates.api",
+    "RunOutcome": "qualitygates.api",
+    "load_gates_policy": "qualitygates.api",
+    "render_result": "qualitygates.api",
+    "render_saved": "qualitygates.api",
+    "run_gates": "qualitygates.api",
+    "RunOptions": "qualitygates.engine",
     "run": "qualitygates.engine",
+    "ExitCode": "qualitygates.model",
     "RunResult": "qualitygates.model",
     "Status": "qualitygates.model",
     "Policy": "qualitygates.policy",
     "load_policy": "qualitygates.policy",
+    "ReportContext": "qualitygates.reports.interface",
+    "ReportLimits": "qualitygates.reports.interface",
+    "Reporter": "qualitygates.reports.interface",
 }
 
 

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from qualitygates.model import ExitCode
+
 T = TypeVar("T")
 
 #: The run's time when `--timeout` is not given, in seconds. Every check ends within it,
@@ -58,7 +60,18 @@ def time_left(limit: float) -> float:
     return max(0.0, min(limit, deadline - time.monotonic()))
 
 
-def end_process_after(seconds: float, message: str, code: int) -> threading.Timer:
+#: What must happen before the process is ended at its deadline (killing the children that
+#: `qualitygates.subprocesses` started registers itself here, so that this module, below
+#: it, need not import it).
+_LAST_RESORT: list[Callable[[], None]] = []
+
+
+def on_last_resort(action: Callable[[], None]) -> None:
+    """Run `action` (quick, and never blocking) before the process is ended at its deadline."""
+    _LAST_RESORT.append(action)
+
+
+def end_process_after(seconds: float, message: str, code: ExitCode) -> threading.Timer:
     """Start a daemon timer that, after `seconds` (minus a margin), ends the process.
 
     It kills the child processes still running, writes `error: <message>` straight to
@@ -67,9 +80,8 @@ def end_process_after(seconds: float, message: str, code: int) -> threading.Time
     """
 
     def stop() -> None:
-        from qualitygates.subprocesses import kill_all
-
-        kill_all()
+        for action in _LAST_RESORT:
+            action()
         try:
             os.write(2, f"error: {message}\n".encode("utf-8", "replace"))
         finally:
@@ -82,7 +94,7 @@ def end_process_after(seconds: float, message: str, code: int) -> threading.Time
     return timer
 
 
-def stop_run_by(timeout: float | None, code: int, owned: bool) -> threading.Timer | None:
+def stop_run_by(timeout: float | None, code: ExitCode, owned: bool) -> threading.Timer | None:
     """The command line's last resort for one run of `timeout` seconds (None: the default).
 
     Only where the process is the command line's own (`owned`, set by the console entry

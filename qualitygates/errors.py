@@ -28,3 +28,7 @@ class AdapterError(QualityGatesError):
 
 class ReportError(QualityGatesError):
     """A report could not be written or a saved result could not be read."""
+
+
+class HistoryError(QualityGatesError):
+    """The history store cannot be opened, read or written; one sentence, password hidden."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import math
+from collections.abc import Iterable
 
 from qualitygates.model import MetricValue, Unit
 
@@ -52,3 +54,9 @@ def honest_pair(actual: float, threshold: float, unit: Unit | None) -> tuple[str
         if actual == threshold or shown_actual != shown_threshold:
             return shown_actual, shown_threshold
     return repr(actual), repr(threshold)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" hint for a near-miss name, or ""."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

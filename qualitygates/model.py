@@ -3,6 +3,11 @@
 Everything here is a frozen dataclass or an enum. Adapters produce `Measurement`s and
 `Finding`s; the engine turns them into `ConditionResult`, `CheckResult`, `GateResult` and
 finally a `RunResult`, which reporters render without judging anything again.
+
+`Finding`, its `FindingKind`, `Location` and `Severity` live in `qualitygates.finding` and
+are re-exported here. Severity is one scale for every tool, worst first: critical, high,
+medium, low, unknown (the tool gave none; never played down), info; that module says what
+each level means.
 """
 
 from __future__ import annotations
@@ -11,6 +16,13 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeAlias
+
+# Re-exported, as `X as X` tells mypy: the rest of the code imports them from here.
+from qualitygates.finding import Finding as Finding  # noqa: PLC0414
+from qualitygates.finding import FindingKind as FindingKind  # noqa: PLC0414
+from qualitygates.finding import JsonScalar as JsonScalar  # noqa: PLC0414
+from qualitygates.finding import Location as Location  # noqa: PLC0414
+from qualitygates.finding import Severity as Severity  # noqa: PLC0414
 
 MetricValue: TypeAlias = "float | str"
 
@@ -47,6 +59,23 @@ _STATUS_RANK = {
 }
 
 
+class ExitCode(enum.IntEnum):
+    """The exit status of every `qualitygates` command: what a CI step branches on."""
+
+    #: Every blocking check passed (or `--warn-only`); for `compare`, every target was met.
+    PASSED = 0
+    #: A blocking check failed: the deployment is blocked (`compare`: a target was missed).
+    FAILED = 1
+    #: The policy or the command line is invalid: nothing was judged.
+    USAGE = 2
+    #: Nothing failed, but a blocking check could not be evaluated, or a report could not
+    #: be written. FAILED wins over ERROR when both happen.
+    ERROR = 3
+
+    def __str__(self) -> str:  # "1", as on Python 3.11+, wherever a report prints it
+        return str(self.value)
+
+
 class Unit(str, enum.Enum):
     """The unit a metric's value is expressed in; thresholds are converted to it."""
 
@@ -65,73 +94,12 @@ class Unit(str, enum.Enum):
         return self is not Unit.TEXT
 
 
-class Severity(str, enum.Enum):
-    """Severity of a finding, normalised across tools."""
-
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-    UNKNOWN = "unknown"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {
-    Severity.CRITICAL: 5,
-    Severity.HIGH: 4,
-    Severity.MEDIUM: 3,
-    Severity.LOW: 2,
-    Severity.UNKNOWN: 1,
-    Severity.INFO: 0,
-}
-
-
 @dataclass(frozen=True)
 class Measurement:
     """One metric's value with its unit."""
 
     value: MetricValue
     unit: Unit
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a finding is: a file and line, or a package."""
-
-    path: str | None = None
-    line: int | None = None
-    package: str | None = None
-
-    def __str__(self) -> str:
-        if self.path and self.line:
-            return f"{self.path}:{self.line}"
-        return self.path or self.package or ""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing a tool reported: a vulnerability, a failed test, a lint result, ...
-
-    `id` is what a waiver names (CVE, rule id, test name); `fingerprint` is stable across
-    runs (no line numbers), so baselines can tell new findings from old ones.
-    """
-
-    id: str
-    tool: str
-    severity: Severity
-    message: str
-    rule: str | None = None
-    location: Location = field(default_factory=Location)
-    fixable: bool = False
-    fingerprint: str = ""
-    purl: str | None = None
-    category: str | None = None
-    waived: bool = False
-    waiver_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +158,9 @@ class GateResult:
     duration: float = 0.0
 
 
+_EXIT_CODES = {Status.FAILED: ExitCode.FAILED, Status.ERROR: ExitCode.ERROR}
+
+
 @dataclass(frozen=True)
 class RunResult:
     """The whole result of a run: what reporters render and what the exit code comes from."""
@@ -203,11 +174,11 @@ class RunResult:
     warn_only: bool = False
 
     @property
-    def exit_code(self) -> int:
-        """0 passed, 1 a blocking check failed, 3 a blocking check could not be evaluated."""
+    def exit_code(self) -> ExitCode:
+        """PASSED, FAILED (a blocking check failed) or ERROR (one could not be evaluated)."""
         if self.warn_only:
-            return 0
-        return {Status.FAILED: 1, Status.ERROR: 3}.get(self.status, 0)
+            return ExitCode.PASSED
+        return _EXIT_CODES.get(self.status, ExitCode.PASSED)
 
     @property
     def gates_passed(self) -> int:

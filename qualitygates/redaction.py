@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from qualitygates.sanitise import map_strings
 
@@ -81,3 +82,18 @@ def _spellings(char: str) -> str:
     group = "(?:" + "|".join(sorted(forms, key=lambda f: (-len(f), f))) + ")"
     # JSON and Markdown put a backslash before punctuation, in whatever form it then takes
     return f"\\\\?{group}" if char in _PUNCTUATION else group
+
+
+#: Query parameters whose values are credentials, however a server spells them.
+_SENSITIVE_PARAM = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential|session", re.I)
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be shown: no userinfo, token-like query values redacted, no fragment."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    query = [
+        (k, "***" if _SENSITIVE_PARAM.search(k) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*/:"), ""))

@@ -1,7 +1,9 @@
-"""The result as plain data (`qualitygates/result/v1`) and back.
+"""The result as plain data (`qualitygates/result/v2`) and back.
 
 The JSON report is this dictionary; `qualitygates report` reads it back into a
 `RunResult` so any format can be rendered later without running the checks again.
+Results of earlier versions (`qualitygates/result/v1`: saved baselines, history rows) are
+read too; only their findings differ (see `qualitygates.result_findings`).
 """
 
 from __future__ import annotations
@@ -14,19 +16,19 @@ from qualitygates.errors import ReportError
 from qualitygates.model import (
     CheckResult,
     ConditionResult,
-    Finding,
     GateResult,
-    Location,
     Measurement,
     RunResult,
-    Severity,
     Status,
     Unit,
     WaiverNote,
 )
 from qualitygates.readers import InvalidJson, UnreadableFile, parse_json, read_regular
+from qualitygates.result_findings import finding_from_dict, finding_to_dict
 
-SCHEMA = "qualitygates/result/v1"
+SCHEMA = "qualitygates/result/v2"
+#: The schemas `result_from_dict` reads, with their version.
+READABLE = {SCHEMA: 2, "qualitygates/result/v1": 1}
 #: A saved result of 200,000 findings is about 100 MB.
 MAX_RESULT_BYTES = 512 * 1024 * 1024
 
@@ -74,7 +76,7 @@ def _check(check: CheckResult) -> dict[str, Any]:
         "sources": list(check.sources),
         "metrics": {k: {"value": m.value, "unit": m.unit.value} for k, m in check.metrics.items()},
         "conditions": [_condition(c) for c in check.conditions],
-        "findings": [_finding(f) for f in check.findings],
+        "findings": [finding_to_dict(f) for f in check.findings],
         "waivers": [vars(w).copy() for w in check.waivers],
     }
 
@@ -92,32 +94,16 @@ def _condition(condition: ConditionResult) -> dict[str, Any]:
     }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
-    loc = finding.location
-    return {
-        "id": finding.id,
-        "tool": finding.tool,
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "location": {"path": loc.path, "line": loc.line, "package": loc.package},
-        "fingerprint": finding.fingerprint,
-        "fixable": finding.fixable,
-        "purl": finding.purl,
-        "category": finding.category,
-        "waived": finding.waived,
-        "waiver_reason": finding.waiver_reason,
-    }
-
-
 def result_from_dict(data: Any) -> RunResult:
     """Rebuild a RunResult from its JSON form; ReportError if it is not one."""
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+    schema = data.get("schema") if isinstance(data, dict) else None
+    version = READABLE.get(schema) if isinstance(schema, str) else None
+    if version is None:
         raise ReportError(f'not a qualitygates result: expected "schema": "{SCHEMA}"')
     try:
         return RunResult(
             status=Status(data["status"]),
-            gates=tuple(_gate_from(g) for g in data["gates"]),
+            gates=tuple(_gate_from(g, version) for g in data["gates"]),
             started_at=data["started_at"],
             duration=float(data["duration"]),
             policy_path=data["policy"],
@@ -130,18 +116,18 @@ def result_from_dict(data: Any) -> RunResult:
         ) from None
 
 
-def _gate_from(g: dict[str, Any]) -> GateResult:
+def _gate_from(g: dict[str, Any], version: int) -> GateResult:
     return GateResult(
         g["id"],
         g["name"],
         Status(g["status"]),
         g["blocking"],
-        tuple(_check_from(c) for c in g["checks"]),
+        tuple(_check_from(c, version) for c in g["checks"]),
         g.get("duration", 0.0),
     )
 
 
-def _check_from(c: dict[str, Any]) -> CheckResult:
+def _check_from(c: dict[str, Any], version: int) -> CheckResult:
     return CheckResult(
         id=c["id"],
         adapter=c["adapter"],
@@ -151,7 +137,7 @@ def _check_from(c: dict[str, Any]) -> CheckResult:
         error=c.get("error"),
         metrics={k: _measurement_from(k, m) for k, m in c.get("metrics", {}).items()},
         conditions=tuple(_condition_from(x) for x in c.get("conditions", [])),
-        findings=tuple(_finding_from(f) for f in c.get("findings", [])),
+        findings=tuple(finding_from_dict(f, version) for f in c.get("findings", [])),
         waivers=tuple(WaiverNote(**w) for w in c.get("waivers", [])),
         sources=tuple(c.get("sources", [])),
         duration=c.get("duration", 0.0),
@@ -180,24 +166,6 @@ def _condition_from(c: dict[str, Any]) -> ConditionResult:
         c.get("threshold"),
         Unit(c["unit"]) if c.get("unit") else None,
         c.get("operator"),
-    )
-
-
-def _finding_from(f: dict[str, Any]) -> Finding:
-    loc = f.get("location") or {}
-    return Finding(
-        id=f["id"],
-        tool=f["tool"],
-        severity=Severity(f["severity"]),
-        message=f.get("message", ""),
-        rule=f.get("rule"),
-        location=Location(loc.get("path"), loc.get("line"), loc.get("package")),
-        fixable=f.get("fixable", False),
-        fingerprint=f.get("fingerprint", ""),
-        purl=f.get("purl"),
-        category=f.get("category"),
-        waived=f.get("waived", False),
-        waiver_reason=f.get("waiver_reason"),
     )
 
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from qualitygates.deadline import time_left
+from qualitygates.deadline import on_last_resort, time_left
 
 _DRAIN_S = 1.0  # how long a killed child's pipes are read before they are abandoned
 _LIVE: set[subprocess.Popen[Any]] = set()
@@ -64,6 +64,7 @@ def kill_all() -> None:
 
 
 atexit.register(kill_all)
+on_last_resort(kill_all)
 
 
 def run(

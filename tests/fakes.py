@@ -29,6 +29,8 @@ class FakeAdapter(Adapter):
     name = "fake"
     summary = "metrics and findings from a small JSON file (tests only)"
     formats = ("fake JSON",)
+    dated = True  # the file's "timestamp"
+    names_commit = True  # the file's "revision"
     options = (
         OptionSpec("path", OptionKind.PATH, "the JSON file", required=True),
         OptionSpec("token", OptionKind.SECRET, "a secret that must never be printed"),

@@ -46,7 +46,11 @@ def test_a_baseline_from_a_failed_run_is_refused_unless_asked_for(example: Path)
     [
         ("percent", "85", "is '85', not a number"),
         ("count", True, "is True, not a number"),
-        ("ms", 1e400, "base.json is not valid qualitygates result JSON: Infinity is not a JSON number"),
+        (
+            "ms",
+            1e400,
+            "base.json is not valid qualitygates result JSON: Infinity is not a JSON number",
+        ),
     ],
 )
 def test_a_baseline_value_that_is_no_number_is_refused(
@@ -85,7 +89,9 @@ def test_an_impossible_baseline_value_is_an_error_not_no_baseline(
 
 def test_a_baseline_that_repeats_a_key_is_refused_with_its_line(example: Path) -> None:
     saved = _saved(example)
-    text = json.dumps(saved, indent=1).replace('"status": "passed",', '"status": "failed",\n "status": "passed",', 1)
+    text = json.dumps(saved, indent=1).replace(
+        '"status": "passed",', '"status": "failed",\n "status": "passed",', 1
+    )
     (example / "base.json").write_text(text)
     run = qualitygates("run", "-q", "--baseline", "base.json", cwd=example)
     assert run.returncode == 2

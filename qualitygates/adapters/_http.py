@@ -313,4 +313,3 @@ def _chunks(response: requests.Response) -> Iterator[bytes]:
 
 def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):g} MiB"
-

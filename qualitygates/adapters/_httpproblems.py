@@ -12,27 +12,15 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from qualitygates.readers import InvalidJson, parse_json
+from qualitygates.redaction import display_url as display_url  # noqa: PLC0414 (re-exported)
 
 if TYPE_CHECKING:
     import requests
 
 #: The longest Retry-After honoured, in seconds.
 MAX_RETRY_AFTER = 10.0
-_SENSITIVE_PARAM = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential|session", re.I)
-
-
-def display_url(url: str) -> str:
-    """The URL as it may be shown: no userinfo, token-like query values redacted, no fragment."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rpartition("@")[2]
-    query = [
-        (k, "***" if _SENSITIVE_PARAM.search(k) else v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*/:"), ""))
 
 
 def status_hint(status: int, token: bool, username: bool) -> str:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expand_paths, load_json
+from qualitygates.adapters._options import path_option
+from qualitygates.adapters._required import Problem, Readiness
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -25,7 +27,6 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
-    fingerprint,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -42,10 +43,11 @@ QUERY_KEYS = (
     "labelSelector", "q",
 )  # fmt: skip
 METRIC_RULES = {
-    "panels_without_queries": "panel-without-queries",
-    "missing_dashboards": "missing-dashboard",
-    "invalid_dashboards": "invalid-dashboard",
+    "panels_without_queries": ("panel-without-queries",),
+    "missing_dashboards": ("missing-dashboard",),
+    "invalid_dashboards": ("invalid-dashboard",),
 }
+READINESS = Readiness(TOOL, METRIC_RULES, {"panel-without-queries": Severity.MEDIUM}, total=None)
 
 
 @dataclass
@@ -62,14 +64,11 @@ class Dashboard:
 class DashboardsAdapter(Adapter):
     """Grafana dashboard JSON files."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name = "dashboards"
     summary = "Grafana dashboards: valid, required ones present, every panel has a query."
     formats = ("Grafana dashboard JSON (classic, API wrapper, V1 and V2 resources)",)
     options = (
-        OptionSpec("path", OptionKind.PATHS, "Dashboard JSON files (globs).", required=True),
+        path_option("Grafana dashboard JSON files", "each is one dashboard"),
         OptionSpec("required", OptionKind.STRINGS, "Dashboards (uid or title) that must exist."),
     )
     metrics = (
@@ -97,10 +96,7 @@ class DashboardsAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Each metric counts the findings of its rule."""
-        return {
-            metric: count_metric(sum(1 for f in findings if f.tool == TOOL and f.rule == rule))
-            for metric, rule in METRIC_RULES.items()
-        }
+        return READINESS.count(findings)
 
 
 def read_dashboard(path: Path) -> Dashboard:
@@ -279,23 +275,16 @@ def _board_findings(board: Dashboard) -> Iterator[Finding]:
 def _missing(boards: list[Dashboard], required: Sequence[str]) -> list[Finding]:
     uids = {b.uid for b in boards if b.uid}
     titles = {b.title.casefold() for b in boards if b.title}
-    found = []
-    for name in required:
-        if name not in uids and name.casefold() not in titles:
-            shown = ", ".join(sorted(b.title or b.uid for b in boards)[:10])
-            message = f"required dashboard {name!r} is not among the dashboards read ({shown})"
-            found.append(_finding("missing-dashboard", None, message, name))
-    return found
+    shown = ", ".join(sorted(b.title or b.uid for b in boards)[:10])
+
+    def absent(name: str) -> Problem:
+        message = f"required dashboard {name!r} is not among the dashboards read ({shown})"
+        return Problem(message, Location(), (name,))
+
+    present = lambda name: name in uids or name.casefold() in titles  # noqa: E731
+    return READINESS.missing("missing-dashboard", required, present, absent)
 
 
-def _finding(rule: str, board: Dashboard | None, message: str, key: str) -> Finding:
-    return Finding(
-        id=rule,
-        tool=TOOL,
-        severity=Severity.HIGH if rule != "panel-without-queries" else Severity.MEDIUM,
-        message=message,
-        rule=rule,
-        location=Location(str(board.path), None, board.uid or None) if board else Location(),
-        fingerprint=fingerprint(TOOL, rule, key),
-        category="dashboards",
-    )
+def _finding(rule: str, board: Dashboard, message: str, key: str) -> Finding:
+    location = Location(str(board.path), None, board.uid or None)
+    return READINESS.finding(rule, Problem(message, location, (key,)))

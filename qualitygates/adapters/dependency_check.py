@@ -31,6 +31,7 @@ from qualitygates.adapters._io import (
     load_json,
     looks_like_xml,
 )
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
     Adapter,
@@ -39,11 +40,9 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionSpec,
     count_metric,
-    fingerprint,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 TOOL = "dependency_check"
 SEVERITIES = ("critical", "high", "medium", "low", "unknown")
@@ -163,12 +162,19 @@ class _Dependency:
                 message=f"{vuln_id} in {package}" + (f": {summary}" if summary else ""),
                 rule=vuln_id,
                 location=Location(path=self.file_path or None, package=package),
-                fingerprint=fingerprint(TOOL, vuln_id, package, self.file_path),
                 purl=self.purl,
-                category=vuln.fields.get("cwe", "").split(" ", 1)[0] or None,
+                kind=FindingKind.VULNERABILITY,
+                cwe=_cwe(vuln.fields.get("cwe", "")),
+                identity=(TOOL, vuln_id, package, self.file_path),
                 waived=vuln.suppressed,
                 waiver_reason=SUPPRESSED if vuln.suppressed else None,
             )
+
+
+def _cwe(text: str) -> tuple[int, ...]:
+    """The CWE of a vulnerability (`CWE-79 Improper ...`); none for NVD-CWE-noinfo."""
+    number = text.split(" ", 1)[0].upper().removeprefix("CWE-")
+    return (int(number),) if number.isascii() and number.isdigit() and int(number) else ()
 
 
 class _XmlReader:
@@ -294,16 +300,13 @@ def _object(value: Any) -> dict[str, Any]:
 class DependencyCheckAdapter(Adapter):
     """Known vulnerabilities in dependencies, from OWASP Dependency-Check reports."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name: ClassVar[str] = "dependency_check"
     summary: ClassVar[str] = "Vulnerable dependencies from OWASP Dependency-Check (XML or JSON)"
     formats: ClassVar[tuple[str, ...]] = (
         "Dependency-Check XML (-f XML; schemas 1.x to 4.x), streamed",
         "Dependency-Check JSON (-f JSON; reportSchema 1.1)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("Dependency-Check report(s)"),)
+    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("Dependency-Check report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
             "vulnerabilities.total",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths, expect_type
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -27,12 +28,10 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionSpec,
     count_metric,
-    fingerprint,
     percent_metric,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 from qualitygates.readers import read_json
 
 TOOL = "jscpd"
@@ -90,8 +89,8 @@ def _clone(duplicate: Any, path: Path, where: str) -> Finding:
         f"and {second[0]}:{second[1]}-{second[2]}",
         rule=CLONE,
         location=Location(path=first[0], line=first[1]),
-        fingerprint=fingerprint(TOOL, CLONE, first[0], second[0], lines),
-        category="duplication",
+        kind=FindingKind.CLONE,
+        identity=(TOOL, CLONE, first[0], second[0], lines),
     )
 
 
@@ -106,16 +105,13 @@ def _side(duplicate: Mapping[str, Any], key: str, path: Path, where: str) -> tup
 class DuplicationAdapter(Adapter):
     """Duplicated code from jscpd's JSON report: percentage of lines and clones."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name: ClassVar[str] = "duplication"
     summary: ClassVar[str] = "Copy-paste detection from jscpd's JSON report"
     formats: ClassVar[tuple[str, ...]] = (
         "jscpd --reporters json (jscpd-report.json), jscpd 3 and 4",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        reports_option("jscpd-report.json file(s)", "all are added up"),
+        path_option("jscpd-report.json file(s)", "all are added up"),
     )
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(

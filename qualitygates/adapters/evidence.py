@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from qualitygates.adapters._io import load_json, open_report
+from qualitygates.adapters._options import path_option
+from qualitygates.adapters._required import Problem, Readiness
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
     Adapter,
@@ -31,13 +33,13 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
-    fingerprint,
 )
 from qualitygates.durations import format_duration, parse_duration, parse_instant
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, Location, Measurement, Unit
 
 TOOL = "evidence"
+READINESS = Readiness(TOOL, {})  # its one required item is the result file: `problems`
 _MAX_NAMED = 5
 
 
@@ -53,13 +55,13 @@ class Outcome:
 class EvidenceAdapter(Adapter):
     """One result file of a drill run in CI (JUnit XML or a small JSON)."""
 
-    names_commit = False  # nor the commit they describe
+    dated = True  # the result's finished_at or its suites' timestamps, else the file's mtime
 
     name = "evidence"
     summary = "A drill's or restore test's result: present, passed, no older than max_age."
     formats = ("JUnit XML", 'JSON {"status": "pass"|"fail", "finished_at": ISO}')
     options = (
-        OptionSpec("path", OptionKind.PATH, "The result file the drill wrote.", required=True),
+        path_option("the result file the drill wrote", single=True),
         OptionSpec("max_age", OptionKind.STRING, "Maximum age of the result, e.g. 7d.",
                    check=lambda age: parse_duration(age) if age else None),
         OptionSpec(
@@ -97,7 +99,7 @@ class EvidenceAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """`problems` counts the findings left after waivers."""
-        return {"problems": count_metric(sum(1 for f in findings if f.tool == TOOL))}
+        return READINESS.count(findings)
 
 
 def _format(path: Path, requested: str) -> str:
@@ -219,13 +221,4 @@ def _problems(
 
 
 def _finding(rule: str, path: Path, message: str) -> Finding:
-    return Finding(
-        id=rule,
-        tool=TOOL,
-        severity=Severity.HIGH,
-        message=message,
-        rule=rule,
-        location=Location(path=str(path)),
-        fingerprint=fingerprint(TOOL, rule, path.name),
-        category="evidence",
-    )
+    return READINESS.finding(rule, Problem(message, Location(path=str(path)), (path.name,)))

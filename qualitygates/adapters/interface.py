@@ -18,6 +18,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.domains import Domain, default_domain
+
+# A finding's fingerprint is computed from its `identity` when first read; adapters that
+# still compute one themselves (plugins) import the function from here.
+from qualitygates.finding import fingerprint as fingerprint  # noqa: PLC0414
 from qualitygates.model import Finding, Measurement, Unit
 
 
@@ -70,13 +74,6 @@ class OptionSpec:
     requires: tuple[str, ...] = ()
     check: Callable[[Any], object] | None = field(default=None, compare=False)
     metric_units: tuple[tuple[str, Unit], ...] = ()
-
-
-def reports_option(what: str, merged: str = "all are merged") -> OptionSpec:
-    """The required `path` option of an adapter that reads report files: globs, merged."""
-    return OptionSpec(
-        "path", OptionKind.PATHS, f"{what}: a glob or a list of globs; {merged}", True
-    )
 
 
 @dataclass(frozen=True)
@@ -153,11 +150,13 @@ class Adapter(abc.ABC):
     formats: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[tuple[OptionSpec, ...]] = ()
     metrics: ClassVar[tuple[MetricSpec, ...]] = ()
-    #: Whether its reports can say when they were made (`max_age`) and which commit they
-    #: describe (`commit`). False lets `validate` refuse a requirement no run could meet;
-    #: True leaves it to the run, which errors for a report that does not say.
-    dated: ClassVar[bool] = True
-    names_commit: ClassVar[bool] = True
+    #: Whether its reports can say when they were made (`dated`: `Collection.timestamp`,
+    #: for a check's `max_age`) and which commit they describe (`names_commit`:
+    #: `Collection.revision`, for `commit`). False, the default, lets `validate` refuse a
+    #: requirement no run could meet; set True only when the format has the field, with a
+    #: comment naming it. A run then errors for a report that leaves it out.
+    dated: ClassVar[bool] = False
+    names_commit: ClassVar[bool] = False
 
     @abc.abstractmethod
     def collect(self, request: CollectRequest) -> Collection:
@@ -204,12 +203,3 @@ def count_metric(value: int) -> Measurement:
 
 def percent_metric(value: float) -> Measurement:
     return Measurement(float(value), Unit.PERCENT)
-
-
-def fingerprint(*parts: object) -> str:
-    """A stable finding fingerprint from identifying parts (never line numbers)."""
-    import hashlib  # here, not at the top: start-up never pays for it
-
-    # A list, not a generator: this runs once per finding, tens of thousands of times.
-    joined = "\x1f".join([p if type(p) is str else "" if p is None else str(p) for p in parts])
-    return hashlib.sha1(joined.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]

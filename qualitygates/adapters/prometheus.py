@@ -35,12 +35,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from qualitygates.adapters._http import HttpClient, display_url
-from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._prometheus_time import evaluation_time, time_param
 from qualitygates.adapters._trust import allowed_hosts_option
 from qualitygates.adapters.interface import (
     Adapter,
@@ -67,14 +66,13 @@ UNITS = {
     "number": Unit.NUMBER,
 }
 _ERROR_STATUSES = (400, 422)  # Prometheus explains these in a JSON body
-_UNIX_TIME = re.compile(r"\d+(?:\.\d+)?")
 _MAX_SHOWN = 200
 
 
 class PrometheusAdapter(Adapter):
     """Named PromQL instant queries over Prometheus' HTTP API, each one metric."""
 
-    names_commit = False  # nor the commit they describe
+    dated = True  # with `at_end_of`, the end of the k6 run the queries are evaluated at
 
     name: ClassVar[str] = "prometheus"
     summary: ClassVar[str] = "PromQL instant queries over the Prometheus HTTP API, one metric each"
@@ -102,7 +100,7 @@ class PrometheusAdapter(Adapter):
             OptionKind.STRING,
             "evaluation time, RFC 3339 or Unix (default: now)",
             excludes=("at_end_of",),
-            check=lambda time: _time_param(time),  # noqa: PLW0108 (defined below)
+            check=time_param,
         ),
         OptionSpec(
             "at_end_of",
@@ -150,7 +148,7 @@ class PrometheusAdapter(Adapter):
         queries = _queries(options.get("queries"))
         units = _units(options.get("units") or {}, queries)
         endpoint = _endpoint(options.get("url"))
-        params, stamp, k6_outputs = _evaluation_time(options.get("time"), options.get("at_end_of"))
+        params, stamp, k6_outputs = evaluation_time(options.get("time"), options.get("at_end_of"))
         metrics: dict[str, Measurement] = {}
         with HttpClient.from_options(options, request.timeout) as client:
             for name, promql in queries.items():
@@ -203,40 +201,6 @@ def _endpoint(raw: Any) -> str:
     base = parts._replace(query="", fragment="").geturl().rstrip("/")
     # Accept the full endpoint too, as users copy it from the API docs.
     return base if base.endswith(API_PATH) else base + API_PATH
-
-
-def _evaluation_time(
-    given: Any, k6_output: Any
-) -> tuple[dict[str, str], datetime | None, tuple[str, ...]]:
-    """The `time` parameter, the check's timestamp and the k6 files read for them."""
-    if not k6_output:
-        return _time_param(given), None, ()
-    if given not in (None, ""):
-        raise AdapterError("give either 'time' or 'at_end_of', not both")
-    from qualitygates.adapters.k6 import end_time_ns  # the k6 package, only when asked
-
-    paths = expand_paths(str(k6_output))
-    end_ms = -(-max(end_time_ns(path) for path in paths) // 1_000_000)  # rounded up
-    stamp = datetime.fromtimestamp(end_ms / 1000, tz=timezone.utc)
-    return {"time": f"{end_ms // 1000}.{end_ms % 1000:03d}"}, stamp, tuple(map(str, paths))
-
-
-def _time_param(raw: Any) -> dict[str, str]:
-    if raw is None or raw == "":
-        return {}
-    text = str(raw).strip()
-    if _UNIX_TIME.fullmatch(text):
-        return {"time": text}
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
-        raise AdapterError(
-            f"option 'time' must be an RFC 3339 time with a zone such as "
-            f"2026-01-31T12:00:00Z, or a Unix time, not {text!r}"
-        )
-    return {"time": when.isoformat()}
 
 
 def _evaluate(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -33,11 +34,9 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionSpec,
     count_metric,
-    fingerprint,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 RULE_PREFIX = "secrets.rule."
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -46,10 +45,6 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 def rule_metric(rule: str) -> str:
     """The metric name that counts one rule's secrets (`AWS Access Key` -> `...aws-access-key`)."""
     return RULE_PREFIX + (_NOT_SLUG.sub("-", rule.lower()).strip("-") or "unnamed")
-
-
-def _path_option() -> OptionSpec:
-    return reports_option("JSON report(s)")
 
 
 _SECRET_METRICS = (
@@ -66,11 +61,8 @@ _SECRET_METRICS = (
 class _SecretsAdapter(Adapter):
     """What gitleaks and ggshield share: options, metrics, counting and merging files."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     tool: ClassVar[str]
-    options: ClassVar[tuple[OptionSpec, ...]] = (_path_option(),)
+    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("JSON report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = _SECRET_METRICS
 
     def collect(self, request: CollectRequest) -> Collection:
@@ -115,8 +107,8 @@ class _SecretsAdapter(Adapter):
             message=f"secret found by rule {rule} in {where}{at_commit}{extra}",
             rule=rule,
             location=Location(path=file or None, line=line if file else None),
-            fingerprint=fingerprint(self.tool, rule, file, commit),
-            category="secret",
+            kind=FindingKind.SECRET,
+            identity=(self.tool, rule, file, commit),
         )
 
 

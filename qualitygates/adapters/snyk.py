@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -33,11 +34,9 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionSpec,
     count_metric,
-    fingerprint,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 TOOL = "snyk"
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -105,7 +104,6 @@ def _finding(vuln: dict[str, Any], label: str, path: Path, where: str) -> Findin
     issue = str(vuln["id"])
     package = f"{vuln.get('packageName') or vuln.get('name') or '?'}@{vuln.get('version') or '?'}"
     is_license = vuln.get("type") == LICENSE
-    cwe = None if is_license else _first_cwe(vuln)
     return Finding(
         id=issue,
         tool=TOOL,
@@ -114,16 +112,20 @@ def _finding(vuln: dict[str, Any], label: str, path: Path, where: str) -> Findin
         rule=issue,
         location=Location(path=label, package=package),
         fixable=vuln.get("isUpgradable") is True or vuln.get("isPatchable") is True,
-        fingerprint=fingerprint(TOOL, issue, package, label),
-        category=LICENSE if is_license else (cwe or "vulnerability"),
+        kind=FindingKind.LICENSE if is_license else FindingKind.VULNERABILITY,
+        cwe=() if is_license else _cwes(vuln),
+        identity=(TOOL, issue, package, label),
     )
 
 
-def _first_cwe(vuln: dict[str, Any]) -> str | None:
-    """The first CWE of `identifiers`, if the field has the documented shape."""
+def _cwes(vuln: dict[str, Any]) -> tuple[int, ...]:
+    """The CWE numbers of `identifiers` (`"CWE-79"`), if the field has the documented shape."""
     identifiers = vuln.get("identifiers")
     cwes = identifiers.get("CWE") if isinstance(identifiers, dict) else None
-    return str(cwes[0]) if isinstance(cwes, list) and cwes and cwes[0] else None
+    if not isinstance(cwes, list):
+        return ()
+    numbers = (str(c)[4:] for c in cwes if str(c).upper().startswith("CWE-"))
+    return tuple(int(n) for n in numbers if n.isascii() and n.isdigit() and int(n) > 0)
 
 
 def _read(path: Path) -> list[Finding]:
@@ -153,9 +155,6 @@ def _read(path: Path) -> list[Finding]:
 class SnykAdapter(Adapter):
     """Open-source and container vulnerabilities from Snyk CLI JSON reports."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name: ClassVar[str] = "snyk"
     summary: ClassVar[str] = (
         "Vulnerabilities from `snyk test --json` / `snyk container test --json`"
@@ -164,7 +163,7 @@ class SnykAdapter(Adapter):
         "snyk test --json: one project (object) or --all-projects (array)",
         "snyk container test --json, with the image's applications",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("Snyk JSON report(s)"),)
+    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("Snyk JSON report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
             "vulnerabilities.total", Unit.COUNT, "vulnerabilities (not waived)", summary=True
@@ -195,7 +194,7 @@ class SnykAdapter(Adapter):
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Counts by severity of the findings left after waivers."""
         kept = [f for f in findings if not f.waived]
-        vulns = [f for f in kept if f.category != LICENSE]
+        vulns = [f for f in kept if f.kind is not FindingKind.LICENSE]
         metrics = _by_severity("vulnerabilities", vulns)
         metrics.update(_by_severity("vulnerabilities.fixable", [f for f in vulns if f.fixable]))
         metrics["licenses.total"] = count_metric(len(kept) - len(vulns))

@@ -21,7 +21,6 @@ alerts is a clean scan. An Automation Framework plan that reported errors
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ from qualitygates.adapters._io import (
     load_json,
     looks_like_xml,
 )
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import (
     Adapter,
@@ -41,11 +41,9 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionSpec,
     count_metric,
-    fingerprint,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 TOOL = "zap"
 RISKS = {"3": Severity.HIGH, "2": Severity.MEDIUM, "1": Severity.LOW, "0": Severity.INFO}
@@ -62,16 +60,10 @@ _FIELDS = ("pluginid", "alertRef", "alert", "name", "riskcode", "confidence", "c
 _TEXT_TAGS = frozenset({*_FIELDS, "uri"})
 
 
-@dataclasses.dataclass(frozen=True)
-class ZapAlert(Finding):
-    """A finding for one ZAP alert, with how many instances ZAP saw of it."""
-
-    instances: int = 1
-
-
 def _alert(
     fields: dict[str, str], site: str, first_uri: str | None, listed: int, path: Path
-) -> ZapAlert:
+) -> Finding:
+    """The finding of one alert; its `occurrences` are ZAP's instances of it."""
     name = fields.get("name") or fields.get("alert") or "unnamed alert"
     risk = fields.get("riskcode", "").strip()
     if risk not in RISKS:
@@ -86,18 +78,21 @@ def _alert(
             f"{path}: alert {name!r} on {site} has confidence {confidence[:40]!r}, not 0 to 4"
         )
     false_positive = confidence == FALSE_POSITIVE
-    return ZapAlert(
+    weakness = cwe.isascii() and cwe.isdigit() and int(cwe) > 0
+    return Finding(
         id=ref,
         tool=TOOL,
         severity=RISKS[risk],
         message=name,
         rule=plugin or ref,
         location=Location(path=first_uri or site),
-        fingerprint=fingerprint(TOOL, ref, site, risk, fields.get("confidence")),
-        category=f"CWE-{cwe}" if cwe.isdigit() and int(cwe) > 0 else None,
+        kind=FindingKind.WEAKNESS if weakness else FindingKind.ISSUE,
+        cwe=(int(cwe),) if weakness else (),
+        occurrences=count,
+        extra={"site": site, "confidence": int(confidence)} if confidence else {"site": site},
+        identity=(TOOL, ref, site, risk, fields.get("confidence")),
         waived=false_positive,
         waiver_reason="marked as a false positive in ZAP" if false_positive else None,
-        instances=count,
     )
 
 
@@ -116,7 +111,7 @@ def _count(count: str, listed: int, where: str) -> int:
     return int(count)
 
 
-def _read_xml(path: Path) -> Iterator[ZapAlert]:
+def _read_xml(path: Path) -> Iterator[Finding]:
     stack: list[str] = []
     fields: dict[str, str] = {}
     uri: str | None = None
@@ -150,7 +145,7 @@ def _read_xml(path: Path) -> Iterator[ZapAlert]:
         )
 
 
-def _read_json(path: Path) -> Iterator[ZapAlert]:
+def _read_json(path: Path) -> Iterator[Finding]:
     data = expect_type(load_json(path, "ZAP"), dict, path, "the report")
     if "site" not in data:
         raise AdapterError(f"{path} is not a ZAP traditional JSON report (it has no `site`)")
@@ -176,7 +171,7 @@ def _objects(values: list[Any], path: Path, where: str) -> Iterator[tuple[int, d
         yield i, expect_type(value, dict, path, f"{where}[{i}]")
 
 
-def _json_alert(alert: dict[str, Any], site: str, path: Path) -> ZapAlert:
+def _json_alert(alert: dict[str, Any], site: str, path: Path) -> Finding:
     fields = {k: str(alert[k]) for k in _FIELDS if alert.get(k) is not None}
     instances = [
         i for i in _as_list(alert.get("instances"), path, "instances") if isinstance(i, dict)
@@ -197,16 +192,13 @@ def _as_list(value: Any, path: Path, where: str) -> list[Any]:
 class ZapAdapter(Adapter):
     """Alerts by risk from OWASP ZAP traditional JSON and XML reports."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name: ClassVar[str] = "zap"
     summary: ClassVar[str] = "Alerts by risk from OWASP ZAP reports (traditional JSON/XML)"
     formats: ClassVar[tuple[str, ...]] = (
         "ZAP traditional JSON (zap-baseline.py -J, traditional-json, traditional-json-plus)",
         "ZAP traditional XML (zap-baseline.py -x, traditional-xml, traditional-xml-plus)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("ZAP report(s)"),)
+    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("ZAP report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
             "alerts.total", Unit.COUNT, "alerts (alert types per site), not waived", summary=True
@@ -241,7 +233,7 @@ class ZapAdapter(Adapter):
         alerts = Counter(f.severity for f in kept)
         instances: Counter[Severity] = Counter()
         for f in kept:
-            instances[f.severity] += f.instances if isinstance(f, ZapAlert) else 1
+            instances[f.severity] += f.occurrences
         metrics: dict[str, Measurement] = {}
         for severity, risk in RISK_NAMES.items():
             metrics[f"alerts.{risk}"] = count_metric(alerts[severity])

@@ -99,7 +99,7 @@ def unknown_rule(
             written = f"{head}rule.{right}{tail}" if mark else right
             return f"{metric}: {who} the rule {rule!r} as {right!r}: write {written!r}"
     # Here, not at the top: the policy package loads the adapters, which import this module.
-    from qualitygates.policy.problems import suggest
+    from qualitygates.formatting import suggest
 
     hint = suggest(rule, _candidates(rule, catalogues, known))
     sources = [where] if where else []

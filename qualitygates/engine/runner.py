@@ -11,38 +11,17 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 
 from qualitygates._version import __version__
-from qualitygates.adapters.interface import Adapter, Collection, CollectRequest
+from qualitygates.adapters.interface import Adapter, CollectRequest
 from qualitygates.deadline import DEFAULT_TIMEOUT, start_workers
-from qualitygates.domains import default_domain, future_timestamp, impossible_value
-from qualitygates.engine.baseline import (
-    baseline_metrics,
-    damaged_baseline,
-    new_finding_metrics,
-    uses_baseline,
-)
-from qualitygates.engine.judge import (
-    check_status,
-    gate_status,
-    judge_condition,
-    judge_provenance,
-    run_status,
-)
-from qualitygates.engine.waivers import apply_waivers
+from qualitygates.engine.check_result import asked_metrics, error_result, judge_check
+from qualitygates.engine.judge import gate_status, run_status
 from qualitygates.errors import AdapterError, PolicyError
-from qualitygates.model import (
-    NEW_PREFIX,
-    CheckResult,
-    ConditionResult,
-    GateResult,
-    Measurement,
-    RunResult,
-    Status,
-)
+from qualitygates.model import CheckResult, GateResult, RunResult, Status
 from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.model import Check, Gate, Policy
 
@@ -120,7 +99,7 @@ def _run_checks(
     results = {}
     for key, future in futures.items():
         if future.cancel() or not future.done():  # never started, or hung: left behind
-            results[key] = _error_result(checks[key], _late(options) + _reading(checks[key]))
+            results[key] = error_result(checks[key], _late(options) + _reading(checks[key]))
         else:
             results[key] = future.result()
     return results
@@ -137,7 +116,7 @@ def _late(options: RunOptions) -> str:
 
 def _reading(check: Check) -> str:
     """What a check that ran out of time was reading: its server or its first files."""
-    from qualitygates.adapters._http import display_url  # no token or userinfo shown
+    from qualitygates.redaction import display_url  # no token or userinfo shown
 
     url, path = check.options.get("url"), check.options.get("path")
     if isinstance(url, str) and url:
@@ -162,7 +141,7 @@ def _run_check(
         request = CollectRequest(
             check_id=check.id,
             options=check.options,
-            metrics=_asked(check),
+            metrics=asked_metrics(check),
             base_dir=policy.base_dir,
             now=now,
             timeout=None if deadline is None else max(0.1, deadline - time.monotonic()),
@@ -170,111 +149,14 @@ def _run_check(
         )
         collection = adapter.collect(request)
     except AdapterError as exc:
-        return _error_result(check, str(exc), time.monotonic() - started)
+        return error_result(check, str(exc), time.monotonic() - started)
     except Exception as exc:  # an adapter bug must still fail closed, with a sentence
         log.debug("adapter %s crashed", check.adapter, exc_info=True)
         message = f"the {check.adapter} adapter failed unexpectedly: {type(exc).__name__}: {exc}"
-        return _error_result(check, message, time.monotonic() - started)
+        return error_result(check, message, time.monotonic() - started)
     baseline = (options.baseline or {}).get(f"{gate_id}.{check.id}")
-    return _judge(policy, check, adapter, collection, now, baseline, time.monotonic() - started)
-
-
-def _judge(
-    policy: Policy,
-    check: Check,
-    adapter: Adapter,
-    collection: Collection,
-    now: datetime,
-    baseline: CheckResult | None,
-    duration: float,
-) -> CheckResult:
-    findings, notes = apply_waivers(
-        collection.findings, check.waivers, now, policy.waiver_notice_days
-    )
-    metrics = dict(collection.metrics)
-    counted = adapter.count_findings([f for f in findings if not f.waived])
-    metrics.update(counted)
-    corrupt = _impossible(check, adapter, collection, metrics, now)
-    if corrupt is None and baseline is not None and uses_baseline(check):
-        corrupt = damaged_baseline(adapter, baseline)
-    if corrupt is not None:
-        return replace(_error_result(check, corrupt, duration), sources=collection.sources)
-    if baseline is not None and any(c.metric.startswith(NEW_PREFIX) for c in check.conditions):
-        metrics.update(new_finding_metrics(adapter, findings, baseline, metrics, counted))
-    for name in collection.unavailable:  # what the source cannot give, no count makes up
-        metrics.pop(name, None)
-        metrics.pop(NEW_PREFIX + name, None)
-    available = collection.available or tuple(metrics)
-    before = baseline_metrics(baseline)
-    conditions = tuple(
-        judge_condition(c, metrics, available, before, collection.unavailable)
-        for c in check.conditions
-    )
-    conditions += judge_provenance(check, collection.timestamp, collection.revision, now)
-    wanted = {c.metric for c in check.conditions}
-    summary = {spec.name for spec in adapter.metrics if spec.summary}
-    shown = {k: v for k, v in metrics.items() if k in wanted or k in summary}
-    return CheckResult(
-        id=check.id,
-        adapter=check.adapter,
-        name=check.name,
-        status=check_status(conditions, None, check.on_error),
-        blocking=check.blocking,
-        metrics=shown,
-        conditions=conditions,
-        findings=findings,
-        waivers=notes,
-        sources=collection.sources,
-        duration=duration,
-    )
-
-
-def _impossible(
-    check: Check,
-    adapter: Adapter,
-    collection: Collection,
-    metrics: Mapping[str, Measurement],
-    now: datetime,
-) -> str | None:
-    """Why the report cannot be true, or None: a value outside its domain (every metric,
-    read by a condition or not), or a time after the run's clock."""
-    for name, measurement in metrics.items():
-        spec = adapter.metric_spec(name)
-        unit = measurement.unit
-        domain = spec.domain(unit) if spec is not None else default_domain(unit)
-        problem = impossible_value(collection.sources, check.adapter, name, measurement, domain)
-        if problem is not None:
-            return problem
-    if collection.timestamp is None:
-        return None
-    return future_timestamp(
-        collection.sources, collection.timestamp, now, collection.timestamp_has_zone
-    )
-
-
-def _asked(check: Check) -> tuple[str, ...]:
-    """The metrics a check's conditions read; for `new.X`, X too (its zero count, where the
-    source has none of X, is what makes `new.X` 0)."""
-    names = [c.metric for c in check.conditions]
-    names += [n.removeprefix(NEW_PREFIX) for n in names if n.startswith(NEW_PREFIX)]
-    return tuple(dict.fromkeys(names))
-
-
-def _error_result(check: Check, message: str, duration: float = 0.0) -> CheckResult:
-    """A check whose source could not be read: every one of its conditions is an error."""
-    conditions = tuple(
-        ConditionResult(c.expr, c.metric, Status.ERROR, message, operator=c.expression.operator)
-        for c in check.conditions
-    )
-    return CheckResult(
-        id=check.id,
-        adapter=check.adapter,
-        name=check.name,
-        status=check_status(conditions, message, check.on_error),
-        blocking=check.blocking,
-        error=message,
-        conditions=conditions,
-        duration=duration,
+    return judge_check(
+        policy, check, adapter, collection, now, baseline, time.monotonic() - started
     )
 
 

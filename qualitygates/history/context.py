@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from qualitygates.history.interface import HistoryError
+from qualitygates import gitcmd
+from qualitygates.errors import HistoryError
 
 Env = Mapping[str, str]
 GIT_TIMEOUT = 5.0
@@ -208,15 +208,6 @@ def _from_provider(env: Env) -> RunContext:
 def _git(cwd: str | Path | None, *args: str) -> str | None:
     """One line of git output, or None: git missing, not a repository, detached HEAD."""
     try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+        return gitcmd.line(cwd, *args, limit=GIT_TIMEOUT)
+    except (gitcmd.GitError, OSError):
         return None
-    line = done.stdout.strip()
-    return line if done.returncode == 0 and line else None

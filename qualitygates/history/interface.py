@@ -1,9 +1,10 @@
 """What a history store is: the records it returns, its operations and its one exception.
 
-A store keeps every recorded run: the whole result (`qualitygates/result/v1` JSON, secrets
-already redacted), its context (commit, branch, CI provider and run URL, policy digest,
-time), and, in tables of their own so that queries stay fast, every metric, every gate's
-status and every finding's fingerprint. Nothing here imports a database library.
+A store keeps every recorded run: the whole result (`qualitygates/result/v2` JSON, or v1
+for runs an earlier version recorded; secrets already redacted), its context (commit,
+branch, CI provider and run URL, policy digest, time), and, in tables of their own so that
+queries stay fast, every metric, every gate's status and every finding's fingerprint.
+Nothing here imports a database library.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from qualitygates.errors import QualityGatesError
+from qualitygates.errors import HistoryError as HistoryError  # noqa: PLC0414 (re-exported)
 from qualitygates.model import MetricValue, RunResult, Status, Unit
 
 if TYPE_CHECKING:
@@ -23,10 +24,6 @@ if TYPE_CHECKING:
 
 Redactor = Callable[[str], str]
 """Takes a text, returns it with every secret value replaced (e.g. `reports.write.redact`)."""
-
-
-class HistoryError(QualityGatesError):
-    """The history store cannot be opened, read or written; one sentence, password hidden."""
 
 
 @dataclass(frozen=True)

@@ -31,19 +31,10 @@ def validate_condition(
     check's validated `with:`) let the adapter refuse a metric no report could give.
     """
     units = units or {}
-    on_fail, on_no_baseline = OnFail.FAIL, OnFail.WARN
-    text_node = node
-    if node.is_mapping:
-        problems.unknown_keys(node, CONDITION_KEYS, "a condition")
-        if "expr" not in node.value:
-            problems.add(
-                node,
-                "a condition in long form needs 'expr', e.g. {expr: 'line_rate >= 80%', on_fail: warn}",
-            )
-            return None
-        text_node = node.value["expr"]
-        on_fail = _on_fail(node, "on_fail", OnFail.FAIL, problems)
-        on_no_baseline = _on_fail(node, "on_no_baseline", OnFail.WARN, problems)
+    form = _condition_form(node, problems)
+    if form is None:
+        return None
+    text_node, on_fail, on_no_baseline = form
     if not isinstance(text_node.value, str):
         problems.add(text_node, "a condition must be a string such as 'line_rate >= 80%'")
         return None
@@ -62,6 +53,23 @@ def validate_condition(
     spec = metric_spec(adapter, metric)
     unit_declared = units.get(metric) is not None or (spec is not None and spec.unit is not None)
     return Condition(expression, on_fail, on_no_baseline, problems.where(text_node), unit_declared)
+
+
+def _condition_form(node: Located, problems: Problems) -> tuple[Located, OnFail, OnFail] | None:
+    """The expression's node, `on_fail` and `on_no_baseline` of a condition in short form (a
+    string) or long form (a mapping with `expr`); None when the long form has no `expr`."""
+    if not node.is_mapping:
+        return node, OnFail.FAIL, OnFail.WARN
+    problems.unknown_keys(node, CONDITION_KEYS, "a condition")
+    if "expr" not in node.value:
+        problems.add(
+            node,
+            "a condition in long form needs 'expr', e.g. {expr: 'line_rate >= 80%', on_fail: warn}",
+        )
+        return None
+    on_fail = _on_fail(node, "on_fail", OnFail.FAIL, problems)
+    on_no_baseline = _on_fail(node, "on_no_baseline", OnFail.WARN, problems)
+    return node.value["expr"], on_fail, on_no_baseline
 
 
 def _on_fail(node: Located, key: str, default: OnFail, problems: Problems) -> OnFail:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from qualitygates import subprocesses
-from qualitygates.deadline import seconds_text
+from qualitygates import gitcmd
 from qualitygates.errors import PolicyError
 from qualitygates.policy.model import Check, Policy
 
@@ -32,17 +30,15 @@ class GitRefReader:
         folder = path.resolve().parent
         if not folder.is_dir():
             raise FileNotFoundError(path)
-        result = _git(folder, "show", f"{self.ref}:./{path.name}")
+        # Strict UTF-8: a policy that is not text is an error here, as it is on disk.
+        result = _git().run(folder, "show", f"{self.ref}:./{path.name}", errors="strict")
         if result.returncode != 0:
             self._explain(folder, path, result.stderr)
         return result.stdout.removeprefix("\ufeff")
 
     def _explain(self, folder: Path, path: Path, stderr: str) -> None:
-        if (
-            _git(folder, "rev-parse", "--verify", "--quiet", f"{self.ref}^{{commit}}").returncode
-            != 0
-        ):
-            shallow = _git(folder, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+        if _git().commit_id(folder, self.ref) is None:
+            shallow = _git().is_shallow(folder)
             hint = " (this is a shallow clone: fetch with fetch-depth: 0)" if shallow else ""
             raise PolicyError(
                 f"--policy-ref {self.ref}: no such commit or branch here{hint}; "
@@ -53,15 +49,15 @@ class GitRefReader:
         raise PolicyError(f"--policy-ref {self.ref}: git could not read {path}: {stderr.strip()}")
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:  # registered, so the run's last resort kills it too
-        return subprocesses.run(["git", *args], cwd=cwd, limit=GIT_TIMEOUT_S)
-    except FileNotFoundError:
-        raise PolicyError("--policy-ref needs git, which is not installed here") from None
-    except subprocess.TimeoutExpired as exc:
-        raise PolicyError(
-            f"git {' '.join(args)} did not answer within {seconds_text(exc.timeout)} s"
-        ) from None
+def _git() -> gitcmd.Git:
+    """git for `--policy-ref`, within `GIT_TIMEOUT_S` as it is now (tests shorten it)."""
+    return gitcmd.Git(
+        GIT_TIMEOUT_S,
+        missing=lambda: PolicyError("--policy-ref needs git, which is not installed here"),
+        late=lambda exc: PolicyError(
+            f"git {' '.join(exc.command)} did not answer within {exc.seconds_text} s"
+        ),
+    )
 
 
 def pin_signed_files(policy: Policy, reader: GitRefReader) -> Policy:

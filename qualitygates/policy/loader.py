@@ -10,19 +10,27 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from qualitygates.adapters.interface import Adapter
-from qualitygates.durations import parse_duration
 from qualitygates.errors import PolicyError
-from qualitygates.plugins import PluginError, Registry, adapter_registry
+from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.checks import validate_condition
 from qualitygates.policy.files import Reader, environment_secrets, read_policy, read_policy_file
 from qualitygates.policy.keys import CHECK_KEYS, GATE_KEYS, TOP_KEYS
-from qualitygates.policy.model import Check, Gate, OnFail, Policy, Waiver
+from qualitygates.policy.model import Check, Condition, Gate, Policy, Waiver
+from qualitygates.policy.nodes import (
+    adapter_of,
+    commit_of,
+    max_age_of,
+    node_bool,
+    node_id,
+    node_string,
+    on_error_of,
+)
 from qualitygates.policy.options import metric_units, validate_options
-from qualitygates.policy.problems import Problems, suggest
+from qualitygates.policy.problems import Problems
 from qualitygates.policy.variables import BadVariable, UnsetVariable, expand
 from qualitygates.policy.waivers import parse_waivers
 from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
@@ -112,6 +120,24 @@ class _Loader:
         shared = parse_waivers(root.value.get("waivers"), self.problems, self.base_dir, self.reader)
         return self._gates(root, shared), root
 
+    def _conditions(
+        self, node: Located, check_id: str, adapter: type[Adapter], options: dict[str, Any]
+    ) -> tuple[Condition, ...] | None:
+        """The check's valid conditions; None (a problem added) when it has none at all."""
+        conditions_node = node.value.get("conditions")
+        if conditions_node is None or not conditions_node.is_sequence or not conditions_node.value:
+            self.problems.add(
+                conditions_node or node,
+                f"check {check_id!r} needs a non-empty list of 'conditions'",
+            )
+            return None
+        units = metric_units(adapter, options)
+        conditions = [
+            validate_condition(c, adapter, self.problems, units, options)
+            for c in conditions_node.value
+        ]
+        return tuple(c for c in conditions if c is not None)
+
     def _substitute(self, node: Located) -> None:
         if isinstance(node.value, dict):
             for child in node.value.values():
@@ -171,7 +197,7 @@ class _Loader:
             self.problems.add(node, "a gate must be a mapping with 'id' and 'checks'")
             return None
         self.problems.unknown_keys(node, GATE_KEYS, "a gate")
-        gate_id = self._id(node, "gate")
+        gate_id = node_id(self.problems, node, "gate")
         checks_node = node.value.get("checks")
         if checks_node is None or not checks_node.is_sequence or not checks_node.value:
             self.problems.add(
@@ -191,13 +217,13 @@ class _Loader:
                 )
             seen[check.id] = check_node.line
             checks.append(check)
-        name = self._string(node, "name") or gate_id
+        name = node_string(self.problems, node, "name") or gate_id
         return Gate(
             gate_id,
             name,
             tuple(checks),
-            self._bool(node, "blocking"),
-            self._string(node, "description"),
+            node_bool(self.problems, node, "blocking"),
+            node_string(self.problems, node, "description"),
         )
 
     def _check(self, node: Located, shared: tuple[Waiver, ...]) -> Check | None:
@@ -207,25 +233,16 @@ class _Loader:
             )
             return None
         self.problems.unknown_keys(node, CHECK_KEYS, "a check")
-        check_id = self._id(node, "check")
-        adapter = self._adapter(node)
+        check_id = node_id(self.problems, node, "check")
+        adapter = adapter_of(self.problems, node, self.registry)
         if adapter is None:
             return None
         options = validate_options(
             node.value.get("with"), adapter, self.base_dir, self.problems, self.secrets
         )
-        conditions_node = node.value.get("conditions")
-        if conditions_node is None or not conditions_node.is_sequence or not conditions_node.value:
-            self.problems.add(
-                conditions_node or node,
-                f"check {check_id!r} needs a non-empty list of 'conditions'",
-            )
+        conditions = self._conditions(node, check_id, adapter, options)
+        if conditions is None:
             return None
-        units = metric_units(adapter, options)
-        conditions = [
-            validate_condition(c, adapter, self.problems, units, options)
-            for c in conditions_node.value
-        ]
         on_error = node.value.get("on_error")
         waivers = shared + parse_waivers(
             node.value.get("waivers"), self.problems, self.base_dir, self.reader
@@ -234,97 +251,12 @@ class _Loader:
             id=check_id,
             adapter=adapter.name,
             options=options,
-            conditions=tuple(c for c in conditions if c is not None),
-            name=self._string(node, "name"),
-            blocking=self._bool(node, "blocking"),
-            on_error=self._on_error(on_error),
+            conditions=conditions,
+            name=node_string(self.problems, node, "name"),
+            blocking=node_bool(self.problems, node, "blocking"),
+            on_error=on_error_of(self.problems, on_error),
             waivers=waivers,
-            max_age=self._max_age(node.value.get("max_age"), adapter),
-            commit=self._commit(node, adapter),
+            max_age=max_age_of(self.problems, node.value.get("max_age"), adapter),
+            commit=commit_of(self.problems, node, adapter),
             where=self.problems.where(node),
         )
-
-    def _max_age(self, node: Located | None, adapter: type[Adapter]) -> timedelta | None:
-        if node is None:
-            return None
-        if not adapter.dated:
-            self.problems.add(
-                node,
-                f"max_age: {adapter.name} reports do not say when they were made, so their "
-                "age cannot be checked; remove max_age",
-            )
-            return None
-        try:
-            return parse_duration(node.value)
-        except ValueError as exc:
-            self.problems.add(node, f"max_age: {exc}")
-            return None
-
-    def _commit(self, node: Located, adapter: type[Adapter]) -> str | None:
-        commit = self._string(node, "commit") or None
-        if commit is not None and not adapter.names_commit:
-            self.problems.add(
-                node.value["commit"],
-                f"commit: {adapter.name} reports do not say which commit they describe, so "
-                "it cannot be checked; remove commit",
-            )
-            return None
-        return commit
-
-    def _adapter(self, node: Located) -> type[Adapter] | None:
-        adapter_node = node.value.get("adapter")
-        if adapter_node is None or not isinstance(adapter_node.value, str):
-            self.problems.add(
-                adapter_node or node,
-                f"a check needs 'adapter', one of: {', '.join(self.registry.names())}",
-            )
-            return None
-        name = adapter_node.value
-        if name not in self.registry:
-            hint = (
-                suggest(name, self.registry.names())
-                or f" (known: {', '.join(self.registry.names())})"
-            )
-            self.problems.add(adapter_node, f"unknown adapter {name!r}{hint}")
-            return None
-        try:
-            adapter: type[Adapter] = self.registry.load(name)
-        except PluginError as exc:
-            self.problems.add(adapter_node, str(exc))
-            return None
-        return adapter
-
-    def _on_error(self, node: Located | None) -> OnFail:
-        if node is None:
-            return OnFail.FAIL
-        if node.value not in ("fail", "warn"):
-            self.problems.add(node, f"on_error must be 'fail' or 'warn', not {node.value!r}")
-            return OnFail.FAIL
-        return OnFail(node.value)
-
-    def _id(self, node: Located, what: str) -> str:
-        id_node = node.value.get("id")
-        if id_node is None or not isinstance(id_node.value, str) or not _ID.match(id_node.value):
-            self.problems.add(
-                id_node or node, f"a {what} needs an 'id' of letters, digits, '-', '_' or '.'"
-            )
-            return f"<{what} on line {node.line}>"
-        return str(id_node.value)
-
-    def _string(self, node: Located, key: str) -> str | None:
-        value = node.value.get(key)
-        if value is None:
-            return None
-        if not isinstance(value.value, str):
-            self.problems.add(value, f"'{key}' must be a string")
-            return None
-        return str(value.value)
-
-    def _bool(self, node: Located, key: str) -> bool:
-        value = node.value.get(key)
-        if value is None:
-            return True
-        if not isinstance(value.value, bool):
-            self.problems.add(value, f"'{key}' must be true or false")
-            return True
-        return bool(value.value)

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
+from qualitygates.formatting import suggest as suggest  # noqa: PLC0414 (re-exported)
 from qualitygates.policy.yaml_source import Located
-
-
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """A " (did you mean 'x'?)" hint for a near-miss name, or ""."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class Problems:

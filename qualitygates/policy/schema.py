@@ -33,13 +33,7 @@ _OPTION_TYPES: dict[OptionKind, dict[str, Any]] = {
 
 def policy_schema(registry: Registry | None = None) -> dict[str, Any]:
     """The whole schema; adapters that fail to load are left out of the per-adapter rules."""
-    registry = registry or adapter_registry()
-    adapters = []
-    for name in registry.names():
-        try:
-            adapters.append(registry.load(name))
-        except PluginError:
-            continue
+    adapters = _loadable(registry or adapter_registry())
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -50,27 +44,42 @@ def policy_schema(registry: Registry | None = None) -> dict[str, Any]:
             "waivers": {"$ref": "#/$defs/waivers"},
             "waiver_notice_days": {"type": "integer", "minimum": 0},
         }),
-        "$defs": {
-            "gate": _object(GATE_KEYS, ["id", "checks"], {
-                "id": {"type": "string", "pattern": _ID_PATTERN},
-                "blocking": {"type": "boolean"},
-                "checks": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/check"}},
+        "$defs": _definitions(adapters),
+    }  # fmt: skip
+
+
+def _loadable(registry: Registry) -> list[Any]:
+    """The adapters that load; a broken plugin is left out of the schema, not fatal."""
+    adapters = []
+    for name in registry.names():
+        try:
+            adapters.append(registry.load(name))
+        except PluginError:
+            continue
+    return adapters
+
+
+def _definitions(adapters: list[Any]) -> dict[str, Any]:
+    return {
+        "gate": _object(GATE_KEYS, ["id", "checks"], {
+            "id": {"type": "string", "pattern": _ID_PATTERN},
+            "blocking": {"type": "boolean"},
+            "checks": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/check"}},
+        }),
+        "check": _check(adapters),
+        "condition": {"anyOf": [
+            {"type": "string", "pattern": r"(<|>|==|!=)"},
+            _object(CONDITION_KEYS, ["expr"], {
+                "on_fail": {"enum": ["fail", "warn"]},
+                "on_no_baseline": {"enum": ["fail", "warn"]},
             }),
-            "check": _check(adapters),
-            "condition": {"anyOf": [
-                {"type": "string", "pattern": r"(<|>|==|!=)"},
-                _object(CONDITION_KEYS, ["expr"], {
-                    "on_fail": {"enum": ["fail", "warn"]},
-                    "on_no_baseline": {"enum": ["fail", "warn"]},
-                }),
-            ]},
-            "waivers": {"anyOf": [{"type": "string"}, {"type": "null"},
-                                  {"type": "array", "items": {"$ref": "#/$defs/waiver"}}]},
-            "waiver": _object(WAIVER_KEYS, ["id", "reason"], {
-                "reason": {"type": "string", "minLength": 1},
-                "expires": {"type": "string", "format": "date"},
-            }),
-        },
+        ]},
+        "waivers": {"anyOf": [{"type": "string"}, {"type": "null"},
+                              {"type": "array", "items": {"$ref": "#/$defs/waiver"}}]},
+        "waiver": _object(WAIVER_KEYS, ["id", "reason"], {
+            "reason": {"type": "string", "minLength": 1},
+            "expires": {"type": "string", "format": "date"},
+        }),
     }  # fmt: skip
 
 

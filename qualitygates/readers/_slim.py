@@ -66,8 +66,6 @@ __all__ = ["CHUNK_BYTES", "KeepValue", "Visit", "load_slim_json", "slim"]
 CHUNK_BYTES = 1 << 16
 
 
-
-
 def load_slim_json(
     path: Path,
     keep: frozenset[str],

@@ -128,14 +128,23 @@ class WindowReader:
         and the careful path reads on from there."""
         text, pos, end_of_text = self._text, self._pos, len(self._text)
         blanks, scan, append = _BLANKS.match, _scan, items.append
+        # An item that starts closer to the window's end than twice the longest so far is
+        # probably cut short: the careful path reads on first. Letting the scanner fail
+        # instead costs a `JSONDecodeError`, which counts the lines of the whole window.
+        longest, margin, most = 0, 0, self._chunk // 2
         while True:
             start = blanks(text, pos).end()  # type: ignore[union-attr]
+            if end_of_text - start <= margin:
+                break
             try:
                 value, end = scan(text, start)
             except DuplicateKey:
                 raise
             except (StopIteration, ValueError, RecursionError):
                 break
+            if end - start > longest:
+                longest = end - start
+                margin = min(2 * longest, most)
             after = blanks(text, end).end()  # type: ignore[union-attr]
             if after >= end_of_text:  # the value may go on past the window (a number)
                 break

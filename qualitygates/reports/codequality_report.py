@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from qualitygates.model import Finding, RunResult, Severity
-from qualitygates.reports.interface import Reporter
+from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter
 
 # One level each: our five severities map onto Code Climate's five; unknown is not played down.
 SEVERITIES = {
@@ -35,7 +35,7 @@ class CodeQualityReporter(Reporter):
     name = "codequality"
     description = "GitLab Code Quality JSON: unwaived findings that have a file"
 
-    def render(self, result: RunResult) -> bytes:
+    def render(self, result: RunResult, context: ReportContext = NO_CONTEXT) -> bytes:
         seen: dict[str, int] = {}
         issues = []
         for gate in result.gates:

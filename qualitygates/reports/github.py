@@ -42,11 +42,14 @@ class Annotation:
     file: str | None = None
     line: int | None = None
     rank: int = 0  # orders annotations of the same level: the most severe first
+    column: int | None = None
 
     def command(self) -> str:
         props = [f"file={escape_property(self.file)}"] if self.file else []
         if self.file and self.line and self.line > 0:
             props.append(f"line={self.line}")
+            if self.column and self.column > 0:
+                props.append(f"col={self.column}")
         props.append(f"title={escape_property(self.title)}")
         return f"::{self.level} {','.join(props)}::{escape_data(_shorten(self.message))}"
 
@@ -105,6 +108,7 @@ def _finding(gate: GateResult, check: CheckResult, finding: Finding) -> Annotati
         file=(finding.location.path or "").replace("\\", "/").removeprefix("./"),
         line=finding.location.line,
         rank=finding.severity.rank,
+        column=finding.location.column,
     )
 
 

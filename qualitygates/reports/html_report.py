@@ -6,12 +6,13 @@ severity, waived) with a few lines of plain inline JavaScript. The page loads no
 CSS and JS are inline and a Content-Security-Policy forbids any fetch. Every value is
 escaped with `html.escape`. The page is `qualitygates/templates/report.html`.
 
-Trend hook: `render(result, history)` takes, per gated metric, its values in earlier runs,
-oldest first, keyed as the history store names a series (`MetricSeries`, "gate.check.metric"):
+Trends: the context's `trends` holds, per gated metric, its values in earlier runs, oldest
+first, keyed as the history store names a series (`MetricSeries`, "gate.check.metric"):
 `{"code-quality.coverage.line_rate": [70.0, 75.0]}` (e.g. `[p.value for p in
 store.trend(...)]`, without this run: its value is added here). Each becomes an inline SVG
-line with the threshold when that is a number; text values are skipped. With no history
-(None, the default) the section is left out.
+line with the threshold when that is a number; text values are skipped. With no trends
+(the default) the section is left out. The context's `limits.max_findings` replaces
+`MAX_FINDING_ROWS`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from qualitygates.model import (
     Status,
 )
 from qualitygates.reports.console import total_line
-from qualitygates.reports.interface import Reporter
+from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter
 
 History: TypeAlias = Mapping[str, Sequence[MetricValue]]
 MAX_FINDING_ROWS = 5000  # beyond this a browser page gets slow; the JSON report has them all
@@ -59,10 +60,11 @@ class HtmlReporter(Reporter):
     name = "html"
     description = "one self-contained HTML page with sortable, filterable findings"
 
-    def render(self, result: RunResult, history: History | None = None) -> bytes:
+    def render(self, result: RunResult, context: ReportContext = NO_CONTEXT) -> bytes:
+        history = context.trends
         findings = [(g, c, f) for g in result.gates for c in g.checks for f in c.findings]
         findings.sort(key=lambda x: (x[2].waived, -x[2].severity.rank))
-        shown = findings[:MAX_FINDING_ROWS]
+        shown = findings[: context.limits.max_findings or MAX_FINDING_ROWS]
         template = Template(
             resources.files("qualitygates").joinpath("templates/report.html").read_text("utf-8")
         )

@@ -15,7 +15,7 @@ from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from qualitygates.model import CheckResult, ConditionResult, GateResult, RunResult, Status
 from qualitygates.reports.console import waiver_lines
-from qualitygates.reports.interface import Reporter
+from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter
 
 
 class JUnitReporter(Reporter):
@@ -24,7 +24,7 @@ class JUnitReporter(Reporter):
     name = "junit"
     description = "JUnit XML (Jenkins schema), one test case per condition"
 
-    def render(self, result: RunResult) -> bytes:
+    def render(self, result: RunResult, context: ReportContext = NO_CONTEXT) -> bytes:
         xml = JUnitXml(name="qualitygates")
         for gate in result.gates:
             xml.add_testsuite(_suite(gate, result.started_at))

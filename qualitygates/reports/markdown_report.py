@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 from qualitygates.formatting import format_value, honest_pair
 from qualitygates.model import CheckResult, ConditionResult, Finding, GateResult, RunResult, Status
 from qualitygates.reports.console import total_line
-from qualitygates.reports.interface import Reporter
+from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter, link_base_from_env
+
+# link_base_from_env lives in the interface now; it stays importable from here.
+__all__ = ["MarkdownReporter", "code", "escape", "link_base_from_env"]
 
 MAX_BYTES = 1_000_000  # GitHub's step-summary limit is 1 MiB (1,048,576 bytes)
 TOP_FINDINGS = 10
@@ -67,21 +70,11 @@ def code(text: str, limit: int = MAX_CELL) -> str:
     return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
 
 
-def link_base_from_env(env: Mapping[str, str]) -> str | None:
-    """Where a repository path links to on GitHub or GitLab, from the CI's variables."""
-    server, repo, sha = (
-        env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")
-    )
-    if server and repo and sha:
-        return f"{server.rstrip('/')}/{repo}/blob/{sha}/"
-    project, commit = env.get("CI_PROJECT_URL"), env.get("CI_COMMIT_SHA")
-    if project and commit:
-        return f"{project.rstrip('/')}/-/blob/{commit}/"
-    return None
-
-
 class MarkdownReporter(Reporter):
-    """A pull-request-sized summary; `link_base` turns finding locations into links."""
+    """A pull-request-sized summary; `link_base` turns finding locations into links.
+
+    The context's link base and limits, where it gives them, win over the constructor's.
+    """
 
     name = "markdown"
     description = "a Markdown summary for pull requests and $GITHUB_STEP_SUMMARY (under 1 MiB)"
@@ -93,7 +86,16 @@ class MarkdownReporter(Reporter):
         self.max_bytes = max_bytes
         self.top = top
 
-    def render(self, result: RunResult) -> bytes:
+    def render(self, result: RunResult, context: ReportContext = NO_CONTEXT) -> bytes:
+        limits = context.limits
+        shaped = MarkdownReporter(
+            link_base=context.link_base or self.link_base,
+            max_bytes=limits.max_bytes or self.max_bytes,
+            top=limits.top_findings or self.top,
+        )
+        return shaped._render(result)
+
+    def _render(self, result: RunResult) -> bytes:
         head = "\n".join([_verdict(result), *(_gate(g) for g in result.gates), _waivers(result)])
         footer = (
             f"\n<sub>qualitygates {escape(result.version)} · policy {code(result.policy_path)}"

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from qualitygates.model import RunResult, Severity, Status
-from qualitygates.reports.interface import Reporter
+from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter
 
 PREFIX = "qualitygates_"
 
@@ -43,7 +43,7 @@ class MetricsReporter(Reporter):
     name = "metrics"
     description = "Prometheus/OpenMetrics text: gate statuses and gated metrics"
 
-    def render(self, result: RunResult) -> bytes:
+    def render(self, result: RunResult, context: ReportContext = NO_CONTEXT) -> bytes:
         families: dict[str, list[_Sample]] = {
             "run_info": [({"version": result.version, "policy": result.policy_path}, 1.0)],
             "run_status": list(_enum({}, result.status)),

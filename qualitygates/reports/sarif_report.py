@@ -4,6 +4,9 @@ For GitHub code scanning (`github/codeql-action/upload-sarif`) and any other SAR
 one run per tool (the driver is named after `finding.tool`), its rules, and one result per
 finding with a level from its severity, its location, our fingerprint in
 `partialFingerprints`, and waived findings as external suppressions with the waiver's reason.
+A rule is tagged `security` (with GitHub's `security-severity`) when a finding of it is a
+vulnerability, a secret or a weakness, or has a CWE or a package URL; each result's
+properties carry the finding's kind, purl, CWE ids, occurrences and tool-specific `extra`.
 
 Code scanning refuses a result without a location ("expected at least one location",
 github/codeql-action #2459), so a finding that names only a package is placed on the
@@ -20,7 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qualitygates.model import CheckResult, Finding, GateResult, RunResult, Severity
-from qualitygates.reports.interface import Reporter
+from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "qualitygates/v1"
@@ -52,7 +55,7 @@ class SarifReporter(Reporter):
     name = "sarif"
     description = "SARIF 2.1.0: every finding, one run per tool, waivers as suppressions"
 
-    def render(self, result: RunResult) -> bytes:
+    def render(self, result: RunResult, context: ReportContext = NO_CONTEXT) -> bytes:
         by_tool: dict[str, list[_Item]] = {}
         for item in _findings(result):
             by_tool.setdefault(item[2].tool, []).append(item)
@@ -108,24 +111,12 @@ def _describe_rule(rule: dict[str, Any], finding: Finding) -> None:
     current = rule.get("defaultConfiguration", {}).get("level")
     if current is None or order.index(level) > order.index(current):
         rule["defaultConfiguration"] = {"level": level}
-    if not is_security(finding):
+    if not finding.is_security:
         return
     properties = rule.setdefault("properties", {"tags": ["security"]})
     score = SECURITY_SEVERITY[finding.severity]
     if float(score) > float(properties.get("security-severity", "-1")):
         properties["security-severity"] = score
-
-
-def is_security(finding: Finding) -> bool:
-    """A vulnerability, a secret or a weakness: GitHub shows these as security alerts."""
-    category = finding.category or ""
-    return bool(
-        finding.purl
-        or finding.id.upper().startswith(("CVE-", "GHSA-"))
-        or category in ("vulnerability", "secret")
-        or category.upper().startswith("CWE-")
-        or category.endswith("/security")
-    )
 
 
 def _result(
@@ -137,12 +128,7 @@ def _result(
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message or finding.id},
         "locations": [_location(finding, check, run)],
-        "properties": {
-            "severity": finding.severity.value,
-            "gate": gate.id,
-            "check": check.id,
-            "id": finding.id,
-        },
+        "properties": _properties(gate, check, finding),
     }
     if finding.fingerprint:
         out["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
@@ -150,10 +136,27 @@ def _result(
         out["suppressions"] = [
             {"kind": "external", "status": "accepted", "justification": finding.waiver_reason or ""}
         ]
-    for key in ("purl", "category"):
-        if getattr(finding, key):
-            out["properties"][key] = getattr(finding, key)
     return out
+
+
+def _properties(gate: GateResult, check: CheckResult, finding: Finding) -> dict[str, Any]:
+    """The result's property bag: where it was judged and the finding's typed fields."""
+    properties: dict[str, Any] = {
+        "severity": finding.severity.value,
+        "gate": gate.id,
+        "check": check.id,
+        "id": finding.id,
+        "kind": finding.kind.value,
+    }
+    if finding.purl:
+        properties["purl"] = finding.purl
+    if finding.cwe:
+        properties["cwe"] = [f"CWE-{number}" for number in finding.cwe]
+    if finding.occurrences != 1:
+        properties["occurrences"] = finding.occurrences
+    if finding.extra:
+        properties["extra"] = dict(finding.extra)
+    return properties
 
 
 def _location(finding: Finding, check: CheckResult, run: RunResult) -> dict[str, Any]:
@@ -162,6 +165,8 @@ def _location(finding: Finding, check: CheckResult, run: RunResult) -> dict[str,
     physical: dict[str, Any] = {"artifactLocation": {"uri": to_uri(path)}}
     if loc.path and loc.line and loc.line > 0:
         physical["region"] = {"startLine": loc.line}
+        if loc.column and loc.column > 0:
+            physical["region"]["startColumn"] = loc.column
     location: dict[str, Any] = {"physicalLocation": physical}
     if loc.package:
         location["logicalLocations"] = [{"name": loc.package, "kind": "module"}]

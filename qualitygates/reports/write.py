@@ -53,7 +53,9 @@ def _write_through(target: Path, data: bytes) -> None:
         fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         if exc.errno == errno.ENXIO:
-            raise ReportError(f"cannot write {target}: it is a FIFO that no process reads") from None
+            raise ReportError(
+                f"cannot write {target}: it is a FIFO that no process reads"
+            ) from None
         raise ReportError(f"cannot write {target}: {exc.strerror}") from None
     try:
         os.set_blocking(fd, True)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from qualitygates.adapters.complexity import ComplexityAdapter
-from qualitygates.adapters.interface import CollectRequest
+from qualitygates.adapters.interface import CollectRequest, fingerprint
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Severity, Unit
 from tests.helpers import DATA, FIXED_NOW, collect
 
 FIXTURES = DATA / "complexity"
@@ -103,8 +103,8 @@ def test_finding_fields() -> None:
         message="complexity 12 in route() (max_complexity 9)",
         rule="complexity",
         location=Location(path="shop/orders.py", line=1),
-        fingerprint=finding.fingerprint,
-        category="complexity",
+        fingerprint=fingerprint("lizard", "complexity", "shop/orders.py", "route"),
+        kind=FindingKind.COMPLEXITY,
     )
     assert len(finding.fingerprint) == 16
 

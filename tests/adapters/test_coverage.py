@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from qualitygates.adapters._times import epoch_time
 from qualitygates.adapters.coverage import CoverageAdapter
 from qualitygates.adapters.coverage.adapter import detect
-from qualitygates.adapters.coverage.timestamps import from_epoch
 from qualitygates.errors import AdapterError
 from qualitygates.plugins import BUILTIN_ADAPTERS
 from tests.helpers import DATA, collect
@@ -230,10 +230,10 @@ def test_format_option_forces_a_reader() -> None:
 
 
 def test_epoch_seconds_and_milliseconds() -> None:
-    assert from_epoch("1732456800") == from_epoch("1732456800000") == NOV_24_14H
-    assert from_epoch(None) is None
-    assert from_epoch("soon") is None
-    assert from_epoch("0") is None
+    assert epoch_time("1732456800") == epoch_time("1732456800000") == NOV_24_14H
+    assert epoch_time(None) is None
+    assert epoch_time("soon") is None
+    assert epoch_time("0") is None
 
 
 # --- errors: each one sentence that names the file -------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from qualitygates.adapters.dependency_check import DependencyCheckAdapter, severity_of
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Severity
+from qualitygates.model import Finding, FindingKind, Severity
 from tests.helpers import DATA, collect
 
 DC = DATA / "dependency_check"
@@ -52,7 +52,7 @@ def test_finding_fields(name: str) -> None:
     assert log4shell.location.path == "/app/lib/log4j-core-2.14.1.jar"
     # the dependency's own purl, not the related dependency's listed before it
     assert log4shell.purl == "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
-    assert log4shell.category == "CWE-502"
+    assert (log4shell.kind, log4shell.cwe) == (FindingKind.VULNERABILITY, (502,))
     assert log4shell.message.startswith(
         "CVE-2021-44228 in log4j-core-2.14.1.jar: Apache Log4j2 JNDI"
     )

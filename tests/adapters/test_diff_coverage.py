@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from qualitygates.adapters.coverage import CoverageAdapter
 from qualitygates.adapters.diff_coverage import DiffCoverageAdapter
 from qualitygates.adapters.diff_coverage.git import parse_diff
 from qualitygates.adapters.diff_coverage.paths import PathMatcher
@@ -220,6 +221,12 @@ def test_registered_under_its_name() -> None:
         "qualitygates.adapters.diff_coverage:DiffCoverageAdapter"
     )
     assert {s.name for s in DiffCoverageAdapter.metrics if s.summary} == set(PROJECT)
+
+
+def test_the_options_it_shares_with_coverage_are_coverages_own() -> None:
+    """A `with:` that reads reports for `coverage` reads them the same way here."""
+    for name in ("path", "format", "source_root", "config"):
+        assert DiffCoverageAdapter.option_spec(name) == CoverageAdapter.option_spec(name), name
 
 
 @pytest.mark.parametrize("report", ["coverage.xml", "coverage.json", "coverage.lcov", ".coverage"])

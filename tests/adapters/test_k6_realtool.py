@@ -166,7 +166,9 @@ def test_ndjson_trend_stats_equal_k6(failing_run: tuple[Path, int], suffix: str)
     assert "http_req_duration{scenario:peak}.p(99.9)" in expected
     assert "payload_size.p(99)" in expected
     found = collect(K6Adapter, metrics=tuple(expected), path=str(out) + suffix).metrics
-    assert {name: _k6_value(name, found[name].value, expected[name]) for name in expected} == expected
+    assert {
+        name: _k6_value(name, found[name].value, expected[name]) for name in expected
+    } == expected
     assert found["payload_size.avg"].unit.value == "number"
     assert found["cart_latency.avg"].unit.value == "ms"
 

@@ -24,7 +24,7 @@ from qualitygates.adapters.interface import CollectRequest
 from qualitygates.adapters.lint import LintAdapter
 from qualitygates.adapters.lint.adapter import detect
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Measurement, Severity
+from qualitygates.model import Finding, FindingKind, Measurement, Severity
 from tests.helpers import DATA, FIXED_NOW
 
 FIXTURES = DATA / "lint"
@@ -127,7 +127,8 @@ def test_pylint_fatal_and_error_are_errors_the_rest_warnings(name: str) -> None:
     assert levels(counts) == {"errors": 2, "warnings": 5, "total": 7, "fixable": 0}
     assert counts["rule.bare-except"] == 1
     assert counts["rule.missing-module-docstring"] == 1
-    by_type = {f.category: f.severity for f in findings}
+    by_type = {f.extra["type"]: f.severity for f in findings}
+    assert {f.kind for f in findings} == {FindingKind.LINT}
     assert by_type == {
         "fatal": Severity.HIGH,
         "error": Severity.HIGH,

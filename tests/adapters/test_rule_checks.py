@@ -226,17 +226,17 @@ def test_every_rule_a_real_sarif_run_lists_or_found_is_accepted(path: Path) -> N
 def test_a_report_listing_a_flood_of_rules_cannot_slow_the_hint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qualitygates.policy import problems
+    from qualitygates import formatting
 
     looked_among: list[int] = []
-    real = problems.suggest
+    real = formatting.suggest
 
     def counting(name: str, candidates: Any) -> str:
         names = list(candidates)
         looked_among.append(len(names))
         return real(name, names)
 
-    monkeypatch.setattr(problems, "suggest", counting)
+    monkeypatch.setattr(formatting, "suggest", counting)
     rules = [{"id": f"audit.subprocess-{n:05}"} for n in range(20_000)]
     rules += [{"id": "x" * 5000}]  # too long to be a near miss of anything asked for
     path = sarif(tmp_path, clean_run("Semgrep", rules))

@@ -22,7 +22,7 @@ from qualitygates.adapters.sarif import SarifAdapter
 from qualitygates.engine import RunOptions
 from qualitygates.engine import run as run_engine
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Severity, Status
+from qualitygates.model import Finding, FindingKind, Severity, Status
 from qualitygates.policy import load_policy
 from tests.helpers import DATA, FIXED_NOW
 
@@ -84,7 +84,7 @@ def test_finding_fields() -> None:
         Severity.CRITICAL,
     )
     assert (sqli.location.path, sqli.location.line) == ("src/app/main.py", 10)  # via SRCROOT
-    assert sqli.category == "error/security"
+    assert (sqli.kind, sqli.extra) == (FindingKind.WEAKNESS, {"level": "error", "graded": True})
     weak = found["weak hash"]
     assert weak.id == "R2" and weak.severity is Severity.HIGH  # found through ruleIndex
     assert weak.location.path == "app/my util.py"

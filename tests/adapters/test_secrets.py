@@ -10,7 +10,7 @@ import pytest
 
 from qualitygates.adapters.secrets import GgshieldAdapter, GitleaksAdapter, rule_metric
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Severity
+from qualitygates.model import Finding, FindingKind, Severity
 from tests.helpers import DATA, collect
 
 GITLEAKS = DATA / "gitleaks"
@@ -40,8 +40,8 @@ def test_gitleaks_v8_counts_by_rule() -> None:
         "secrets.total": 3, "secrets.rule.aws-access-token": 2, "secrets.rule.generic-api-key": 1,
     }  # fmt: skip
     first = collection.findings[0]
-    assert (first.id, first.rule, first.severity, first.category) == (
-        "aws-access-token", "aws-access-token", Severity.HIGH, "secret",
+    assert (first.id, first.rule, first.severity, first.kind) == (
+        "aws-access-token", "aws-access-token", Severity.HIGH, FindingKind.SECRET,
     )  # fmt: skip
     assert (first.location.path, first.location.line) == ("deploy/config.py", 3)
     assert (

@@ -10,7 +10,7 @@ import pytest
 
 from qualitygates.adapters.snyk import SnykAdapter
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Severity
+from qualitygates.model import Finding, FindingKind, Severity
 from tests.helpers import DATA, collect
 
 SNYK = DATA / "snyk"
@@ -38,7 +38,7 @@ def test_single_project_unique_across_paths() -> None:
         "lodash@4.17.15",
     )
     assert lodash.message == "Prototype Pollution in lodash@4.17.15"
-    assert lodash.category == "CWE-1321"
+    assert (lodash.kind, lodash.cwe) == (FindingKind.VULNERABILITY, (1321,))
     # the same issue in another version of the package is another finding
     assert [f.location.package for f in findings if f.id == "SNYK-JS-LODASH-1018905"] == [
         "lodash@4.17.15", "lodash@4.17.4",
@@ -53,7 +53,7 @@ def test_severity_with_critical_wins_over_capped_severity() -> None:
 
 def test_license_issues_are_findings_but_not_vulnerabilities() -> None:
     findings = collect(SnykAdapter, path=str(SNYK / "single-project.json")).findings
-    licenses = [f for f in findings if f.category == "license"]
+    licenses = [f for f in findings if f.kind is FindingKind.LICENSE]
     assert [f.id for f in licenses] == ["snyk:lic:npm:gpl:GPL-3.0"]
 
 

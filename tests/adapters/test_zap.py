@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qualitygates.adapters.zap import ZapAdapter, ZapAlert
+from qualitygates.adapters.zap import ZapAdapter
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Severity
+from qualitygates.model import Finding, FindingKind, Severity
 from tests.helpers import DATA, collect
 
 ZAP = DATA / "zap"
@@ -36,13 +36,13 @@ def test_two_sites_counts_alert_entries_by_risk(name: str) -> None:
 def test_findings_carry_id_rule_location_and_cwe(name: str) -> None:
     findings = collect(ZapAdapter, path=str(ZAP / name)).findings
     xss = findings[0]
-    assert isinstance(xss, ZapAlert)
     assert (xss.id, xss.rule, xss.severity, xss.message) == (
         "40012", "40012", Severity.HIGH, "Cross Site Scripting (Reflected)",
     )  # fmt: skip
     assert xss.location.path == "https://shop.example.com/search?q=x"
-    assert xss.category == "CWE-79"
-    assert xss.instances == 2
+    assert (xss.kind, xss.cwe, xss.is_security) == (FindingKind.WEAKNESS, (79,), True)
+    assert xss.occurrences == 2
+    assert xss.extra == {"site": "https://shop.example.com", "confidence": 2}
     csp = findings[1]
     assert (csp.id, csp.rule) == ("10038-1", "10038")
     # the same alert on two sites is two findings with different fingerprints
@@ -175,4 +175,4 @@ def test_an_alert_that_is_not_zaps_is_an_error(
 
 def test_a_count_above_the_listed_instances_is_zaps_own(tmp_path: Path) -> None:
     findings = collect(ZapAdapter, path=str(_zap(tmp_path, {"count": "40"}))).findings
-    assert [f.instances for f in findings if isinstance(f, ZapAlert)] == [40]
+    assert [f.occurrences for f in findings] == [40]

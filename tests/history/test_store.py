@@ -214,7 +214,10 @@ def test_a_result_may_be_given_as_its_dict_or_its_json_text(store: HistoryStore)
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ("{not json", r"^cannot record this result: the result is not valid qualitygates result JSON: "),
+        (
+            "{not json",
+            r"^cannot record this result: the result is not valid qualitygates result JSON: ",
+        ),
         (
             {"schema": "other"},
             r'^cannot record this result: not a qualitygates result: expected "schema"',

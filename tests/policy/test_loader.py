@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from qualitygates.adapters.interface import Adapter, Collection, CollectRequest, MetricSpec
 from qualitygates.errors import PolicyError
+from qualitygates.model import Unit
+from qualitygates.plugins import BUILTIN_ADAPTERS
 from qualitygates.policy import OnFail, load_policy
 from tests.fakes import registry_with_fake
 
@@ -254,6 +257,63 @@ gates:
         "gates.yaml:15:17: commit: junit reports do not say which commit they describe, so it "
         "cannot be checked; remove commit",
     ]
+
+
+class _Undeclared(Adapter):
+    """A plugin adapter written without a word about report times or commits."""
+
+    name = "undeclared"
+    summary = "declares neither dated nor names_commit"
+    metrics = (MetricSpec("x", Unit.COUNT, "a count"),)
+
+    def collect(self, request: CollectRequest) -> Collection:
+        raise AssertionError("validate never collects")
+
+
+def test_a_plugin_that_declares_nothing_cannot_promise_max_age_or_commit(tmp_path: Path) -> None:
+    registry = registry_with_fake()
+    registry.register("undeclared", _Undeclared)
+    path = tmp_path / "gates.yaml"
+    path.write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: c\n"
+        "        adapter: undeclared\n        max_age: 7d\n        commit: abc123\n"
+        "        conditions: [x == 0]\n"
+    )
+    with pytest.raises(PolicyError) as info:
+        load_policy(path, {}, registry)
+    assert [p.replace(str(path), "gates.yaml") for p in info.value.problems] == [
+        "gates.yaml:7:18: max_age: undeclared reports do not say when they were made, so their "
+        "age cannot be checked; remove max_age",
+        "gates.yaml:8:17: commit: undeclared reports do not say which commit they describe, so "
+        "it cannot be checked; remove commit",
+    ]
+
+
+#: The built-ins whose reports say when they were made, and which commit they describe.
+DATED = {"coverage", "diff_coverage", "evidence", "junit", "k6", "prometheus", "sarif",
+         "sonarqube", "trivy"}  # fmt: skip
+NAMES_COMMIT = {"sarif", "sonarqube", "trivy"}
+
+
+@pytest.mark.parametrize("adapter", sorted(BUILTIN_ADAPTERS))
+def test_max_age_and_commit_are_refused_where_the_reports_cannot_meet_them(
+    tmp_path: Path, adapter: str
+) -> None:
+    path = tmp_path / "gates.yaml"
+    path.write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: c\n"
+        f"        adapter: {adapter}\n        max_age: 7d\n        commit: abc123\n"
+        "        conditions: [x == 0]\n"
+    )
+    try:
+        load_policy(path, {}, registry_with_fake())
+        problems = ""
+    except PolicyError as exc:  # `x` is a metric of none but sonarqube, which takes any
+        problems = " ".join(exc.problems)
+    assert (f"max_age: {adapter} reports do not say when" in problems) is (adapter not in DATED)
+    assert (f"commit: {adapter} reports do not say which" in problems) is (
+        adapter not in NAMES_COMMIT
+    )
 
 
 def test_a_max_age_too_long_for_the_calendar_is_a_policy_error(tmp_path: Path) -> None:

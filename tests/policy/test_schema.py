@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from qualitygates.cli import cli
-from qualitygates.starter import STARTER_POLICY
+from qualitygates.cli.starter import STARTER_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -54,7 +54,9 @@ COBERTURA = [REPORTS / "coverage.xml", *corpus_files("coverage/*.xml", "set-b/*/
 JACOCO = [p for p in COBERTURA if b"<report" in p.read_bytes()[:3000]]
 COBERTURA = [p for p in COBERTURA if b"<coverage" in p.read_bytes()[:3000]]
 JUNIT = [REPORTS / "junit.xml", *corpus_files("junit/*.xml", "set-b/*/*.xml")]
-JUNIT = [p for p in JUNIT if b"<testsuite" in p.read_bytes()[:3000] or b"<testcase" in p.read_bytes()]
+JUNIT = [
+    p for p in JUNIT if b"<testsuite" in p.read_bytes()[:3000] or b"<testcase" in p.read_bytes()
+]
 
 TRIVY_METRICS = (
     "vulnerabilities.critical",
@@ -246,7 +248,12 @@ def _cobertura(path: Path) -> Any:
     store = LineStore()
     read_cobertura(path, store)
     totals = store.totals()
-    return (totals.lines_valid, totals.lines_covered, totals.branches_valid, totals.branches_covered)
+    return (
+        totals.lines_valid,
+        totals.lines_covered,
+        totals.branches_valid,
+        totals.branches_covered,
+    )
 
 
 def _junit(path: Path) -> Any:
@@ -259,7 +266,12 @@ def _jacoco(path: Path) -> Any:
     store = LineStore()
     read_jacoco(path, store)
     totals = store.totals()
-    return (totals.lines_valid, totals.lines_covered, totals.branches_valid, totals.branches_covered)
+    return (
+        totals.lines_valid,
+        totals.lines_covered,
+        totals.branches_valid,
+        totals.branches_covered,
+    )
 
 
 XML_CASES = [

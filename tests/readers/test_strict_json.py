@@ -63,7 +63,7 @@ def test_a_second_results_key_cannot_empty_a_report(
     with pytest.raises(AdapterError) as error:
         read(write(tmp_path, TRIVY), how, monkeypatch)
     assert str(error.value) == (
-        f"{tmp_path}/report.json is not valid test JSON: the key \"Results\" appears twice "
+        f'{tmp_path}/report.json is not valid test JSON: the key "Results" appears twice '
         "in one object (line 6); a report must not repeat a key"
     )
 
@@ -82,7 +82,9 @@ def test_a_second_results_key_cannot_empty_a_report(
 def test_every_parse_path_refuses_a_repeated_key_by_name_and_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, text: str, key: str, line: int
 ) -> None:
-    with pytest.raises(AdapterError, match=rf'the key "{key}" appears twice in one object \(line {line}\)'):
+    with pytest.raises(
+        AdapterError, match=rf'the key "{key}" appears twice in one object \(line {line}\)'
+    ):
         read(write(tmp_path, text), how, monkeypatch)
 
 
@@ -144,7 +146,10 @@ def test_a_repeat_injected_anywhere_is_found_by_every_path(doc: dict[str, Any], 
         path = Path(tmp) / "doc.json"
         path.write_text(text, "utf-8")
         for how in PATHS:
-            with pytest.MonkeyPatch.context() as monkeypatch, pytest.raises(AdapterError, match="appears twice"):
+            with (
+                pytest.MonkeyPatch.context() as monkeypatch,
+                pytest.raises(AdapterError, match="appears twice"),
+            ):
                 read(path, how, monkeypatch)
 
 

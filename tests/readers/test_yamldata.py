@@ -34,14 +34,18 @@ def test_a_second_result_cannot_turn_a_failed_sign_off_into_a_pass(tmp_path: Pat
 def test_a_json_sign_off_repeating_a_key_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "attestations.json"
     path.write_text('{"attestations": [{"check": "x", "result": "fail",\n"result": "pass"}]}')
-    with pytest.raises(AdapterError, match=r'the key "result" appears twice in one object \(line 2\)'):
+    with pytest.raises(
+        AdapterError, match=r'the key "result" appears twice in one object \(line 2\)'
+    ):
         read_record(path)
 
 
 def test_a_trivy_ignore_file_repeating_a_section_is_refused(tmp_path: Path) -> None:
     path = tmp_path / ".trivyignore.yaml"
     path.write_text("vulnerabilities:\n  - id: CVE-1\nvulnerabilities: []\n")
-    with pytest.raises(AdapterError, match=r"the key 'vulnerabilities' appears twice in one mapping \(line 3\)"):
+    with pytest.raises(
+        AdapterError, match=r"the key 'vulnerabilities' appears twice in one mapping \(line 3\)"
+    ):
         load_ignore_file(path, datetime(2026, 12, 1, tzinfo=timezone.utc))
 
 

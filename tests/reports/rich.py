@@ -6,6 +6,7 @@ from qualitygates.model import (
     CheckResult,
     ConditionResult,
     Finding,
+    FindingKind,
     GateResult,
     Location,
     Measurement,
@@ -94,11 +95,19 @@ def rich_result() -> RunResult:
                 LONG,
                 rule="CVE-2024-0001",
                 location=Location(package="openssl@3.0.1"),
+                kind=FindingKind.VULNERABILITY,
+                cwe=(787,),
                 waived=True,
                 waiver_reason="not reachable",
             ),
             Finding(
-                "B101", "bandit", Severity.LOW, "assert used", location=Location("app/ü.py", 12)
+                "B101",
+                "bandit",
+                Severity.LOW,
+                "assert used",
+                location=Location("app/ü.py", 12, column=5),
+                kind=FindingKind.LINT,
+                extra={"level": "note", "confidence": "high"},
             ),
         ),
         waivers=(

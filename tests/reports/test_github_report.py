@@ -27,7 +27,7 @@ def test_rich_result() -> None:
         " JSON: Expecting value at line 1 column 1 (the file looks truncated)",
         "::error title=Code quality%3A coverage::line_rate 72.5%25 is not >= 80%25",
         "::warning title=Code quality%3A coverage::branch_rate 65%25 is not >= 70%25",
-        "::notice file=app/ü.py,line=12,title=bandit B101 (low)::assert used",
+        "::notice file=app/ü.py,line=12,col=5,title=bandit B101 (low)::assert used",
     ]
 
 

@@ -20,6 +20,7 @@ from qualitygates.model import Severity
 from qualitygates.plugins import reporter_registry
 from qualitygates.reports import html_report
 from qualitygates.reports.html_report import HtmlReporter
+from qualitygates.reports.interface import ReportContext
 from tests.reports.golden import assert_golden, finding, with_findings
 from tests.reports.rich import rich_result
 
@@ -99,7 +100,7 @@ def test_the_most_severe_findings_are_kept_when_there_are_too_many(
 
 def test_trend_hook_draws_one_chart_per_gated_metric() -> None:
     history = {"code-quality.coverage.line_rate": [70.0, "n/a", 75.0], "other.x.y": [1.0, 2.0]}
-    text = page(history=history)
+    text = page(context=ReportContext(trends=history))
     assert text.count('<figure class="trend"') == 1
     figure = text.split('<figure class="trend" data-metric="code-quality.coverage.line_rate">')[1]
     points = re.search(r'points="([^"]+)"', figure).group(1).split()  # type: ignore[union-attr]

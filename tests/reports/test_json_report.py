@@ -11,7 +11,7 @@ from tests.reports.rich import rich_result
 
 def test_skeleton_fields() -> None:
     data = json.loads(JsonReporter().render(rich_result()))
-    assert data["schema"] == "qualitygates/result/v1"
+    assert data["schema"] == "qualitygates/result/v2"
     assert (data["status"], data["exit_code"]) == ("failed", 1)
     gate = data["gates"][0]
     assert {k: gate[k] for k in ("id", "name", "status", "blocking")} == {
@@ -33,8 +33,14 @@ def test_skeleton_fields() -> None:
         "message": "line_rate 72.5% is not >= 80%",
     }
     finding = data["gates"][1]["checks"][1]["findings"][0]
-    assert finding["location"] == {"path": None, "line": None, "package": "openssl@3.0.1"}
+    assert finding["location"] == {
+        "path": None, "line": None, "column": None, "package": "openssl@3.0.1",
+    }  # fmt: skip
     assert (finding["waived"], finding["waiver_reason"]) == (True, "not reachable")
+    assert (finding["kind"], finding["cwe"], finding["occurrences"]) == ("vulnerability", [787], 1)
+    bandit = data["gates"][1]["checks"][1]["findings"][1]
+    assert bandit["location"] == {"path": "app/ü.py", "line": 12, "column": 5, "package": None}
+    assert (bandit["kind"], bandit["extra"]) == ("lint", {"level": "note", "confidence": "high"})
 
 
 def test_round_trip() -> None:

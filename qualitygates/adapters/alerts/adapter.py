@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._options import path_option
+from qualitygates.adapters._required import Problem, Readiness
 from qualitygates.adapters.alerts import promql
 from qualitygates.adapters.alerts.rules import Rule, RuleFile, load_rule_file
 from qualitygates.adapters.docs.checks import LinkChecker
@@ -24,7 +26,6 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
-    fingerprint,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
@@ -38,20 +39,23 @@ METRIC_RULES: dict[str, tuple[str, ...]] = {
     "alerts_without_for": ("alert-without-for",),
     "missing_alerts": ("missing-alert",),
 }
-_SEVERITY = {"invalid-rule": Severity.HIGH, "missing-alert": Severity.HIGH}
+READINESS = Readiness(
+    TOOL,
+    METRIC_RULES,
+    {"invalid-rule": Severity.HIGH, "missing-alert": Severity.HIGH},
+    Severity.MEDIUM,
+    total=None,
+)
 
 
 class AlertsAdapter(Adapter):
     """Prometheus alerting and recording rule files."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name = "alerts"
     summary = "Prometheus rule files: valid (as promtool judges), with severity, summary, runbook."
     formats = ("Prometheus rule files (YAML groups[].rules[])", "Kubernetes PrometheusRule")
     options = (
-        OptionSpec("path", OptionKind.PATHS, "Rule files (globs).", required=True),
+        path_option("Prometheus rule files", "each is checked"),
         OptionSpec("required_alerts", OptionKind.STRINGS, "Alert names that must be defined."),
         OptionSpec(
             "runbook_url_prefix",
@@ -92,10 +96,7 @@ class AlertsAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Each metric counts the findings of its rules."""
-        return {
-            metric: count_metric(sum(1 for f in findings if f.tool == TOOL and f.rule in rules))
-            for metric, rules in METRIC_RULES.items()
-        }
+        return READINESS.count(findings)
 
 
 class _Checker:
@@ -193,24 +194,18 @@ class _Checker:
 
     def check_required(self, names: Sequence[str]) -> None:
         have = {r.name for r in self.rules if r.is_alert}
-        for name in names:
-            if name not in have:
-                message = f"required alert {name!r} is not defined in any rule file"
-                self._add("missing-alert", "", None, name, message)
+        self.findings += READINESS.missing("missing-alert", names, have.__contains__, _absent)
 
     def _add(self, rule: str, path: str, line: int | None, name: str | None, message: str) -> None:
+        location = Location(path=path or None, line=line, package=name)
         self.findings.append(
-            Finding(
-                id=rule,
-                tool=TOOL,
-                severity=_SEVERITY.get(rule, Severity.MEDIUM),
-                message=message,
-                rule=rule,
-                location=Location(path=path or None, line=line, package=name),
-                fingerprint=fingerprint(TOOL, rule, name or message, path),
-                category="alerts",
-            )
+            READINESS.finding(rule, Problem(message, location, (name or message, path)))
         )
+
+
+def _absent(name: str) -> Problem:
+    message = f"required alert {name!r} is not defined in any rule file"
+    return Problem(message, Location(package=name), (name, ""))
 
 
 def _text(value: object) -> str:

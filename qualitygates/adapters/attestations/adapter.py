@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from qualitygates.adapters._options import path_option
+from qualitygates.adapters._required import Problem, Readiness
 from qualitygates.adapters.attestations.record import Attestation, read_record
 from qualitygates.adapters.interface import (
     Adapter,
@@ -22,11 +24,10 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
-    fingerprint,
 )
 from qualitygates.durations import format_duration, parse_duration
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, Location, Measurement, Unit
 
 TOOL = "attestations"
 METRIC_RULES = {
@@ -36,6 +37,7 @@ METRIC_RULES = {
     "future": ("future",),
     "self_approved": ("self-approved", "unapproved"),
 }
+READINESS = Readiness(TOOL, METRIC_RULES)
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,11 @@ class Requirement:
 class AttestationsAdapter(Adapter):
     """A record of manual checks (YAML or JSON), judged against the required ones."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name = "attestations"
     summary = "Signed-off manual checks: present, passed, recent, independently approved."
     formats = ("attestation record YAML/JSON (attestations: [{check, result, by, at, ...}])",)
     options = (
-        OptionSpec("path", OptionKind.PATH, "The attestation record file.", required=True),
+        path_option("the attestation record (YAML or JSON)", single=True),
         OptionSpec(
             "required",
             OptionKind.LIST,
@@ -103,10 +102,7 @@ class AttestationsAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Each metric counts the findings of its rules; `problems` counts them all."""
-        ours = [f for f in findings if f.tool == TOOL]
-        counts = {m: sum(1 for f in ours if f.rule in rules) for m, rules in METRIC_RULES.items()}
-        counts["problems"] = len(ours)
-        return {m: count_metric(n) for m, n in counts.items()}
+        return READINESS.count(findings)
 
 
 def parse_requirements(value: object) -> list[Requirement]:
@@ -164,6 +160,16 @@ def _judge(
             f"`qualitygates attest {name} --result pass --by NAME`",
         )
         return
+    yield from _latest_entry(need, entry, now, path)
+    if need.distinct_approver:
+        yield from _approval(need, entry, path)
+
+
+def _latest_entry(
+    need: Requirement, entry: Attestation, now: datetime, path: str
+) -> Iterator[Finding]:
+    """What is wrong with a required check's latest entry: its date, result and age."""
+    name = need.check
     when = f"{entry.at.date().isoformat()}, by {entry.by}"
     if entry.at > now:
         yield _finding(
@@ -193,8 +199,6 @@ def _judge(
             f"{name!r} was last attested {format_duration(now - entry.at)} ago "
             f"({when}), more than its maximum age of {need.max_age_text}: run it again",
         )
-    if need.distinct_approver:
-        yield from _approval(need, entry, path)
 
 
 def _approval(need: Requirement, entry: Attestation, path: str) -> Iterator[Finding]:
@@ -219,13 +223,4 @@ def _approval(need: Requirement, entry: Attestation, path: str) -> Iterator[Find
 
 
 def _finding(rule: str, check: str, path: str, entry: Attestation | None, message: str) -> Finding:
-    return Finding(
-        id=rule,
-        tool=TOOL,
-        severity=Severity.HIGH,
-        message=message,
-        rule=rule,
-        location=Location(path=path, line=None, package=check),
-        fingerprint=fingerprint(TOOL, rule, check),
-        category="attestations",
-    )
+    return READINESS.finding(rule, Problem(message, Location(path, None, check), (check,)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.complexity.readers import FORMATS, READERS, Function, detect
 from qualitygates.adapters.interface import (
     Adapter,
@@ -16,11 +17,9 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
-    fingerprint,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 DEFAULT_MAX_COMPLEXITY = 9
 RULE = "complexity"
@@ -54,16 +53,13 @@ class _Tally:
             ),
             rule=RULE,
             location=Location(path=function.file, line=function.line),
-            fingerprint=fingerprint(function.tool, RULE, function.file, function.name),
-            category=RULE,
+            kind=FindingKind.COMPLEXITY,
+            identity=(function.tool, RULE, function.file, function.name),
         )
 
 
 class ComplexityAdapter(Adapter):
     """Cyclomatic complexity per function from radon (JSON) or lizard (XML, CSV)."""
-
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
 
     name: ClassVar[str] = "complexity"
     summary: ClassVar[str] = "Cyclomatic complexity per function from radon or lizard reports"
@@ -73,7 +69,7 @@ class ComplexityAdapter(Adapter):
         "lizard --csv (with or without the -V header)",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        reports_option("complexity report(s)"),
+        path_option("complexity report(s)"),
         OptionSpec(
             "max_complexity",
             OptionKind.INTEGER,

@@ -24,22 +24,20 @@ from qualitygates.adapters.coverage.coveragepy_data import SQLITE_MAGIC, read_da
 from qualitygates.adapters.coverage.coveragepy_json import read_coverage_json
 from qualitygates.adapters.coverage.jacoco import read_jacoco
 from qualitygates.adapters.coverage.lcov import looks_like_lcov, read_lcov
+from qualitygates.adapters.coverage.options import FORMATS, READING, REPORTS
 from qualitygates.adapters.coverage.store import LineStore, Totals
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
     OptionSpec,
     count_metric,
     percent_metric,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
 
-FORMATS = ("cobertura", "jacoco", "coveragepy-json", "coveragepy-data", "lcov")
 _COBERTURA_CHILDREN = frozenset({"sources", "packages"})
 _HEAD_BYTES = 4096
 
@@ -47,7 +45,7 @@ _HEAD_BYTES = 4096
 class CoverageAdapter(Adapter):
     """Line and branch coverage from Cobertura, JaCoCo, LCOV and coverage.py reports."""
 
-    names_commit = False  # nor the commit they describe
+    dated = True  # Cobertura, JaCoCo and coverage.py JSON timestamps
 
     name: ClassVar[str] = "coverage"
     summary: ClassVar[str] = (
@@ -61,28 +59,7 @@ class CoverageAdapter(Adapter):
         "coverage.py JSON (coverage json)",
         "coverage.py .coverage data file (needs the measured sources)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
-        reports_option("Coverage report(s)", "merged line by line"),
-        OptionSpec(
-            "format",
-            OptionKind.CHOICE,
-            "Read every file as this format instead of detecting it from its content.",
-            default="auto",
-            choices=("auto", *FORMATS),
-        ),
-        OptionSpec(
-            "source_root",
-            OptionKind.PATH,
-            "For .coverage data: the checkout whose sources were measured, when they are "
-            "not at the recorded paths (default: the data file's folder).",
-        ),
-        OptionSpec(
-            "config",
-            OptionKind.PATH,
-            "For .coverage data: the coverage.py configuration, as `coverage report "
-            "--rcfile` takes it (default: coverage's own search from the current folder).",
-        ),
-    )
+    options: ClassVar[tuple[OptionSpec, ...]] = (REPORTS, *READING)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
             "total",

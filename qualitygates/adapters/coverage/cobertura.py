@@ -16,6 +16,7 @@ from itertools import compress, repeat
 from operator import is_not
 from pathlib import Path
 
+from qualitygates.adapters._times import epoch_time
 from qualitygates.adapters._xml import BadReport, hardened_parser, iter_xml
 from qualitygates.adapters._xmlskim import (
     VALUE_CHARS,
@@ -25,7 +26,6 @@ from qualitygates.adapters._xmlskim import (
     skim_parse,
 )
 from qualitygates.adapters.coverage.store import Branches, LineStore, merge_branches
-from qualitygates.adapters.coverage.timestamps import from_epoch
 
 #: `condition-coverage` if the pattern has taken one before the other attributes (group 3).
 _TAKEN = rb"(?(3)condition-coverage|(?!))"
@@ -76,7 +76,7 @@ class _Reader:
             # coverlet writes filename="" for code without a source file: still lines.
             self.filename = _attribute(attrs, "filename") or ""
         elif tag == "coverage":
-            self.stamp = from_epoch(_attribute(attrs, "timestamp"))
+            self.stamp = epoch_time(_attribute(attrs, "timestamp"))
 
     def take(self, columns: Columns) -> None:
         """The usual `<line>`s of a stretch of the report: numbers, hits and branches."""

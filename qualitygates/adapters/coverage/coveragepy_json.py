@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expect_type, load_json
+from qualitygates.adapters._times import iso_time
 from qualitygates.adapters.coverage.store import LineStore, merge_branches
-from qualitygates.adapters.coverage.timestamps import from_iso
 from qualitygates.errors import AdapterError
 
 _ISTANBUL = (
@@ -36,7 +36,7 @@ def read_coverage_json(path: Path, store: LineStore, label: Path | None = None) 
         _add_file(where, name, info, store)
     _check_totals(data.get("totals"), files, where)
     meta = data.get("meta")
-    return from_iso(meta.get("timestamp")) if isinstance(meta, dict) else None
+    return iso_time(meta.get("timestamp"), naive="local") if isinstance(meta, dict) else None
 
 
 def _files(data: Any, path: Path) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from datetime import datetime
 from itertools import compress
 from pathlib import Path
 
+from qualitygates.adapters._times import epoch_time
 from qualitygates.adapters._xml import BadReport, hardened_parser
 from qualitygates.adapters._xmlskim import Columns, Skim, skim_parse
 from qualitygates.adapters.coverage.store import FileCounts, LineStore, merge_branches
-from qualitygates.adapters.coverage.timestamps import from_epoch
 
 _LINE_ATTRS = ("nr", "mi", "ci", "mb", "cb")
 #: JaCoCo's own `<line>`, counts in plain decimals (so that a zero is always `0`).
@@ -154,4 +154,4 @@ def read_jacoco(path: Path, store: LineStore) -> datetime | None:
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     skim_parse(path, parser, Skim(_LINE, reader.take, cuts=(b"<sourcefile", b"</sourcefile")))
-    return from_epoch(str(reader.started)) if reader.started else None
+    return epoch_time(str(reader.started)) if reader.started else None

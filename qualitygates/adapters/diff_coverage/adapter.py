@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters.coverage.adapter import FORMATS, detect, read_report
+from qualitygates.adapters.coverage.adapter import detect, read_report
 from qualitygates.adapters.coverage.cobertura import cobertura_sources
+from qualitygates.adapters.coverage.options import READING, REPORTS
 from qualitygates.adapters.coverage.store import LineStore
 from qualitygates.adapters.diff_coverage.git import Changes, changes, tracked_files
 from qualitygates.adapters.diff_coverage.paths import PathMatcher
@@ -22,12 +23,10 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
-    fingerprint,
     percent_metric,
-    reports_option,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 RULE = "uncovered-new-code"
 TOOL = "diff_coverage"
@@ -36,7 +35,7 @@ TOOL = "diff_coverage"
 class DiffCoverageAdapter(Adapter):
     """Coverage of the lines changed since the merge base with a branch (new code)."""
 
-    names_commit = False  # nor the commit they describe
+    dated = True  # the coverage reports' timestamps, as `coverage` reads them
 
     name: ClassVar[str] = "diff_coverage"
     summary: ClassVar[str] = (
@@ -50,7 +49,7 @@ class DiffCoverageAdapter(Adapter):
         "a git checkout with the history back to the merge base (CI: `fetch-depth: 0`)",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        reports_option("Coverage report(s)", "merged line by line"),
+        REPORTS,
         OptionSpec(
             "compare_branch",
             OptionKind.STRING,
@@ -79,25 +78,7 @@ class DiffCoverageAdapter(Adapter):
             "the root and the file name, as diff-cover's --exclude).",
             default=(),
         ),
-        OptionSpec(
-            "format",
-            OptionKind.CHOICE,
-            "Read every report as this format instead of detecting it from its content.",
-            default="auto",
-            choices=("auto", *FORMATS),
-        ),
-        OptionSpec(
-            "source_root",
-            OptionKind.PATH,
-            "For .coverage data: the checkout whose sources were measured, when they are "
-            "not at the recorded paths (default: the data file's folder).",
-        ),
-        OptionSpec(
-            "config",
-            OptionKind.PATH,
-            "For .coverage data: the coverage.py configuration (default: coverage's own "
-            "search from the current folder).",
-        ),
+        *READING,
     )
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec(
@@ -268,6 +249,6 @@ def _finding(path: str, line: int) -> Finding:
         message="changed line not covered by any test",
         rule=RULE,
         location=Location(path=path, line=line),
-        fingerprint=fingerprint(TOOL, RULE, path),
-        category="coverage",
+        kind=FindingKind.COVERAGE_GAP,
+        identity=(TOOL, RULE, path),
     )

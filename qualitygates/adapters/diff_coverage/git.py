@@ -10,7 +10,7 @@ never run: the repository may come from a pull request.
 
 A shallow clone usually lacks the base branch or the merge base; that is an error that
 names the fix (`fetch-depth: 0`), never an empty diff. Every git process ends within its
-own limit and the check's time (`qualitygates.subprocesses`), killed if it must be.
+own limit and the check's time (`qualitygates.gitcmd`), killed if it must be.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualitygates import subprocesses
+from qualitygates import gitcmd, subprocesses
 from qualitygates.deadline import seconds_text
 from qualitygates.errors import AdapterError
 
@@ -67,7 +67,7 @@ def repository_root(repo: Path) -> Path:
     result = git(repo, "rev-parse", "--show-toplevel")
     if result.returncode != 0:
         raise AdapterError(
-            f"{repo} is not inside a git repository ({_first_line(result.stderr)}): "
+            f"{repo} is not inside a git repository ({gitcmd.first_line(result.stderr)}): "
             "run in the checkout the coverage was measured in, or set `repo` to it"
         )
     return Path(result.stdout.strip())
@@ -77,10 +77,10 @@ def merge_base(root: Path, branch: str) -> str:
     """`git merge-base HEAD <branch>`, with an error that says how to fix a missing one."""
     if branch.startswith("-") or not branch.strip():
         raise AdapterError(f"compare_branch {branch!r} is not a branch or commit name")
-    if not _commit(root, "HEAD"):
+    if not _GIT.commit_id(root, "HEAD"):
         raise AdapterError(f"{root} has no commit yet: there is nothing to compare")
-    shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
-    target = _commit(root, branch)
+    shallow = _GIT.is_shallow(root)
+    target = _GIT.commit_id(root, branch)
     if target is None:
         if shallow:
             raise AdapterError(
@@ -109,17 +109,10 @@ def changed_lines(root: Path, base: str) -> dict[str, set[int]]:
     """Run `git diff <base>` (working tree) and read its added lines, streamed."""
     with tempfile.TemporaryFile() as errors:
         try:
-            process = subprocesses.start(
-                ["git", *_DIFF_ARGS, base, "--"],
-                cwd=root,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                stdin=subprocess.DEVNULL,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
+            process = gitcmd.start(
+                root, *_DIFF_ARGS, base, "--", stdout=subprocess.PIPE, stderr=errors
             )
-        except FileNotFoundError:
+        except gitcmd.GitMissing:
             raise AdapterError(_NO_GIT) from None
         try:
             with subprocesses.kill_when_late(process, GIT_TIMEOUT_S) as watch:
@@ -135,7 +128,7 @@ def changed_lines(root: Path, base: str) -> dict[str, set[int]]:
         if code != 0:
             errors.seek(0)
             text = errors.read().decode("utf-8", errors="replace")
-            raise AdapterError(f"git diff {base[:12]} failed in {root}: {_first_line(text)}")
+            raise AdapterError(f"git diff {base[:12]} failed in {root}: {gitcmd.first_line(text)}")
     return lines
 
 
@@ -161,44 +154,24 @@ def tracked_files(root: Path) -> Iterator[str]:
     """Every path git tracks in the checkout, relative to its root."""
     result = git(root, "ls-files", "-z")
     if result.returncode != 0:
-        raise AdapterError(f"git ls-files failed in {root}: {_first_line(result.stderr)}")
+        raise AdapterError(f"git ls-files failed in {root}: {gitcmd.first_line(result.stderr)}")
     return (name for name in result.stdout.split("\0") if name)
 
 
 def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run a read-only git command; git missing or hanging is an AdapterError."""
-    try:
-        return subprocesses.run(
-            ["git", *args],
-            cwd=cwd,
-            limit=GIT_TIMEOUT_S,
-            encoding="utf-8",
-            errors="replace",
-        )
-    except FileNotFoundError:
-        raise AdapterError(_NO_GIT) from None
-    except subprocess.TimeoutExpired as exc:
-        raise AdapterError(
-            f"git {args[0]} did not answer within {seconds_text(exc.timeout)} s"
-        ) from None
+    return _GIT.run(cwd, *args)
 
 
 _NO_GIT = "git is not installed here: diff coverage needs it to read what changed"
-
-
-def _commit(root: Path, name: str) -> str | None:
-    result = git(root, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
-    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+_GIT = gitcmd.Git(
+    GIT_TIMEOUT_S, missing=lambda: AdapterError(_NO_GIT), late=lambda exc: AdapterError(str(exc))
+)
 
 
 def _fetch_hint(branch: str) -> str:
     remote, slash, name = branch.partition("/")
     return f"git fetch {remote} {name}" if slash and name else "git fetch"
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0] if lines else "no message"
 
 
 def _hunk(line: str) -> tuple[int, int, int]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from qualitygates.adapters import _required
 from qualitygates.adapters._io import read_bytes
 from qualitygates.adapters.docs import checks
 from qualitygates.adapters.docs.checks import DocFile, Problem
@@ -26,8 +27,6 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionKind,
     OptionSpec,
-    count_metric,
-    fingerprint,
 )
 from qualitygates.durations import format_duration, parse_duration
 from qualitygates.errors import AdapterError
@@ -43,14 +42,16 @@ METRIC_RULES: dict[str, tuple[str, ...]] = {
     "broken_links": ("broken-link",),
     "stale_files": ("stale-file",),
 }
-_SEVERITY = {"missing-file": Severity.HIGH, "empty-file": Severity.HIGH}
+READINESS = _required.Readiness(
+    TOOL,
+    METRIC_RULES,
+    {"missing-file": Severity.HIGH, "empty-file": Severity.HIGH},
+    Severity.MEDIUM,
+)
 
 
 class DocsAdapter(Adapter):
     """Required Markdown files, their sections, links and age."""
-
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
 
     name = "docs"
     summary = "Runbooks and docs: required files, sections, placeholders, links, age in git."
@@ -124,11 +125,7 @@ class DocsAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Each metric counts the findings of its rules; `problems` counts them all."""
-        counts = {
-            m: sum(1 for f in findings if f.rule in rules) for m, rules in METRIC_RULES.items()
-        }
-        counts["problems"] = sum(1 for f in findings if f.tool == TOOL)
-        return {m: count_metric(n) for m, n in counts.items()}
+        return READINESS.count(findings)
 
 
 def _option(request: CollectRequest, name: str) -> Any:
@@ -178,13 +175,7 @@ def _shown(path: Path, base: Path) -> str:
 
 def _finding(problem: Problem, base: Path) -> Finding:
     shown = _shown(problem.path, base)
-    return Finding(
-        id=problem.rule,
-        tool=TOOL,
-        severity=_SEVERITY.get(problem.rule, Severity.MEDIUM),
-        message=problem.message,
-        rule=problem.rule,
-        location=Location(path=shown, line=problem.line),
-        fingerprint=fingerprint(TOOL, problem.rule, shown, problem.key),
-        category="docs",
+    location = Location(path=shown, line=problem.line)
+    return READINESS.finding(
+        problem.rule, _required.Problem(problem.message, location, (shown, problem.key))
     )

@@ -8,13 +8,10 @@ check's time, killed if it must be.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from qualitygates import subprocesses
-from qualitygates.deadline import seconds_text
+from qualitygates import gitcmd
 from qualitygates.durations import parse_instant
 from qualitygates.errors import AdapterError
 
@@ -40,21 +37,22 @@ def last_commit_time(path: Path) -> datetime:
         raise AdapterError(f"git log gave an unreadable date for {path}: {exc}") from None
 
 
+_GIT = gitcmd.Git(
+    GIT_TIMEOUT_SECONDS,
+    missing=lambda: AdapterError(
+        "git is not installed, so file ages cannot be checked: install git"
+    ),
+    late=lambda exc: AdapterError(f"{exc} in {exc.cwd}"),
+)
+
+
 def _git(folder: Path, *args: str) -> str:
-    exe = shutil.which("git")
-    if exe is None:
-        raise AdapterError("git is not installed, so file ages cannot be checked: install git")
     try:
-        done = subprocesses.run([exe, *args], cwd=folder, limit=GIT_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired as exc:
-        raise AdapterError(
-            f"git {args[0]} did not answer within {seconds_text(exc.timeout)} s in {folder}"
-        ) from None
+        done = _GIT.run(folder, *args)
     except OSError as exc:
         raise AdapterError(f"git {args[0]} failed in {folder}: {exc}") from None
     if done.returncode != 0:
         if args[0] == "rev-parse" and "not a git repository" in done.stderr:
             return "false"
-        first = (done.stderr.strip().splitlines() or ["no message"])[0]
-        raise AdapterError(f"git {args[0]} failed in {folder}: {first}")
+        raise AdapterError(f"git {args[0]} failed in {folder}: {gitcmd.first_line(done.stderr)}")
     return done.stdout.strip()

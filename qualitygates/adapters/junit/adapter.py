@@ -28,13 +28,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
     CollectRequest,
     MetricSpec,
     OptionSpec,
-    reports_option,
 )
 from qualitygates.adapters.junit.cases import Tally
 from qualitygates.adapters.junit.reader import FileReader
@@ -44,7 +44,7 @@ from qualitygates.model import Unit
 class JUnitAdapter(Adapter):
     """Test results from JUnit XML files: counts, pass rate, duration and failed tests."""
 
-    names_commit = False  # nor the commit they describe
+    dated = True  # the suites' `timestamp` attributes
 
     name: ClassVar[str] = "junit"
     summary: ClassVar[str] = "Test results from JUnit XML reports (counted from the test cases)"
@@ -53,7 +53,7 @@ class JUnitAdapter(Adapter):
         "TESTS-TestSuites.xml, jest-junit, gotestsum, node:test, ruff, cfn-lint and others; "
         "root <testsuites> or <testsuite>, nested suites, namespaces, gzip",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (reports_option("JUnit XML report(s)"),)
+    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("JUnit XML report(s)"),)
     metrics: ClassVar[tuple[MetricSpec, ...]] = (
         MetricSpec("tests", Unit.COUNT, "test cases in the reports", summary=True),
         MetricSpec("passed", Unit.COUNT, "test cases that passed (flaky ones too)", summary=True),

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from qualitygates.adapters.interface import count_metric, fingerprint, percent_metric
-from qualitygates.adapters.junit.values import (
-    parse_seconds,
-    parse_timestamp,
-    timestamp_has_zone,
-)
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.adapters._times import has_zone
+from qualitygates.adapters.interface import count_metric, percent_metric
+from qualitygates.adapters.junit.values import parse_seconds, parse_timestamp
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 TOOL = "junit"
 MAX_MESSAGE_CHARS = 500
@@ -108,7 +105,7 @@ class Tally:
         moment = parse_timestamp(raw)
         if moment is not None and (self.earliest is None or moment < self.earliest):
             self.earliest = moment
-        if moment is not None and not timestamp_has_zone(raw):
+        if moment is not None and not has_zone(raw):
             self.zoned = False  # a local time of some zone, read as UTC
 
     def metrics(self) -> dict[str, Measurement]:
@@ -140,5 +137,6 @@ def _finding(case: Case, verdict: str) -> Finding:
         message=message,
         rule=verdict,
         location=Location(path=case.file, line=case.line if case.file else None),
-        fingerprint=fingerprint(TOOL, case.classname, case.name),
+        kind=FindingKind.FAILED_TEST,
+        identity=(TOOL, case.classname, case.name),
     )

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
+
+from qualitygates.adapters._times import in_utc, iso_time
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _DECIMAL_COMMA = re.compile(r"\d+,\d+")
-_TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ]\s*(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?"
-)
 
 
 def seconds(raw: str | None) -> float:
@@ -47,30 +44,5 @@ def parse_timestamp(raw: str | None) -> datetime | None:
     offset, or a date alone; a time without a zone is taken as UTC. Go's zero time
     (`0001-01-01T00:00:00Z`, as gotestsum writes it) means "unknown" and is ignored.
     """
-    match = _TIMESTAMP.fullmatch((raw or "").strip())
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    micros = int((fraction or "0")[:6].ljust(6, "0"))
-    try:
-        moment = datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-            int(second or 0), micros, tzinfo=_zone(zone),
-        )  # fmt: skip
-    except ValueError:
-        return None
-    return moment.astimezone(timezone.utc) if moment.year >= 1970 else None
-
-
-def timestamp_has_zone(raw: str | None) -> bool:
-    """Whether a `timestamp` attribute names its zone (`Z` or an offset); Surefire's does not."""
-    match = _TIMESTAMP.fullmatch((raw or "").strip())
-    return match is not None and match.group(8) is not None
-
-
-def _zone(text: str | None) -> timezone:
-    if not text or text == "Z":
-        return timezone.utc
-    digits = text[1:].replace(":", "")
-    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
-    return timezone(-offset if text[0] == "-" else offset)  # ValueError past 24 h
+    moment = iso_time(raw, naive="utc")
+    return in_utc(moment) if moment is not None and moment.year >= 1970 else None

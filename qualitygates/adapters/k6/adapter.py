@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths, load_json, open_report
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -14,7 +15,6 @@ from qualitygates.adapters.interface import (
     MetricSpec,
     OptionKind,
     OptionSpec,
-    reports_option,
 )
 from qualitygates.adapters.k6 import measure
 from qualitygates.adapters.k6.names import (
@@ -85,7 +85,7 @@ class K6Adapter(Adapter):
     summary files only (NDJSON and the machine-readable summary have none).
     """
 
-    names_commit = False  # nor the commit they describe
+    dated = True  # NDJSON point times: the run's first point
 
     name: ClassVar[str] = "k6"
     summary: ClassVar[str] = (
@@ -98,7 +98,7 @@ class K6Adapter(Adapter):
         "k6 --out json NDJSON, plain or .gz; several files (one per instance) merge exactly",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        reports_option("k6 output file(s)", "one per instance, merged exactly"),
+        path_option("k6 output file(s)", "one per instance, merged exactly"),
         OptionSpec(
             "allow_empty",
             OptionKind.BOOLEAN,

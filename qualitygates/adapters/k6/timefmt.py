@@ -6,9 +6,10 @@ import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-_RFC3339 = re.compile(
-    rb"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})", re.IGNORECASE
-)
+from qualitygates.adapters._times import RFC3339
+
+# The one RFC 3339 pattern (`_times`), for bytes: k6 lines are read without decoding.
+_RFC3339 = re.compile(RFC3339.encode(), re.IGNORECASE)
 NS = 1_000_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _FIRST = int(datetime(1, 1, 1, tzinfo=timezone.utc).timestamp())

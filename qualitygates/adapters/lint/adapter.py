@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -16,7 +17,6 @@ from qualitygates.adapters.interface import (
     OptionKind,
     OptionSpec,
     count_metric,
-    reports_option,
 )
 from qualitygates.adapters.lint.parsers import (
     ERROR_SEVERITIES,
@@ -41,7 +41,7 @@ _KEEP = frozenset(
         "filePath", "messages", "results", "metadata", "ruleId", "severity", "message",
         "line", "fatal", "fix", "statistics", "type", "symbol", "message-id", "messageId",
         "path", "code", "filename", "location", "row", "applicability", "check_name",
-        "fingerprint", "runs",
+        "fingerprint", "runs", "column",
     }
 )  # fmt: skip
 
@@ -118,9 +118,6 @@ def _tools(options: Mapping[str, Any]) -> tuple[str, ...]:
 class LintAdapter(Adapter):
     """Lint findings (ESLint, ruff, pylint JSON) counted by level and by rule."""
 
-    dated = False  # its reports carry no time of their own
-    names_commit = False  # nor the commit they describe
-
     name: ClassVar[str] = "lint"
     summary: ClassVar[str] = "Linter findings from ESLint, ruff or pylint JSON reports"
     formats: ClassVar[tuple[str, ...]] = (
@@ -129,7 +126,7 @@ class LintAdapter(Adapter):
         "pylint JSON (--output-format=json) and json2 (--output-format=json2)",
     )
     options: ClassVar[tuple[OptionSpec, ...]] = (
-        reports_option("lint report(s)"),
+        path_option("lint report(s)"),
         OptionSpec(
             "format",
             OptionKind.CHOICE,

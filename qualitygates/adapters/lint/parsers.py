@@ -14,9 +14,9 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from qualitygates.adapters._io import expect_type
-from qualitygates.adapters.interface import fingerprint
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Severity
+from qualitygates.finding import NO_EXTRA
+from qualitygates.model import Finding, FindingKind, JsonScalar, Location, Severity
 
 ERROR = Severity.HIGH
 WARNING = Severity.MEDIUM
@@ -33,6 +33,8 @@ PYLINT_SEVERITIES = {
     "convention": Severity.LOW,
     "info": Severity.INFO,
 }
+#: A pylint finding's `extra`: its message type, shared by the findings of each type.
+_PYLINT_TYPES: dict[str, Mapping[str, JsonScalar]] = {t: {"type": t} for t in PYLINT_SEVERITIES}
 # ruff has no severities (every violation fails `ruff check`); newer ruff writes "error".
 RUFF_SEVERITIES = {"error": ERROR, "warning": WARNING}
 
@@ -65,20 +67,25 @@ class Report:
 
     def finding(
         self, tool: str, rule: str, severity: Severity, message: str,
-        *, file: str, line: int | None, fixable: bool = False, category: str | None = None,
+        *, file: str, line: int | None, column: object = None, fixable: bool = False,
+        extra: Mapping[str, JsonScalar] = NO_EXTRA,
     ) -> Finding:  # fmt: skip
-        """A lint finding: its id is the rule, its fingerprint ignores the line."""
+        """A lint finding: its id is the rule, its fingerprint ignores the line. `column` is
+        1-based and only kept when it is one (it decides nothing, so it is never an error)."""
         shown = shown_path(file, self.base_dir)
+        line = line if line and line > 0 else None
+        column = column if type(column) is int and column > 0 and line else None
         return Finding(
             id=rule,
             tool=tool,
             severity=severity,
             message=message,
             rule=rule,
-            location=Location(path=shown, line=line if line and line > 0 else None),
+            location=Location(shown, line, None, column),
             fixable=fixable,
-            fingerprint=fingerprint(tool, rule, shown, message),
-            category=category,
+            kind=FindingKind.LINT,
+            extra=extra,
+            identity=(tool, rule, shown, message),
         )
 
 
@@ -121,8 +128,9 @@ def _eslint_message(message: Any, file: str, report: Report, where: str) -> Find
     fixable = isinstance(message.get("fix"), dict)  # suggestions are not applied by --fix
     line = report.optional(message, "line", int, where)
     return report.finding(
-        "eslint", rule, ESLINT_SEVERITIES[level], text, file=file, line=line, fixable=fixable
-    )
+        "eslint", rule, ESLINT_SEVERITIES[level], text,
+        file=file, line=line, column=message.get("column"), fixable=fixable,
+    )  # fmt: skip
 
 
 def parse_ruff(violations: list[Any], report: Report) -> list[Finding]:
@@ -143,6 +151,7 @@ def parse_ruff(violations: list[Any], report: Report) -> list[Finding]:
                 report.field(violation, "message", str, where),
                 file=report.field(violation, "filename", str, where),
                 line=line,
+                column=location.get("column"),
                 fixable=_ruff_fixable(violation, report, where),
             )
         )
@@ -178,7 +187,13 @@ def parse_pylint(messages: list[Any], report: Report, id_key: str) -> list[Findi
                 report.field(message, "message", str, where),
                 file=report.field(message, "path", str, where),
                 line=report.optional(message, "line", int, where),
-                category=kind,
+                column=_pylint_column(message.get("column")),
+                extra=_PYLINT_TYPES[kind],
             )
         )
     return findings
+
+
+def _pylint_column(column: object) -> int | None:
+    """pylint counts columns from 0; a location's column counts from 1."""
+    return column + 1 if type(column) is int and column >= 0 else None

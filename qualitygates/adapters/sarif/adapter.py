@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -22,7 +23,7 @@ from qualitygates.adapters.interface import (
 from qualitygates.adapters.sarif.fields import BANDS
 from qualitygates.adapters.sarif.records import load_log
 from qualitygates.adapters.sarif.rules import RunRules
-from qualitygates.adapters.sarif.run import LEVELS, SECURITY, RunReader
+from qualitygates.adapters.sarif.run import GRADED, LEVEL, LEVELS, RunReader
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Unit
 from qualitygates.readers import paused_gc
@@ -39,11 +40,14 @@ _UNGRADED = (
 class SarifAdapter(Adapter):
     """Counts SARIF results by level, security severity, tool and rule."""
 
+    dated = True  # the runs' invocations[].endTimeUtc
+    names_commit = True  # the runs' versionControlProvenance[].revisionId
+
     name = "sarif"
     summary = "SARIF 2.1.0 from any scanner or linter: results by level and security severity"
     formats = ("SARIF 2.1.0 (.sarif or .json, gzip too), one or several runs",)
     options = (
-        OptionSpec("path", OptionKind.PATHS, "the SARIF file(s): a path or glob", required=True),
+        path_option("SARIF file(s)"),
         OptionSpec(
             "extra_rules",
             OptionKind.STRINGS,
@@ -103,11 +107,7 @@ class SarifAdapter(Adapter):
                     revisions.extend(reader.revisions())
                     graded = graded or reader.declares_security()
         rules.check(request.metrics, request.options, findings, paths)
-        graded = (
-            graded
-            or not findings
-            or any(f.category.endswith(SECURITY) for f in findings if f.category)
-        )
+        graded = graded or not findings or any(GRADED in f.extra for f in findings)
         return Collection(
             metrics=_zero_counts(tools, request.metrics),
             findings=tuple(findings),
@@ -124,10 +124,13 @@ class SarifAdapter(Adapter):
         counts.update({f"security.{b.value}": 0 for _, b in BANDS})
         # Findings share a few (tool, rule, level) combinations: count those, then name them
         # in the order the findings first show them.
-        kinds = Counter((f.tool, f.id, f.category, f.severity) for f in findings if not f.waived)
+        kinds = Counter(
+            (f.tool, f.id, f.extra.get(LEVEL), GRADED in f.extra, f.severity)
+            for f in findings
+            if not f.waived
+        )
         tools: dict[str, str] = {}
-        for (tool_name, rule, category, severity), number in kinds.items():
-            level, _, security = (category or "").partition("/")
+        for (tool_name, rule, level, security, severity), number in kinds.items():
             if level not in LEVELS:
                 continue
             tool = tools.get(tool_name) or tools.setdefault(tool_name, _metric_name(tool_name))

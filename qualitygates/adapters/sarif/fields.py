@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from typing import Any
 
 from qualitygates.model import Severity
@@ -128,16 +127,6 @@ def result_band(properties: dict[str, Any]) -> Severity | str | None:
         return band(score)
     except BadSeverity as exc:
         return str(exc)
-
-
-def time(value: Any) -> datetime | None:
-    """An ISO 8601 time, in UTC; None if it is not one."""
-    stamp = text(value).replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def index_of(value: Any) -> int:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from qualitygates.adapters.interface import fingerprint
-from qualitygates.adapters.sarif.fields import BadSeverity, band, text, time, to_dict, to_list
+from qualitygates.adapters._times import in_utc, iso_time
+from qualitygates.adapters.sarif.fields import BadSeverity, band, text, to_dict, to_list
 from qualitygates.adapters.sarif.records import SKIP, Result, record
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Severity
+from qualitygates.model import Finding, FindingKind, JsonScalar, Location, Severity
 
 LEVELS = ("error", "warning", "note", "none")
 LEVEL_SEVERITY = {
@@ -22,7 +22,15 @@ LEVEL_SEVERITY = {
     "note": Severity.LOW,
     "none": Severity.INFO,
 }
-SECURITY = "/security"  # category suffix: the severity came from security-severity
+#: A finding's `extra`: its SARIF level, and `graded` when its severity came from a
+#: security-severity score; shared by the findings of each (level, graded).
+LEVEL, GRADED = "level", "graded"
+EXTRAS: dict[tuple[str, bool], Mapping[str, JsonScalar]] = {
+    (level, graded): {LEVEL: level, GRADED: True} if graded else {LEVEL: level}
+    for level in LEVELS
+    for graded in (False, True)
+}
+_ADVISORY_PREFIXES = ("CVE-", "GHSA-")
 
 #: What a result's rule reference resolves to: rule id, default level, rule band.
 _RuleInfo = tuple[str, str, Severity | None]
@@ -109,8 +117,9 @@ class RunReader:
             message=result.message or rule_id,
             rule=rule_id,
             location=Location(path, result.line),
-            fingerprint=fingerprint(self.tool, rule_id, path, *result.prints),
-            category=level + (SECURITY if security else ""),
+            kind=_kind(rule_id, security is not None),
+            extra=EXTRAS[level, security is not None],
+            identity=(self.tool, rule_id, path, *result.prints),
             waived=result.waiver is not None,
             waiver_reason=result.waiver,
         )
@@ -179,7 +188,7 @@ class RunReader:
     def times(self) -> Iterator[datetime]:
         """When the run ended, from its invocations."""
         for invocation in to_list(self.run.get("invocations")):
-            when = time(to_dict(invocation).get("endTimeUtc"))
+            when = in_utc(iso_time(to_dict(invocation).get("endTimeUtc")))  # no zone: UTC
             if when is not None:
                 yield when
 
@@ -189,3 +198,10 @@ class RunReader:
             revision = text(to_dict(item).get("revisionId"))
             if revision:
                 yield revision
+
+
+def _kind(rule_id: str, graded: bool) -> FindingKind:
+    """A CVE or GHSA names a vulnerability; a graded result is a weakness; the rest lint."""
+    if rule_id[:5].upper().startswith(_ADVISORY_PREFIXES):
+        return FindingKind.VULNERABILITY
+    return FindingKind.WEAKNESS if graded else FindingKind.LINT

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, ClassVar
 
 from qualitygates.adapters._http import HttpClient
+from qualitygates.adapters._times import iso_time
 from qualitygates.adapters._trust import allowed_hosts_option
 from qualitygates.adapters.interface import (
     Adapter,
@@ -69,6 +69,9 @@ _RESERVE = 0.2  # part of the check's time kept for reading the gate after waiti
 
 class SonarQubeAdapter(Adapter):
     """SonarQube or SonarCloud: the quality gate, its conditions and any measure."""
+
+    dated = True  # the analysis task's executedAt
+    names_commit = True  # the analysis's revision, asked of the server for `commit` only
 
     name: ClassVar[str] = "sonarqube"
     summary: ClassVar[str] = "SonarQube / SonarCloud quality gate and measures over the web API"
@@ -221,7 +224,7 @@ def _collection(
     return Collection(
         metrics=metrics,
         sources=_sources(target, gate),
-        timestamp=_parse_time(executed_at),
+        timestamp=iso_time(executed_at, naive="refuse"),  # `2023-05-25T10:34:25+0200`
         available=tuple(metrics),
         unavailable=unavailable,
     )
@@ -238,16 +241,3 @@ def _sources(target: Target, gate: GateStatus) -> tuple[str, ...]:
     if gate.status == "NONE":
         sources.append("quality gate NONE: no gate was computed for this analysis")
     return tuple(sources)
-
-
-def _parse_time(text: str | None) -> datetime | None:
-    """SonarQube's `2023-05-25T10:34:25+0200` (no colon in the offset before Python 3.11)."""
-    if not text:
-        return None
-    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():
-        text = f"{text[:-2]}:{text[-2:]}"
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else None

@@ -10,12 +10,11 @@ value `https://x/y?id=a=b`.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualitygates import subprocesses
+from qualitygates import gitcmd
 from qualitygates.adapters._io import read_bytes, require_nonempty
 from qualitygates.errors import AdapterError
 
@@ -52,12 +51,10 @@ def refuse_committed(path: Path) -> None:
     committed one came with the change being judged, and its project and task (which the
     gate read comes from) could name another, passing analysis."""
     try:
-        asked = subprocesses.run(
-            ["git", "ls-files", "--error-unmatch", "--", path.name], cwd=path.parent, limit=10.0
-        )
-    except OSError:
+        asked = gitcmd.run(path.parent, "ls-files", "--error-unmatch", "--", path.name, limit=10.0)
+    except (gitcmd.GitMissing, OSError):
         return  # no git: not a checkout whose files a change could bring
-    except subprocess.TimeoutExpired:
+    except gitcmd.GitLate:
         raise AdapterError(f"git did not say in time whether {path} is committed") from None
     if asked.returncode == 0:
         raise AdapterError(

@@ -8,8 +8,8 @@ report (`SchemaVersion` 2 and an `ArtifactName`/`ArtifactType`); legacy reports 
 array or `null`, trivy < 0.20) are refused.
 
 Gating on a subset (`severities`, `statuses`, `fixable_only`, `classes`) never hides a
-finding: findings outside the subset are listed with the category `<kind>/ungated` and are
-left out of the counts (aquasecurity/trivy #1563: "report all, fail on CRITICAL").
+finding: findings outside the subset are listed with `extra["ungated"]` set and are left out
+of the counts (aquasecurity/trivy #1563: "report all, fail on CRITICAL").
 Findings that Trivy itself suppressed (`ExperimentalModifiedFindings`, `--show-suppressed`)
 and those a `trivyignore` file ignores are listed as waived. A secret's `Match` and `Code`
 are never read: the parser drops them before they reach memory.

@@ -6,11 +6,13 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expand_paths
+from qualitygates.adapters._options import path_option
+from qualitygates.adapters._times import rfc3339_time
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -20,7 +22,7 @@ from qualitygates.adapters.interface import (
     OptionSpec,
     count_metric,
 )
-from qualitygates.adapters.trivy.findings import FAMILIES, KEEP, ReportReader
+from qualitygates.adapters.trivy.findings import FAMILIES, KEEP, UNGATED, ReportReader
 from qualitygates.adapters.trivy.ignore import IgnoreRules, load_ignore_file
 from qualitygates.adapters.trivy.stream import Streamer
 from qualitygates.adapters.trivy.vulns import SEVERITIES
@@ -72,15 +74,16 @@ def _metric_specs() -> tuple[MetricSpec, ...]:
 class TrivyAdapter(Adapter):
     """Counts Trivy's vulnerabilities, failed misconfigurations, secrets and licenses."""
 
+    dated = True  # the report's CreatedAt
+    names_commit = True  # Metadata.Commit, which repository scans write
+
     name = "trivy"
     summary = "Trivy JSON reports: vulnerabilities, misconfigurations, secrets, licenses"
     formats = (
         "Trivy JSON, SchemaVersion 2 (trivy image|fs|repo|config|vm|sbom --format json), gzip too",
     )
     options = (
-        OptionSpec(
-            "path", OptionKind.PATHS, "the Trivy JSON report(s): a path or glob", required=True
-        ),
+        path_option("Trivy JSON report(s)"),
         OptionSpec(
             "severities",
             OptionKind.STRINGS,
@@ -151,10 +154,9 @@ class TrivyAdapter(Adapter):
         """Counts by kind and severity of the gated, non-waived findings."""
         counts = {f"{fam}.{sev}": 0 for fam in ALL_FAMILIES for sev in (*SEVERITIES, "total")}
         # Findings share a few (kind, severity, fixable) combinations: count those in C.
-        for (category, severity, fixable, waived), number in Counter(
-            map(_COUNTED, findings)
-        ).items():
-            family = FAMILIES.get(category or "")
+        gated = (f for f in findings if UNGATED not in f.extra)
+        for (kind, severity, fixable, waived), number in Counter(map(_COUNTED, gated)).items():
+            family = FAMILIES.get(kind)
             if family is None or waived:
                 continue  # outside the gated subset, or not a Trivy finding
             level = severity.value if severity.value in SEVERITIES else "unknown"
@@ -165,7 +167,7 @@ class TrivyAdapter(Adapter):
         return {name: count_metric(value) for name, value in counts.items()}
 
 
-_COUNTED = operator.attrgetter("category", "severity", "fixable", "waived")
+_COUNTED = operator.attrgetter("kind", "severity", "fixable", "waived")
 
 
 class GateSubset:
@@ -236,18 +238,6 @@ def check_header(report: Any, path: Path) -> tuple[datetime | None, str | None]:
         )
     metadata = report.get("Metadata")
     commit = metadata.get("Commit") if isinstance(metadata, dict) else None
-    return parse_time(report.get("CreatedAt")), commit if isinstance(
+    return rfc3339_time(report.get("CreatedAt")), commit if isinstance(
         commit, str
     ) and commit else None
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An RFC 3339 time as Go writes it (up to nine fraction digits); None for Go's zero time."""
-    match = re.fullmatch(
-        r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", str(value)
-    )
-    if not match or match.group(1).startswith("0001"):
-        return None
-    fraction = (match.group(2) or "0")[:6].ljust(6, "0")
-    zone = "+00:00" if match.group(3) == "Z" else match.group(3)
-    return datetime.fromisoformat(f"{match.group(1)}.{fraction}{zone}").astimezone(timezone.utc)

@@ -1,8 +1,8 @@
 """Findings from one Trivy report's `Results[]`, with the gated subset and ignore file applied.
 
-A finding's `category` names its kind (`vulnerability`, `misconfiguration`, `secret`,
-`license`); findings outside the gated subset get the suffix `/ungated`, so they are listed
-but not counted. The parser keeps only the keys in `KEEP`: a secret's `Match` and `Code`
+A finding's `kind` is Trivy's (`vulnerability`, `misconfiguration`, `secret`, `license`);
+findings outside the gated subset get `extra["ungated"]`, so they are listed but not
+counted. The parser keeps only the keys in `KEEP`: a secret's `Match` and `Code`
 never reach memory.
 """
 
@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from qualitygates.adapters.interface import fingerprint
 from qualitygates.adapters.trivy.ignore import IgnoreEntry, IgnoreRules
 from qualitygates.adapters.trivy.vulns import (
     TOOL,
@@ -22,16 +21,17 @@ from qualitygates.adapters.trivy.vulns import (
     vulnerability_finding,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Severity
+from qualitygates.model import Finding, FindingKind, Location, Severity
 
-#: The metric family of each finding kind (a finding's category).
+#: The metric family of each finding kind (Trivy's kinds are `FindingKind` values).
 FAMILIES = {
     "vulnerability": "vulnerabilities",
     "misconfiguration": "misconfigurations",
     "secret": "secrets",
     "license": "licenses",
 }
-UNGATED = "/ungated"
+#: The `extra` key of a finding outside the gated subset: listed, not counted.
+UNGATED = "ungated"
 
 _KEEP_WORDS = """SchemaVersion CreatedAt ArtifactName ArtifactType Metadata Commit Results Target
 Class Vulnerabilities Misconfigurations Secrets Licenses ExperimentalModifiedFindings Type Status
@@ -148,7 +148,7 @@ class ReportReader:
         status = _text(item.get("Status")).lower() or "unknown"
         if self.subset.counts(kind, finding.severity, klass, status, finding.fixable):
             return finding
-        return dataclasses.replace(finding, category=kind + UNGATED)
+        return dataclasses.replace(finding, extra={**finding.extra, UNGATED: True})
 
     def _ignored(
         self, kind: str, item: dict[str, Any], target: str, finding: Finding
@@ -203,8 +203,8 @@ def build_finding(
         message=title or _text(item.get("Message")) or ident,
         rule=ident,
         location=Location(target or None, line if type(line) is int and line > 0 else None),
-        fingerprint=fingerprint(TOOL, ident, target),
-        category=kind,
+        kind=FindingKind(kind),
+        identity=(TOOL, ident, target),
     )
 
 
@@ -224,8 +224,9 @@ def _license(ident: str, severity: Severity, item: dict[str, Any], target: str) 
         message=message,
         rule=ident,
         location=Location(file_path or None, None, package or None),
-        fingerprint=fingerprint(TOOL, ident, package or file_path),
-        category="license",
+        kind=FindingKind.LICENSE,
+        extra={"license_category": category} if category else {},
+        identity=(TOOL, ident, package or file_path),
     )
 
 

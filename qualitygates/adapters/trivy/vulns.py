@@ -1,8 +1,9 @@
 """The finding of one Trivy vulnerability: the adapter's hot path.
 
 A large image report holds tens of thousands of vulnerabilities, and turning each into a
-`Finding` costs about as much as parsing it. So the fields are read in one function and
-locations are shared between the findings of a package.
+`Finding` costs about as much as parsing it. So the fields are read in one function,
+locations are shared between the findings of a package, and the fingerprint is left to be
+hashed from its parts when something reads it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from qualitygates.adapters.interface import fingerprint
-from qualitygates.model import Finding, Location, Severity
+from qualitygates.model import Finding, FindingKind, Location, Severity
 
 TOOL = "trivy"
 SEVERITIES = ("critical", "high", "medium", "low", "unknown")
 SEVERITY = {s.upper(): Severity(s) for s in SEVERITIES}
+VULNERABILITY = FindingKind.VULNERABILITY
 
 
 def vulnerability_finding(item: dict[str, Any], target: str) -> Finding | None:
@@ -42,9 +43,9 @@ def vulnerability_finding(item: dict[str, Any], target: str) -> Finding | None:
         rule=ident,
         location=_package_location(target, package),
         fixable=bool(get("FixedVersion")),
-        fingerprint=fingerprint(TOOL, ident, package, target),
         purl=purl if type(purl) is str and purl else None,
-        category="vulnerability",
+        kind=VULNERABILITY,
+        identity=(TOOL, ident, package, target),  # hashed only if a baseline or report asks
     )
 
 

@@ -11,19 +11,16 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from qualitygates.adapters import expand_paths
+from qualitygates.adapters import expand_paths, path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionKind,
-    OptionSpec,
     count_metric,
-    fingerprint,
 )
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 MARKER = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s]*(.*)")
 
@@ -34,11 +31,7 @@ class TodoAdapter(Adapter):
     name = "todo"
     summary = "TODO/FIXME/XXX markers left in source files (example plugin)"
     formats = ("any UTF-8 text file",)
-    options = (
-        OptionSpec(
-            "path", OptionKind.PATHS, "source files: a glob or a list of globs", required=True
-        ),
-    )
+    options = (path_option("source files", "each is searched"),)
     metrics = (
         MetricSpec("markers", Unit.COUNT, "markers not waived", summary=True),
         MetricSpec("fixme", Unit.COUNT, "FIXME markers not waived"),
@@ -77,7 +70,10 @@ def _markers(path: Path, base: Path) -> list[Finding]:
             severity=Severity.MEDIUM if match.group(1) == "FIXME" else Severity.LOW,
             message=match.group(2).strip() or f"a {match.group(1)} marker",
             location=Location(shown, number),
-            fingerprint=fingerprint("todo", match.group(1), shown, match.group(2).strip()),
+            kind=FindingKind.LINT,
+            # What tells this marker apart across runs (never the line): the fingerprint is
+            # made from these parts when a baseline or a report reads it.
+            identity=("todo", match.group(1), shown, match.group(2).strip()),
         )
         for number, line in enumerate(text.splitlines(), start=1)
         if (match := MARKER.search(line))

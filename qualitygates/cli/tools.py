@@ -1,30 +1,24 @@
-"""The policy-author commands of the CLI: init, adapters, explain, attest, schema.
-
-Registered on the `cli` group of `qualitygates.cli`; like it, only a shell over the API.
-"""
+"""The policy-author commands: init, adapters, explain, attest, schema."""
 
 from __future__ import annotations
 
 import os
-import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from qualitygates.cli import _fails_cleanly, _parse_now, cli
-from qualitygates.cli_output import echo
-from qualitygates.cli_params import Instant
+from qualitygates.cli.common import Instant, config_option, fails_cleanly, parse_now
+from qualitygates.cli.output import echo
 
 
-@cli.command()
+@click.command()
 @click.argument("path", default="gates.yaml", required=False)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@_fails_cleanly
+@fails_cleanly
 def init(path: str, force: bool) -> None:
     """Write a starter policy with the four gates, commented."""
+    from qualitygates.cli.starter import STARTER_POLICY
     from qualitygates.reports.write import write_atomic
-    from qualitygates.starter import STARTER_POLICY
 
     if os.path.isdir(path):  # a folder: the policy goes in it, as `git init DIR` would
         path = os.path.join(path, "gates.yaml")
@@ -35,8 +29,8 @@ def init(path: str, force: bool) -> None:
     echo(f"wrote {path}: edit the report paths, then run 'qualitygates validate -c {path}'")
 
 
-@cli.command()
-@_fails_cleanly
+@click.command()
+@fails_cleanly
 def adapters() -> None:
     """List the adapters, built-in and from plugins."""
     from qualitygates.plugins import PluginError, adapter_registry
@@ -50,12 +44,12 @@ def adapters() -> None:
         echo(f"{name:<18} {summary}  [{ref.origin}]")
 
 
-@cli.command()
+@click.command()
 @click.argument("adapter")
-@_fails_cleanly
+@fails_cleanly
 def explain(adapter: str) -> None:
     """Show an adapter's options, formats and metrics."""
-    from qualitygates.explain import explain_adapter
+    from qualitygates.cli.explain import explain_adapter
     from qualitygates.plugins import adapter_registry
     from qualitygates.policy.problems import suggest
 
@@ -66,7 +60,7 @@ def explain(adapter: str) -> None:
     echo(explain_adapter(registry.load(adapter)), nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("check")
 @click.option("--result", type=click.Choice(["pass", "fail"]), required=True, help="The outcome.")
 @click.option("--by", "by", required=True, metavar="NAME", help="Who ran the check.")
@@ -77,14 +71,14 @@ def explain(adapter: str) -> None:
 @click.option(
     "--file", "record", metavar="PATH", help="The record (default: the policy's attestations path)."
 )
-@click.option("-c", "--config", default="gates.yaml", show_default=True, help="The policy file.")
+@config_option
 @click.option(
     "--now",
     type=Instant(past_only=True),
     metavar="ISO-TIME",
     help="The time to record (default: now; never later).",
 )
-@_fails_cleanly
+@fails_cleanly
 def attest(
     check: str,
     result: str,
@@ -96,10 +90,12 @@ def attest(
     now: str | None,
 ) -> None:
     """Append a signed-off manual check (rollback drill, DR test, ...) to the record."""
+    from datetime import datetime, timezone
+
     from qualitygates.adapters.attestations import append_attestation
 
     path = _sign_off_record(config, record, check)
-    at = _parse_now(now) or datetime.now(timezone.utc)
+    at = parse_now(now) or datetime.now(timezone.utc)
     append_attestation(Path(path), check, result, by, evidence, at, approver)
     echo(f"recorded {check}: {result} by {by} at {at.isoformat()} in {path}")
 
@@ -139,8 +135,8 @@ def _sign_off_record(config: str, record: str | None, check: str) -> str:
     )
 
 
-@cli.command()
-@_fails_cleanly
+@click.command()
+@fails_cleanly
 def schema() -> None:
     """Print the JSON Schema of gates.yaml, for editor completion."""
     import json
@@ -148,51 +144,6 @@ def schema() -> None:
     from qualitygates.policy.schema import policy_schema
 
     echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))
-
-
-@cli.command()
-@click.argument("before", metavar="BEFORE")
-@click.argument("after", metavar="AFTER")
-@click.option(
-    "--markdown", "markdown_path", type=click.Path(dir_okay=False), help="Write the Markdown here."
-)
-@click.option(
-    "--html", "html_path", type=click.Path(dir_okay=False), help="Write an HTML page here."
-)
-@click.option("--history", metavar="PATH|URL", help="The store to find run ids and branches in.")
-@click.option(
-    "-c", "--config", default="gates.yaml", show_default=True, help="The policy (for its history:)."
-)
-@_fails_cleanly
-def compare(
-    before: str,
-    after: str,
-    markdown_path: str | None,
-    html_path: str | None,
-    history: str | None,
-    config: str,
-) -> None:
-    """Validate a change: compare two runs, target by target.
-
-    BEFORE and AFTER are saved JSON results, run ids of the history store (12 or #12), or
-    branches (their latest recorded run). Exits 0 when every target is met, 1 otherwise.
-    """
-    from qualitygates.cli_history import stored_result
-    from qualitygates.compare import Conclusion
-    from qualitygates.compare import compare as compare_results
-    from qualitygates.reports.comparison import comparison_html, comparison_markdown
-    from qualitygates.reports.write import write_atomic
-
-    comparison = compare_results(
-        stored_result(before, history, config), stored_result(after, history, config)
-    )
-    markdown = comparison_markdown(comparison)
-    if markdown_path:
-        write_atomic(markdown_path, markdown)
-    if html_path:
-        write_atomic(html_path, comparison_html(comparison))
-    echo(markdown.decode("utf-8"), nl=False)
-    sys.exit(0 if comparison.conclusion is Conclusion.SUCCESS else 1)
 
 
 def _ignore_history_folder(folder: Path) -> None:

@@ -1,6 +1,6 @@
 """The log handler of the command line: log lines are redacted and sanitised like `echo`.
 
-Apart from `cli_output` so that `qualitygates --version` never imports `logging`.
+Apart from `cli.output` so that `qualitygates --version` never imports `logging`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from qualitygates.cli_output import environment_secrets, redact
+from qualitygates.cli.output import environment_secrets, redact
 
 
 def log_handler() -> logging.Handler:

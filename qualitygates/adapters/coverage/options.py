@@ -1,0 +1,35 @@
+"""The options `coverage` and `diff_coverage` share: which reports, and how to read them.
+
+`diff_coverage` reads its reports with the `coverage` adapter's readers, so both declare
+these options from here, in one wording, and a policy can move a `with:` between them.
+"""
+
+from __future__ import annotations
+
+from qualitygates.adapters._options import path_option
+from qualitygates.adapters.interface import OptionKind, OptionSpec
+
+FORMATS = ("cobertura", "jacoco", "coveragepy-json", "coveragepy-data", "lcov")
+
+REPORTS = path_option("Coverage report(s)", "merged line by line")
+READING: tuple[OptionSpec, ...] = (
+    OptionSpec(
+        "format",
+        OptionKind.CHOICE,
+        "Read every report as this format instead of detecting it from its content.",
+        default="auto",
+        choices=("auto", *FORMATS),
+    ),
+    OptionSpec(
+        "source_root",
+        OptionKind.PATH,
+        "For .coverage data: the checkout whose sources were measured, when they are "
+        "not at the recorded paths (default: the data file's folder).",
+    ),
+    OptionSpec(
+        "config",
+        OptionKind.PATH,
+        "For .coverage data: the coverage.py configuration, as `coverage report "
+        "--rcfile` takes it (default: coverage's own search from the current folder).",
+    ),
+)

@@ -1,0 +1,289 @@
+"""The Python API: everything `qualitygates run` does, as one call.
+
+    from qualitygates import Baseline, RunOptions, run_gates
+
+    outcome = run_gates("gates.yaml", options=RunOptions(gates=("security",)),
+                        baseline=Baseline(file="main-result.json"),
+                        history=".qualitygates/history.sqlite",
+                        reports={"junit": "out/gates.xml", "html": "out/gates.html"})
+    outcome.exit_code       # ExitCode.PASSED, FAILED or ERROR
+    outcome.result          # the RunResult every report renders
+
+`run_gates` loads the policy (or takes a loaded one), picks the baseline, judges every
+gate, records the run in the history store, writes the reports (atomically, secrets
+redacted) and appends the Markdown summary to $GITHUB_STEP_SUMMARY. It never prints and
+never exits: the command line prints the console summary and GitHub's workflow
+annotations itself, then exits with `outcome.exit_code`. An invalid policy raises
+`PolicyError` and an unusable argument `UsageError` (both exit 2 on the command line),
+before anything is judged; a store that cannot be used raises `HistoryError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualitygates.engine import RunOptions
+from qualitygates.engine import run as run_engine
+from qualitygates.engine.baseline import baseline_index
+from qualitygates.errors import ReportError, UsageError
+from qualitygates.history.interface import HistoryStore
+from qualitygates.history.recording import history_target, open_history, record_run, trends_for
+from qualitygates.model import CheckResult, ExitCode, RunResult, Status
+from qualitygates.plugins import Registry, reporter_registry
+from qualitygates.policy import Policy, load_policy
+from qualitygates.reports.interface import (
+    DEFAULT_LIMITS,
+    ReportContext,
+    ReportLimits,
+    link_base_from_env,
+)
+from qualitygates.reports.publish import (
+    Target,
+    Targets,
+    append_step_summary,
+    check_format,
+    render_format,
+    report_targets,
+    write_reports,
+)
+
+__all__ = [
+    "Baseline",
+    "ExitCode",
+    "ReportContext",
+    "ReportLimits",
+    "RunOptions",
+    "RunOutcome",
+    "load_gates_policy",
+    "render_result",
+    "render_saved",
+    "run_gates",
+]
+
+Trends = Mapping[str, list[float]]
+#: Called with the result and the secrets to hide, after judging and before any report is
+#: written (the command line prints its console summary there, so the verdict comes first).
+BeforeReports = Callable[[RunResult, frozenset[str]], None]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a run compares with (`baseline` thresholds, `new.*` findings).
+
+    `file`, a saved JSON result, must come from a run that passed unless `any_status`: a
+    failing run as the bar would let a regression in. Without a file, and with a history
+    store, the baseline is the store's last passing run of `branch`.
+    """
+
+    file: str | Path | None = None
+    any_status: bool = False
+    branch: str = "main"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run ends with."""
+
+    result: RunResult
+    #: The process's exit status: the result's, or ERROR when a report could not be
+    #: written and nothing failed (FAILED wins over ERROR).
+    exit_code: ExitCode
+    #: One sentence per report (or job summary) that could not be written.
+    report_failures: tuple[str, ...] = ()
+    #: Earlier values of each gated metric ("gate.check.metric"), with a store; else None.
+    trends: Trends | None = None
+    #: The values redacted from every report; whatever a caller prints should hide them too.
+    secrets: frozenset[str] = field(default_factory=frozenset)
+
+
+def run_gates(
+    policy: Policy | str | Path,
+    *,
+    variables: Mapping[str, str] | None = None,
+    policy_ref: str | None = None,
+    options: RunOptions | None = None,
+    baseline: Baseline | None = None,
+    history: str | None = None,
+    reports: Targets = (),
+    env: Mapping[str, str] | None = None,
+    limits: ReportLimits = DEFAULT_LIMITS,
+    adapters: Registry | None = None,
+    reporters: Registry | None = None,
+    before_reports: BeforeReports | None = None,
+) -> RunOutcome:
+    """Run a policy as `qualitygates run` does and return its outcome.
+
+    `policy` is a loaded Policy or the path of one (then `variables` are set over the
+    environment, as `--var` does, and `policy_ref` reads it from a git ref). `history` is a
+    SQLite path or a postgresql:// URL; None takes $QUALITYGATES_HISTORY, else the policy's
+    `history:`, else no store. `reports` maps a format (built-in or plugin) to a path, `-`
+    for standard output. `env` (default: the process's) gives the CI's variables.
+    """
+    environ = dict(os.environ if env is None else env)
+    reporters = reporters or reporter_registry()  # its entry points are read once
+    targets = report_targets(reports, reporters)  # refused before anything runs
+    policy = _policy_of(policy, variables, policy_ref, environ, adapters)
+    target = history_target(history, policy.history, environ)
+    result, trends = _judge_and_record(
+        policy, options or RunOptions(), baseline or Baseline(), target, environ, adapters
+    )
+    if before_reports is not None:
+        before_reports(result, policy.secrets)
+    context = ReportContext(policy.base_dir, link_base_from_env(environ), trends or {}, limits)
+    failures = _publish(result, targets, policy.secrets, environ, context, reporters)
+    return RunOutcome(result, _exit_code(result, failures), tuple(failures), trends, policy.secrets)
+
+
+def load_gates_policy(
+    path: str | Path,
+    variables: Mapping[str, str] | None = None,
+    policy_ref: str | None = None,
+    adapters: Registry | None = None,
+) -> Policy:
+    """The policy at `path`, from the working tree or, with `policy_ref`, from a git ref
+    (its waiver files and sign-off records too, so a change cannot lower its own bar).
+    `variables` are all the `${VAR}` values (default: the environment)."""
+    if policy_ref is None:
+        return load_policy(path, variables, registry=adapters)
+    from qualitygates.policy.gitref import GitRefReader, pin_signed_files
+
+    reader = GitRefReader(policy_ref)
+    return pin_signed_files(load_policy(path, variables, adapters, reader=reader), reader)
+
+
+def render_result(
+    result: RunResult,
+    format_name: str,
+    context: ReportContext | None = None,
+    reporters: Registry | None = None,
+) -> bytes:
+    """`result` as the report `format_name` (built-in or plugin); UsageError if unknown.
+
+    Nothing is redacted here: give a result saved by a run, or one passed through
+    `qualitygates.redaction.redact_result(result, outcome.secrets)`.
+    """
+    check_format(format_name, reporters)
+    return render_format(format_name, result, context or ReportContext(), reporters)
+
+
+def render_saved(
+    path: str | Path,
+    format_name: str,
+    env: Mapping[str, str] | None = None,
+    reporters: Registry | None = None,
+) -> bytes:
+    """A saved JSON result rendered again as `format_name`, without running anything;
+    finding locations link to the CI's repository browser found in `env`."""
+    from qualitygates.result_io import read_result
+
+    try:
+        saved = read_result(path)
+    except ReportError as exc:  # the caller named a file that is no result: nothing judged
+        raise UsageError(str(exc)) from None
+    environ = os.environ if env is None else env
+    context = ReportContext(root=Path.cwd(), link_base=link_base_from_env(environ))
+    return render_result(saved, format_name, context, reporters)
+
+
+def baseline_from_file(path: str | Path, any_status: bool = False) -> dict[str, CheckResult]:
+    """The baseline's checks from a saved JSON result, which must come from a passing run
+    unless `any_status`."""
+    from qualitygates.result_io import read_result
+
+    try:
+        result = read_result(path)
+    except ReportError as exc:
+        raise UsageError(f"--baseline {exc}") from None
+    if not any_status and result.status not in (Status.PASSED, Status.WARNED):
+        raise UsageError(
+            f"--baseline {os.fspath(path)} is the result of a run that did not pass (status "
+            f"{result.status.value}): give a passing run's result, or add --baseline-any"
+        )
+    return baseline_index(result)
+
+
+def _policy_of(
+    given: Policy | str | Path,
+    variables: Mapping[str, str] | None,
+    policy_ref: str | None,
+    env: Mapping[str, str],
+    adapters: Registry | None,
+) -> Policy:
+    """The loaded policy, `variables` set over `env`; a loaded one is taken as it is."""
+    if not isinstance(given, Policy):
+        return load_gates_policy(given, {**env, **(variables or {})}, policy_ref, adapters)
+    if variables is not None or policy_ref is not None:  # they would be silently ignored
+        raise UsageError(
+            "variables and policy_ref apply when run_gates loads the policy: pass its path"
+        )
+    return given
+
+
+def _judge_and_record(
+    policy: Policy,
+    options: RunOptions,
+    baseline: Baseline,
+    target: str | None,
+    env: Mapping[str, str],
+    adapters: Registry | None,
+) -> tuple[RunResult, dict[str, list[float]] | None]:
+    """Judge against the baseline, recording the run (and reading its trends) with a store."""
+    store = open_history(target)
+    if store is None:
+        return run_engine(policy, _with_baseline(options, baseline, None), adapters), None
+    with store:
+        result = run_engine(policy, _with_baseline(options, baseline, store), adapters)
+        trends = trends_for(store, result)
+        record_run(
+            store,
+            result,
+            cwd=policy.base_dir,
+            policy_digest=policy.digest,
+            secrets=policy.secrets,
+            now=options.now,
+            env=env,
+        )
+        return result, trends
+
+
+def _with_baseline(
+    options: RunOptions, baseline: Baseline, store: HistoryStore | None
+) -> RunOptions:
+    """The options with their baseline: the file, else the options' own, else the store's."""
+    if baseline.file is not None:
+        from_file = baseline_from_file(baseline.file, baseline.any_status)
+        return dataclasses.replace(options, baseline=from_file)
+    if options.baseline is not None or store is None:
+        return options
+    previous = store.last_passing(baseline.branch)
+    from_store = baseline_index(previous) if previous is not None else None
+    return dataclasses.replace(options, baseline=from_store)
+
+
+def _publish(
+    result: RunResult,
+    targets: list[Target],
+    secrets: frozenset[str],
+    env: Mapping[str, str],
+    context: ReportContext,
+    reporters: Registry | None,
+) -> list[str]:
+    """Write the reports and the job summary; return what could not be written."""
+    failures = write_reports(result, targets, secrets, context, reporters)
+    try:
+        append_step_summary(result, secrets, env, context)
+    except ReportError as exc:
+        failures.append(str(exc))
+    return failures
+
+
+def _exit_code(result: RunResult, failures: list[str]) -> ExitCode:
+    """The result's exit code; a report that could not be written makes it ERROR, unless
+    the run failed: FAILED says more."""
+    if failures and result.exit_code is not ExitCode.FAILED:
+        return ExitCode.ERROR
+    return result.exit_code

@@ -1,0 +1,200 @@
+"""`run`, `report` and `validate`: the commands that judge, re-render and check a policy.
+
+Each parses its options, makes one call into the API (`qualitygates.api`) and exits with
+its `ExitCode`; the console summary and GitHub annotations are printed here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import click
+
+from qualitygates.cli.common import (
+    Instant,
+    Process,
+    ReportTarget,
+    Seconds,
+    config_option,
+    configure_logging,
+    fails_cleanly,
+    parse_now,
+    parse_vars,
+    var_option,
+)
+from qualitygates.cli.output import console_printer, echo, echo_error, show_annotations
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The formats with a flag of their own: each `--FORMAT PATH` is `--report FORMAT=PATH`.
+REPORT_ALIASES: dict[str, str] = {
+    "junit": "JUnit XML: one test suite per gate, one test case per condition.",
+    "json": "The whole result as JSON (qualitygates/result/v2).",
+    "markdown": "A Markdown summary for pull requests.",
+    "html": "One self-contained HTML page for release managers.",
+    "sarif": "Every finding as SARIF 2.1.0, for code scanning.",
+    "codequality": "Findings as a GitLab Code Quality report.",
+    "metrics": "Gate statuses and metrics in the Prometheus text format.",
+}
+
+
+def report_options(func: F) -> F:
+    """Add `--report FORMAT=PATH` and its aliases `--junit PATH`, `--json PATH`, ... to a
+    command, as `reports` and `<format>_report` arguments."""
+    for name, help_text in reversed(REPORT_ALIASES.items()):
+        func = click.option(
+            f"--{name}",
+            f"{name}_report",
+            type=click.Path(dir_okay=False),
+            metavar="PATH",
+            help=f"{help_text} Same as --report {name}=PATH.",
+        )(func)
+    return click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        type=ReportTarget(),
+        metavar="FORMAT=PATH",
+        help="Write a report of FORMAT (junit, json, markdown, html, sarif, codequality, "
+        "metrics, or a plugin's) to PATH, '-' for stdout. Repeatable.",
+    )(func)
+
+
+def requested_reports(
+    reports: tuple[tuple[str, str], ...], aliases: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """Every report asked for: the alias flags in their documented order, then `--report`."""
+    flagged = [
+        (name, aliases[f"{name}_report"])
+        for name in REPORT_ALIASES
+        if aliases.get(f"{name}_report")
+    ]
+    return [*flagged, *reports]
+
+
+@click.command()
+@config_option
+@click.option(
+    "--gate", "gates", multiple=True, metavar="ID", help="Run only this gate (repeatable)."
+)
+@report_options
+@var_option
+@click.option(
+    "--now", type=Instant(), metavar="ISO-TIME", help="Fix the clock (waiver expiry, maximum ages)."
+)
+@click.option(
+    "--policy-ref", metavar="REF", help="Read the policy, waivers and sign-offs from this git ref."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A saved JSON result to compare with (baseline thresholds, new.* findings).",
+)
+@click.option(
+    "--baseline-any",
+    is_flag=True,
+    help="Accept a --baseline from a run that did not pass (by default it must have passed).",
+)
+@click.option(
+    "--history", metavar="PATH|URL", help="Record the run here (SQLite file or postgresql:// URL)."
+)
+@click.option(
+    "--baseline-branch",
+    default="main",
+    show_default=True,
+    metavar="BRANCH",
+    help="With a history store and no --baseline: the last passing run of this branch is the baseline.",
+)
+@click.option(
+    "--timeout",
+    type=Seconds(),
+    metavar="S",
+    help="Bound the whole run; the process ends within S + 5 s (default: 600).",
+)
+@click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
+@click.option("-v", "--verbose", count=True, help="Print every condition and finding.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.option(
+    "--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too)."
+)
+@fails_cleanly
+def run(**given: Any) -> None:
+    """Run the gates of a policy, write the reports, exit with the verdict."""
+    from qualitygates.api import Baseline, RunOptions, run_gates
+    from qualitygates.deadline import stop_run_by
+    from qualitygates.model import ExitCode
+
+    configure_logging(given["verbose"], given["debug"])
+    # Whatever blocks, the process ends in its time + 5 s (when the process is ours to end).
+    stop_run_by(given["timeout"], ExitCode.ERROR, owned=Process.owned)
+    reports = requested_reports(given["reports"], given)
+    to_stdout = any(path == "-" for _, path in reports)  # then the verdict goes to stderr
+    outcome = run_gates(
+        given["config"],
+        variables=parse_vars(given["variables"]),
+        policy_ref=given["policy_ref"],
+        options=RunOptions(
+            gates=given["gates"],
+            now=parse_now(given["now"]),
+            timeout=given["timeout"],
+            warn_only=given["warn_only"],
+        ),
+        baseline=Baseline(given["baseline"], given["baseline_any"], given["baseline_branch"]),
+        history=given["history"],
+        reports=reports,
+        before_reports=console_printer(
+            given["quiet"], given["verbose"], given["no_color"], err=to_stdout
+        ),
+    )
+    show_annotations(outcome.result, outcome.secrets)
+    for failure in outcome.report_failures:
+        echo_error(failure, outcome.secrets)
+    sys.exit(outcome.exit_code)
+
+
+@click.command()
+@click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    required=True,
+    metavar="FORMAT",
+    help="markdown, html, junit, json, sarif, codequality, metrics, or a plugin's.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+@fails_cleanly
+def report(result_file: str, format_: str, output: str | None) -> None:
+    """Render a saved JSON result in another format, without running the checks again."""
+    from qualitygates.api import render_saved
+    from qualitygates.reports.publish import format_problem
+    from qualitygates.reports.write import write_atomic
+
+    problem = format_problem(format_)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--format")
+    rendered = render_saved(result_file, format_)
+    if output:
+        write_atomic(output, rendered)
+    else:
+        echo(rendered.decode("utf-8"), nl=False)
+
+
+@click.command()
+@config_option
+@var_option
+@fails_cleanly
+def validate(config: str, variables: tuple[str, ...]) -> None:
+    """Check the policy and run nothing (exit 2 on any problem)."""
+    from qualitygates.api import load_gates_policy
+
+    policy = load_gates_policy(config, parse_vars(variables))
+    checks = sum(len(g.checks) for g in policy.gates)
+    conditions = sum(len(c.conditions) for g in policy.gates for c in g.checks)
+    echo(f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)")

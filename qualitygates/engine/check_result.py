@@ -1,0 +1,145 @@
+"""One check's verdict: from what its adapter collected to its `CheckResult`.
+
+Waivers are applied first, then the adapter counts the findings left; a value outside its
+domain, a report time after the run's clock or a damaged baseline makes the check an error
+before any condition is judged, so that an impossible report never passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from qualitygates.adapters.interface import Adapter, Collection
+from qualitygates.domains import default_domain, future_timestamp, impossible_value
+from qualitygates.engine.baseline import (
+    baseline_metrics,
+    damaged_baseline,
+    new_finding_metrics,
+    uses_baseline,
+)
+from qualitygates.engine.judge import check_status, judge_condition, judge_provenance
+from qualitygates.engine.waivers import apply_waivers
+from qualitygates.model import (
+    NEW_PREFIX,
+    CheckResult,
+    ConditionResult,
+    Finding,
+    Measurement,
+    Status,
+)
+from qualitygates.policy.model import Check, Policy
+
+
+def judge_check(
+    policy: Policy,
+    check: Check,
+    adapter: Adapter,
+    collection: Collection,
+    now: datetime,
+    baseline: CheckResult | None,
+    duration: float,
+) -> CheckResult:
+    """The check's result from its adapter's collection (and the baseline's same check)."""
+    findings, notes = apply_waivers(
+        collection.findings, check.waivers, now, policy.waiver_notice_days
+    )
+    metrics = dict(collection.metrics)
+    counted = adapter.count_findings([f for f in findings if not f.waived])
+    metrics.update(counted)
+    corrupt = _impossible(check, adapter, collection, metrics, now)
+    if corrupt is None and baseline is not None and uses_baseline(check):
+        corrupt = damaged_baseline(adapter, baseline)
+    if corrupt is not None:
+        return replace(error_result(check, corrupt, duration), sources=collection.sources)
+    _add_new_and_drop_unavailable(check, adapter, collection, findings, baseline, metrics, counted)
+    available = collection.available or tuple(metrics)
+    before = baseline_metrics(baseline)
+    conditions = tuple(
+        judge_condition(c, metrics, available, before, collection.unavailable)
+        for c in check.conditions
+    )
+    conditions += judge_provenance(check, collection.timestamp, collection.revision, now)
+    wanted = {c.metric for c in check.conditions}
+    summary = {spec.name for spec in adapter.metrics if spec.summary}
+    return CheckResult(
+        id=check.id,
+        adapter=check.adapter,
+        name=check.name,
+        status=check_status(conditions, None, check.on_error),
+        blocking=check.blocking,
+        metrics={k: v for k, v in metrics.items() if k in wanted or k in summary},
+        conditions=conditions,
+        findings=findings,
+        waivers=notes,
+        sources=collection.sources,
+        duration=duration,
+    )
+
+
+def _add_new_and_drop_unavailable(
+    check: Check,
+    adapter: Adapter,
+    collection: Collection,
+    findings: tuple[Finding, ...],
+    baseline: CheckResult | None,
+    metrics: dict[str, Measurement],
+    counted: Mapping[str, Measurement],
+) -> None:
+    """`new.*` counts against the baseline; then what the source cannot give is taken out,
+    so that no count makes it up."""
+    if baseline is not None and any(c.metric.startswith(NEW_PREFIX) for c in check.conditions):
+        metrics.update(new_finding_metrics(adapter, findings, baseline, metrics, counted))
+    for name in collection.unavailable:
+        metrics.pop(name, None)
+        metrics.pop(NEW_PREFIX + name, None)
+
+
+def _impossible(
+    check: Check,
+    adapter: Adapter,
+    collection: Collection,
+    metrics: Mapping[str, Measurement],
+    now: datetime,
+) -> str | None:
+    """Why the report cannot be true, or None: a value outside its domain (every metric,
+    read by a condition or not), or a time after the run's clock."""
+    for name, measurement in metrics.items():
+        spec = adapter.metric_spec(name)
+        unit = measurement.unit
+        domain = spec.domain(unit) if spec is not None else default_domain(unit)
+        problem = impossible_value(collection.sources, check.adapter, name, measurement, domain)
+        if problem is not None:
+            return problem
+    if collection.timestamp is None:
+        return None
+    return future_timestamp(
+        collection.sources, collection.timestamp, now, collection.timestamp_has_zone
+    )
+
+
+def asked_metrics(check: Check) -> tuple[str, ...]:
+    """The metrics a check's conditions read; for `new.X`, X too (its zero count, where the
+    source has none of X, is what makes `new.X` 0)."""
+    names = [c.metric for c in check.conditions]
+    names += [n.removeprefix(NEW_PREFIX) for n in names if n.startswith(NEW_PREFIX)]
+    return tuple(dict.fromkeys(names))
+
+
+def error_result(check: Check, message: str, duration: float = 0.0) -> CheckResult:
+    """A check whose source could not be read: every one of its conditions is an error."""
+    conditions = tuple(
+        ConditionResult(c.expr, c.metric, Status.ERROR, message, operator=c.expression.operator)
+        for c in check.conditions
+    )
+    return CheckResult(
+        id=check.id,
+        adapter=check.adapter,
+        name=check.name,
+        status=check_status(conditions, message, check.on_error),
+        blocking=check.blocking,
+        error=message,
+        conditions=conditions,
+        duration=duration,
+    )

@@ -1,0 +1,106 @@
+"""The small parts of a policy node, each checked where it is: ids, strings, flags, the
+adapter, `on_error`, `max_age` and `commit`. Each adds its problem at the node's
+`FILE:LINE:COL` and returns a safe default, so that loading goes on and finds the rest."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from qualitygates.adapters.interface import Adapter
+from qualitygates.durations import parse_duration
+from qualitygates.plugins import PluginError, Registry
+from qualitygates.policy.model import OnFail
+from qualitygates.policy.problems import Problems, suggest
+from qualitygates.policy.yaml_source import Located
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+def max_age_of(
+    problems: Problems, node: Located | None, adapter: type[Adapter]
+) -> timedelta | None:
+    if node is None:
+        return None
+    if not adapter.dated:
+        problems.add(
+            node,
+            f"max_age: {adapter.name} reports do not say when they were made, so their "
+            "age cannot be checked; remove max_age",
+        )
+        return None
+    try:
+        return parse_duration(node.value)
+    except ValueError as exc:
+        problems.add(node, f"max_age: {exc}")
+        return None
+
+
+def commit_of(problems: Problems, node: Located, adapter: type[Adapter]) -> str | None:
+    commit = node_string(problems, node, "commit") or None
+    if commit is not None and not adapter.names_commit:
+        problems.add(
+            node.value["commit"],
+            f"commit: {adapter.name} reports do not say which commit they describe, so "
+            "it cannot be checked; remove commit",
+        )
+        return None
+    return commit
+
+
+def adapter_of(problems: Problems, node: Located, registry: Registry) -> type[Adapter] | None:
+    adapter_node = node.value.get("adapter")
+    if adapter_node is None or not isinstance(adapter_node.value, str):
+        problems.add(
+            adapter_node or node,
+            f"a check needs 'adapter', one of: {', '.join(registry.names())}",
+        )
+        return None
+    name = adapter_node.value
+    if name not in registry:
+        hint = suggest(name, registry.names()) or f" (known: {', '.join(registry.names())})"
+        problems.add(adapter_node, f"unknown adapter {name!r}{hint}")
+        return None
+    try:
+        adapter: type[Adapter] = registry.load(name)
+    except PluginError as exc:
+        problems.add(adapter_node, str(exc))
+        return None
+    return adapter
+
+
+def on_error_of(problems: Problems, node: Located | None) -> OnFail:
+    if node is None:
+        return OnFail.FAIL
+    if node.value not in ("fail", "warn"):
+        problems.add(node, f"on_error must be 'fail' or 'warn', not {node.value!r}")
+        return OnFail.FAIL
+    return OnFail(node.value)
+
+
+def node_id(problems: Problems, node: Located, what: str) -> str:
+    id_node = node.value.get("id")
+    if id_node is None or not isinstance(id_node.value, str) or not _ID.match(id_node.value):
+        problems.add(id_node or node, f"a {what} needs an 'id' of letters, digits, '-', '_' or '.'")
+        return f"<{what} on line {node.line}>"
+    return str(id_node.value)
+
+
+def node_string(problems: Problems, node: Located, key: str) -> str | None:
+    value = node.value.get(key)
+    if value is None:
+        return None
+    if not isinstance(value.value, str):
+        problems.add(value, f"'{key}' must be a string")
+        return None
+    return str(value.value)
+
+
+def node_bool(problems: Problems, node: Located, key: str) -> bool:
+    value = node.value.get(key)
+    if value is None:
+        return True
+    if not isinstance(value.value, bool):
+        problems.add(value, f"'{key}' must be true or false")
+        return True
+    return value.value is True
