@@ -28,6 +28,7 @@ from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C function
 from typing import IO, Any
 
+from qualitygates.readers._bulk import items_before_last, separator
 from qualitygates.readers._strict import DuplicateKey, scan_strict
 
 #: How many containers too large for a window may be nested (real reports: 3 or 4).
@@ -59,6 +60,8 @@ class WindowReader:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._text, self._pos, self._eof = "", 0, False
         self._tail_bytes = b""
+        #: Per array being read (by id): how its items are separated, None if unknown.
+        self._between: dict[int, str | None] = {}
         self._add(head)
 
     def read_object(self, root: dict[str, Any]) -> None:
@@ -132,6 +135,9 @@ class WindowReader:
         # probably cut short: the careful path reads on first. Letting the scanner fail
         # instead costs a `JSONDecodeError`, which counts the lines of the whole window.
         longest, margin, most = 0, 0, self._chunk // 2
+        pos, longest = self._bulk(items, pos)
+        margin = min(2 * longest, most)
+        previous_end = -1  # where the item before ended, to learn how items are separated
         while True:
             start = blanks(text, pos).end()  # type: ignore[union-attr]
             if end_of_text - start <= margin:
@@ -151,7 +157,9 @@ class WindowReader:
             separator = text[after]
             if separator == ",":
                 append(value)
-                pos = after + 1
+                if previous_end >= 0 and id(items) not in self._between:
+                    self._learn(items, previous_end, start)
+                previous_end, pos = end, after + 1
             elif separator == "]":
                 append(value)
                 self._pos = after + 1
@@ -160,6 +168,25 @@ class WindowReader:
                 break
         self._pos = pos
         return False
+
+    def _bulk(self, items: list[Any], pos: int) -> tuple[int, int]:
+        """Take the window's items up to the last known separator with jiter (`_bulk`), and
+        return where the rest starts and the items' mean length (0 when none were taken)."""
+        between = self._between.get(id(items))
+        if not between:
+            return pos, 0
+        start = _BLANKS.match(self._text, pos).end()  # type: ignore[union-attr]
+        taken = items_before_last(self._text, start, between)
+        if taken is None:  # refused once: the careful path reads the rest of this array
+            self._between[id(items)] = None
+            return pos, 0
+        items.extend(taken[0])
+        return taken[1], (taken[1] - start) // max(1, len(taken[0]))
+
+    def _learn(self, items: list[Any], previous_end: int, start: int) -> None:
+        """Remember how two object items of this array are separated (or that they are not
+        objects, with None)."""
+        self._between[id(items)] = separator(self._text, previous_end, start)
 
     def _close(self, end: str) -> bool:
         """After a member: True at `end`, False at a comma."""
