@@ -25,12 +25,12 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualitygates.engine import RunOptions
 from qualitygates.engine import run as run_engine
 from qualitygates.engine.baseline import baseline_index
 from qualitygates.errors import ReportError, UsageError
-from qualitygates.history.interface import HistoryStore
 from qualitygates.history.recording import history_target, open_history, record_run, trends_for
 from qualitygates.model import CheckResult, ExitCode, RunResult, Status
 from qualitygates.plugins import Registry, reporter_registry
@@ -50,6 +50,9 @@ from qualitygates.reports.publish import (
     report_targets,
     write_reports,
 )
+
+if TYPE_CHECKING:
+    from qualitygates.history.interface import HistoryStore
 
 __all__ = [
     "Baseline",

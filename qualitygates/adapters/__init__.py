@@ -27,10 +27,14 @@ shows, and `examples/plugin/` a complete plugin distribution.
 
 from __future__ import annotations
 
-from qualitygates.adapters._io import expand_paths, load_json, open_report, read_bytes
-from qualitygates.adapters._options import path_option
-from qualitygates.adapters._times import epoch_time, iso_time, rfc3339_time
-from qualitygates.adapters._xml import BadReport, iter_xml, parse_xml
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qualitygates.adapters._io import expand_paths, load_json, open_report, read_bytes
+    from qualitygates.adapters._options import path_option
+    from qualitygates.adapters._times import epoch_time, iso_time, rfc3339_time
+    from qualitygates.adapters._xml import BadReport, iter_xml, parse_xml
 
 __all__ = [
     "BadReport",
@@ -45,3 +49,25 @@ __all__ = [
     "read_bytes",
     "rfc3339_time",
 ]
+
+# Imported on first use: a k6 worker process imports one adapter module of this package,
+# and must not pay for every helper (and the adapter interface) on its way in.
+_LAZY = {
+    "BadReport": "_xml",
+    "epoch_time": "_times",
+    "expand_paths": "_io",
+    "iso_time": "_times",
+    "iter_xml": "_xml",
+    "load_json": "_io",
+    "open_report": "_io",
+    "parse_xml": "_xml",
+    "path_option": "_options",
+    "read_bytes": "_io",
+    "rfc3339_time": "_times",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"qualitygates.adapters.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'qualitygates.adapters' has no attribute {name!r}")

@@ -16,17 +16,21 @@ psycopg) are imported only when a store is opened.
 
 from __future__ import annotations
 
-from qualitygates.history.context import RunContext, policy_digest
-from qualitygates.history.interface import (
-    HistoryError,
-    HistoryStore,
-    MetricSeries,
-    Redactor,
-    RunSummary,
-    TrendPoint,
-)
-from qualitygates.history.open import open_store
-from qualitygates.history.render import format_runs, format_trend, sparkline
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qualitygates.history.context import RunContext, policy_digest
+    from qualitygates.history.interface import (
+        HistoryError,
+        HistoryStore,
+        MetricSeries,
+        Redactor,
+        RunSummary,
+        TrendPoint,
+    )
+    from qualitygates.history.open import open_store
+    from qualitygates.history.render import format_runs, format_trend, sparkline
 
 __all__ = [
     "HistoryError",
@@ -42,3 +46,26 @@ __all__ = [
     "policy_digest",
     "sparkline",
 ]
+
+# Imported on first use: a run that names no store imports `recording` alone, not the
+# git and process machinery `context` needs to describe a run.
+_LAZY = {
+    "HistoryError": "interface",
+    "HistoryStore": "interface",
+    "MetricSeries": "interface",
+    "Redactor": "interface",
+    "RunSummary": "interface",
+    "TrendPoint": "interface",
+    "RunContext": "context",
+    "policy_digest": "context",
+    "open_store": "open",
+    "format_runs": "render",
+    "format_trend": "render",
+    "sparkline": "render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"qualitygates.history.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'qualitygates.history' has no attribute {name!r}")

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from qualitygates.history.interface import HistoryError, HistoryStore
+from qualitygates.errors import HistoryError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from qualitygates.history.interface import HistoryStore
     from qualitygates.model import RunResult
 
 #: The variable that names the store when `--history` does not.
