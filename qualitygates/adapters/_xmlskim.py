@@ -51,26 +51,6 @@ _FIRST_TAG = re.compile(rb"<[^!?]")
 _MARKUP = re.compile(rb"<[!?]")
 #: Character data holding a `<`: legal only where a skimmed element was (see the docstring).
 _REPLACEMENT = b"<![CDATA[.]]>"
-#: The characters of an attribute value a pattern may take: printable ASCII but `"&<>`.
-VALUE_CHARS = rb"[ !#-%'-;=?-~]"
-#: An attribute name, as a pattern takes it.
-ATTRIBUTE_NAME = rb"[A-Za-z_:][-A-Za-z0-9_.:]*+"
-
-
-def distinct_attributes(most: int, taken: tuple[bytes, ...] = (), guard: bytes = b"") -> bytes:
-    """A pattern for up to `most` attributes (` name="value"`), no name twice and none of
-    `taken` (the names a pattern spells out before them) nor what `guard` (a pattern)
-    matches, so that a match is well-formed. Its groups are named `a1`, `a2`, ..."""
-    pattern = b""
-    for number in range(most, 0, -1):  # built from the innermost, optional, attribute out
-        earlier = [re.escape(name) for name in taken] + ([guard] if guard else [])
-        earlier += [rb"(?P=a%d)" % before for before in range(1, number)]
-        unlike = rb"(?!(?:" + b"|".join(earlier) + rb")=)" if earlier else b""
-        attribute = rb" " + unlike + rb"(?P<a%d>" % number + ATTRIBUTE_NAME + rb')="'
-        pattern = rb"(?:" + attribute + VALUE_CHARS + rb'*+"' + pattern + rb")?+"
-    return pattern
-
-
 _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 _ASCII_COMPATIBLE = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1"})
 

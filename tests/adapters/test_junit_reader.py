@@ -124,6 +124,10 @@ def test_odd_times_add_up_without_error(tmp_path: Path, times: list[str], durati
         '<testcase classname="a" name="t" time="1" time="900"/>',
         '<testcase classname="a" name="t" name="u" time="1"/>',
         '<testcase name="t" classname="a" time="1" file="x" line="2" classname="b"/>',
+        # each usual shape, spelt out in the pattern, followed by a repeat
+        '<testcase time="1" classname="a" name="t" assertions="0" time="2"/>',
+        '<testcase classname="a" name="t" file="f" line="1" time="1" line="3"/>',
+        '<testcase name="t" classname="a" time="1" name="u"/>',
     ],
 )
 def test_a_repeated_attribute_is_refused_as_expat_refuses_it(tmp_path: Path, case: str) -> None:

@@ -18,13 +18,8 @@ from pathlib import Path
 
 from qualitygates.adapters._times import epoch_time
 from qualitygates.adapters._xml import BadReport, hardened_parser, iter_xml
-from qualitygates.adapters._xmlskim import (
-    VALUE_CHARS,
-    Columns,
-    Skim,
-    distinct_attributes,
-    skim_parse,
-)
+from qualitygates.adapters._xmlpatterns import VALUE_CHARS, distinct_attributes
+from qualitygates.adapters._xmlskim import Columns, Skim, skim_parse
 from qualitygates.adapters.coverage.store import Branches, LineStore, merge_branches
 
 #: `condition-coverage` if the pattern has taken one before the other attributes (group 3).

@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 from qualitygates.adapters._xml import MAX_TEXT_CHARS, hardened_parser, local_name
-from qualitygates.adapters._xmlskim import Columns, Skim, distinct_attributes, skim_parse
+from qualitygates.adapters._xmlpatterns import distinct_attributes
+from qualitygates.adapters._xmlskim import Columns, Skim, skim_parse
 from qualitygates.adapters.junit.cases import NOTED, Case, Tally
 from qualitygates.adapters.junit.values import seconds
 from qualitygates.errors import AdapterError
@@ -27,7 +28,15 @@ _TEXT = frozenset({"failure", "error"})
 _MAX_NAMES = 4096  # tag -> local name, kept for the few names a report uses
 #: A passing test case as every tool writes it: self-closing, up to six attributes (no name
 #: twice), values without references.
-_PASSED = re.compile(rb"<testcase(" + distinct_attributes(6) + rb") ?/>")
+#: The attributes of a passing test case as the usual tools write them (pytest, Surefire,
+#: Gradle, Jest, pytest's xunit1), tried first.
+_COMMON = (
+    (b"classname", b"name", b"time"),
+    (b"name", b"classname", b"time"),
+    (b"time", b"classname", b"name", b"assertions"),
+    (b"classname", b"name", b"file", b"line", b"time"),
+)
+_PASSED = re.compile(rb"<testcase(" + distinct_attributes(6, common=_COMMON) + rb") ?/>")
 _NO_TIME = 0.0
 #: Its time, from the attributes of many cases joined (a value never holds a `"`).
 _TIME = re.compile(rb' time="([^"]*)"')
