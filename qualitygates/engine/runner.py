@@ -24,6 +24,7 @@ from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.model import CheckResult, GateResult, RunResult, Status
 from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.model import Check, Gate, Policy
+from qualitygates.readers import paused_gc
 
 log = logging.getLogger("qualitygates.engine")
 MAX_WORKERS = 8
@@ -147,7 +148,10 @@ def _run_check(
             timeout=None if deadline is None else max(0.1, deadline - time.monotonic()),
             wants_revision=check.commit is not None,
         )
-        collection = adapter.collect(request)
+        # Adapters make many objects and no reference cycles: no collection walks them
+        # while they do (a large SARIF log takes a third longer with the collector on).
+        with paused_gc():
+            collection = adapter.collect(request)
     except AdapterError as exc:
         return error_result(check, str(exc), time.monotonic() - started)
     except Exception as exc:  # an adapter bug must still fail closed, with a sentence

@@ -13,17 +13,17 @@ _gc_pauses = [0, False]  # parses under way, whether the collector was on before
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """Switch the cyclic garbage collector off while an adapter parses and reads a report.
+    """Switch the cyclic garbage collector off while an adapter collects (the engine does,
+    around every adapter's `collect`; an adapter never needs to).
 
-    Parsed JSON and findings hold no reference cycles, yet each object allocated counts
+    Parsed reports and findings hold no reference cycles, yet each object allocated counts
     towards the next collection, and every collection of the older generations walks all
     the objects kept so far: with the collector on, 100,000 SARIF results take 1.3 times
     as long to collect. Checks run in threads, so the last one to finish switches it back
     on, after moving what was made meanwhile to the oldest generation (`freeze` and
     `unfreeze` do that without walking it; not when something else froze objects): else
     the first allocation would make the collector walk all the findings at once, a tenth
-    of the time of a large Trivy report. `load_slim_json` leaves the choice to the
-    adapter: it pays off when the adapter makes many findings.
+    of the time of a large Trivy report.
     """
     with _gc_lock:
         if _gc_pauses[0] == 0:

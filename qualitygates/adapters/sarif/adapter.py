@@ -26,7 +26,6 @@ from qualitygates.adapters.sarif.rules import RunRules
 from qualitygates.adapters.sarif.run import GRADED, LEVEL, LEVELS, RunReader
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Unit
-from qualitygates.readers import paused_gc
 
 _LEVEL_RE = "(error|warning|note|none|total)"
 _SECURITY_METRICS = [f"security.{b.value}" for _, b in BANDS]
@@ -96,16 +95,15 @@ class SarifAdapter(Adapter):
         tools: set[str] = set()
         rules = RunRules()  # what a requested rule.<id> is checked against
         graded = False  # some rule or result carries a security band
-        with paused_gc():  # a large log makes many objects, none in cycles
-            for path in paths:
-                for index, run in enumerate(_runs(load_log(path), path)):
-                    reader = RunReader(path, index, run)
-                    tools.add(_metric_name(reader.tool))
-                    rules.add(reader)
-                    findings.extend(reader.findings())
-                    times.extend(reader.times())
-                    revisions.extend(reader.revisions())
-                    graded = graded or reader.declares_security()
+        for path in paths:
+            for index, run in enumerate(_runs(load_log(path), path)):
+                reader = RunReader(path, index, run)
+                tools.add(_metric_name(reader.tool))
+                rules.add(reader)
+                findings.extend(reader.findings())
+                times.extend(reader.times())
+                revisions.extend(reader.revisions())
+                graded = graded or reader.declares_security()
         rules.check(request.metrics, request.options, findings, paths)
         graded = graded or not findings or any(GRADED in f.extra for f in findings)
         return Collection(

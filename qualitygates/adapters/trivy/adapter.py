@@ -28,7 +28,7 @@ from qualitygates.adapters.trivy.stream import Streamer
 from qualitygates.adapters.trivy.vulns import SEVERITIES
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Measurement, Severity, Unit
-from qualitygates.readers import paused_gc, read_json
+from qualitygates.readers import read_json
 
 #: Vulnerability Status values (aquasecurity/trivy-db pkg/types/status.go).
 STATUSES = (
@@ -132,15 +132,14 @@ class TrivyAdapter(Adapter):
         paths = expand_paths(options["path"])
         findings: list[Finding] = []
         times, commits = [], set()
-        with paused_gc():  # a large report makes many objects, none in cycles
-            for path in paths:
-                reader = ReportReader(path, subset, rules)
-                streamer = Streamer(reader)
-                report = read_json(path, "Trivy", KEEP, visit=streamer)
-                created, commit = check_header(report, path)
-                times.append(created)
-                commits.add(commit)
-                findings.extend(reader.findings(report, streamer.streamed))
+        for path in paths:
+            reader = ReportReader(path, subset, rules)
+            streamer = Streamer(reader)
+            report = read_json(path, "Trivy", KEEP, visit=streamer)
+            created, commit = check_header(report, path)
+            times.append(created)
+            commits.add(commit)
+            findings.extend(reader.findings(report, streamer.streamed))
         found_commits = commits - {None}
         return Collection(
             metrics={},
