@@ -129,43 +129,33 @@ class WindowReader:
         of a large report's items); True if the array ended. At the first item it cannot
         take so (one cut by the window's end, anything unusual) it stops before that item,
         and the careful path reads on from there."""
-        text, pos, end_of_text = self._text, self._pos, len(self._text)
-        blanks, scan, append = _BLANKS.match, _scan, items.append
+        text, end_of_text, blanks, append = self._text, len(self._text), _BLANKS.match, items.append
+        pos, longest = self._bulk(items, self._pos)
         # An item that starts closer to the window's end than twice the longest so far is
-        # probably cut short: the careful path reads on first. Letting the scanner fail
-        # instead costs a `JSONDecodeError`, which counts the lines of the whole window.
-        longest, margin, most = 0, 0, self._chunk // 2
-        pos, longest = self._bulk(items, pos)
-        margin = min(2 * longest, most)
-        previous_end = -1  # where the item before ended, to learn how items are separated
+        # probably cut short: the careful path reads on first (a scanner failing instead
+        # costs a `JSONDecodeError`, which counts the lines of the whole window).
+        most = self._chunk // 2
+        margin, previous_end = min(2 * longest, most), -1
         while True:
             start = blanks(text, pos).end()  # type: ignore[union-attr]
-            if end_of_text - start <= margin:
+            scanned = _scan_whole(text, start) if end_of_text - start > margin else None
+            if scanned is None:
                 break
-            try:
-                value, end = scan(text, start)
-            except DuplicateKey:
-                raise
-            except (StopIteration, ValueError, RecursionError):
-                break
+            value, end = scanned
             if end - start > longest:
-                longest = end - start
-                margin = min(2 * longest, most)
+                longest, margin = end - start, min(2 * (end - start), most)
             after = blanks(text, end).end()  # type: ignore[union-attr]
-            if after >= end_of_text:  # the value may go on past the window (a number)
+            # At the window's end a number may go on: the careful path reads on.
+            separator = text[after] if after < end_of_text else ""
+            if separator not in (",", "]"):
                 break
-            separator = text[after]
-            if separator == ",":
-                append(value)
-                if previous_end >= 0 and id(items) not in self._between:
-                    self._learn(items, previous_end, start)
-                previous_end, pos = end, after + 1
-            elif separator == "]":
-                append(value)
+            append(value)
+            if separator == "]":
                 self._pos = after + 1
                 return True
-            else:
-                break
+            if previous_end >= 0 and id(items) not in self._between:
+                self._learn(items, previous_end, start)
+            previous_end, pos = end, after + 1
         self._pos = pos
         return False
 
@@ -256,6 +246,17 @@ class WindowReader:
         except UnicodeDecodeError as exc:
             raise Fallback from exc
         self._text, self._pos, self._eof = self._text[self._pos :] + new, 0, not data
+
+
+def _scan_whole(text: str, start: int) -> tuple[Any, int] | None:
+    """The value at `start` and where it ends, or None where the scanner cannot take it
+    (cut by the window's end, invalid: the careful path then says what is wrong)."""
+    try:
+        return _scan(text, start)
+    except DuplicateKey:
+        raise
+    except (StopIteration, ValueError, RecursionError):
+        return None
 
 
 def _scan_at(text: str, pos: int) -> tuple[Any, int]:
