@@ -15,8 +15,9 @@ script starts fast.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from qualitygates._lazy import lazy_exports
 from qualitygates._version import __version__
 
 if TYPE_CHECKING:
@@ -53,29 +54,24 @@ __all__ = [
     "run_gates",
 ]
 
-_LAZY = {
-    "Baseline": "qualitygates.api",
-    "RunOutcome": "qualitygates.api",
-    "load_gates_policy": "qualitygates.api",
-    "render_result": "qualitygates.api",
-    "render_saved": "qualitygates.api",
-    "run_gates": "qualitygates.api",
-    "RunOptions": "qualitygates.engine",
-    "run": "qualitygates.engine",
-    "ExitCode": "qualitygates.model",
-    "RunResult": "qualitygates.model",
-    "Status": "qualitygates.model",
-    "Policy": "qualitygates.policy",
-    "load_policy": "qualitygates.policy",
-    "ReportContext": "qualitygates.reports.interface",
-    "ReportLimits": "qualitygates.reports.interface",
-    "Reporter": "qualitygates.reports.interface",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'qualitygates' has no attribute {name!r}")
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "Baseline": ".api",
+        "RunOutcome": ".api",
+        "load_gates_policy": ".api",
+        "render_result": ".api",
+        "render_saved": ".api",
+        "run_gates": ".api",
+        "RunOptions": ".engine",
+        "run": ".engine",
+        "ExitCode": ".model",
+        "RunResult": ".model",
+        "Status": ".model",
+        "Policy": ".policy",
+        "load_policy": ".policy",
+        "ReportContext": ".reports.interface",
+        "ReportLimits": ".reports.interface",
+        "Reporter": ".reports.interface",
+    },
+)

@@ -16,7 +16,8 @@ What each such adapter needs, in one place:
   included, so no adapter can forget. requests also drops the Authorization header on a
   redirect that changes the scheme, host or port (`Session.rebuild_auth`); tests pin both.
 - A response size limit, and every failure as one AdapterError sentence naming the URL
-  without its userinfo, token-like query parameters or the secret values themselves.
+  without its userinfo, token-like query parameters or the secret values themselves
+  (what an answer means, `_httpanswer`; why a request failed, `_httpproblems`).
 
 `requests` is imported inside functions so that `qualitygates --version` never loads it.
 """
@@ -26,30 +27,27 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from qualitygates._version import __version__
+from qualitygates.adapters._httpanswer import JsonResponse, Refused, Retry, decode, read_body
 from qualitygates.adapters._httpproblems import (
     display_url,
     request_problem,
-    retry_after,
     status_hint,
-    status_text,
     timed_out,
     untrusted,
 )
 from qualitygates.adapters._trust import Origin, origin_of, trusted_origins
 from qualitygates.deadline import DEFAULT_TIMEOUT
 from qualitygates.errors import AdapterError
-from qualitygates.readers import InvalidJson, parse_json
 
 if TYPE_CHECKING:
     import requests
 
-    from qualitygates.adapters._httptransport import AttemptTimer, GuardedSession
+    from qualitygates.adapters._httptransport import GuardedSession
 
 __all__ = ["DEFAULT_TIMEOUT", "HttpClient", "JsonResponse", "display_url"]
 LOG = logging.getLogger("qualitygates.http")
@@ -59,23 +57,6 @@ ATTEMPT_TIMEOUT = 30.0  # seconds per attempt: connecting, the headers and the b
 CONNECT_TIMEOUT = 10.0
 BACKOFF = 0.5  # first pause between attempts; it doubles each time
 _MIN_ATTEMPT = 0.05  # below this much time left, another attempt cannot succeed
-
-
-@dataclass(frozen=True)
-class JsonResponse:
-    """A decoded JSON answer and the HTTP status it came with."""
-
-    status: int
-    data: Any
-
-
-class _Retry(Exception):
-    """A failed attempt that may be tried again; `reason` ends the sentence if it was the last."""
-
-    def __init__(self, reason: str, wait: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.wait = wait
 
 
 class HttpClient:
@@ -169,8 +150,10 @@ class HttpClient:
                 break
             tried = attempt
             try:
-                return self._attempt(url, params, budget, json_statuses, shown)
-            except _Retry as retry:
+                return self._attempt(url, params, budget, json_statuses)
+            except Refused as refused:
+                raise self._error(shown, refused.problem) from None
+            except Retry as retry:
                 reason = retry.reason
                 pause = self.backoff * 2 ** (attempt - 1) if retry.wait is None else retry.wait
                 if attempt == self.attempts or self._budget() - pause < _MIN_ATTEMPT:
@@ -196,8 +179,8 @@ class HttpClient:
         params: Mapping[str, str] | None,
         budget: float,
         json_statuses: Collection[int],
-        shown: str,
     ) -> JsonResponse:
+        """One GET within `budget` seconds; Retry or Refused when it fails."""
         import requests
 
         from qualitygates.adapters._httptransport import AttemptTimer, UntrustedOrigin
@@ -214,19 +197,15 @@ class HttpClient:
                     auth=self._auth(),
                 )
                 with response:
-                    body = self._read(response, shown, budget, timer)
+                    body = read_body(response, self.max_bytes, budget, timer)
             except UntrustedOrigin as exc:
-                raise self._error(shown, untrusted(exc.origin)) from None
+                raise Refused(untrusted(exc.origin)) from None
             except (requests.exceptions.RequestException, OSError) as exc:
                 if timer.expired:  # the timer cut the connection: that is the fault
-                    raise _Retry(timed_out(budget)) from None
-                raise self._failure(exc, shown, budget) from None
-        return self._decode(response, body, json_statuses, shown)
-
-    def _failure(self, exc: BaseException, shown: str, budget: float) -> Exception:
-        """What a requests exception means: an AdapterError, or a `_Retry` if it may heal."""
-        problem, heals = request_problem(exc, budget)
-        return _Retry(problem) if heals else self._error(shown, problem)
+                    raise Retry(timed_out(budget)) from None
+                problem, heals = request_problem(exc, budget)
+                raise (Retry(problem) if heals else Refused(problem)) from None
+        return decode(response, body, json_statuses, self._hint)
 
     def _open(self) -> GuardedSession:
         if self._session is None:
@@ -246,52 +225,6 @@ class HttpClient:
             return (self.username, self.password)
         return None
 
-    def _read(
-        self, response: requests.Response, shown: str, budget: float, timer: AttemptTimer
-    ) -> bytes:
-        """The body, chunk by chunk, within the size limit and the attempt's deadline."""
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise self._error(shown, f"answered with more than {_mib(self.max_bytes)}")
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in _chunks(response):
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise self._error(shown, f"answered with more than {_mib(self.max_bytes)}")
-            chunks.append(chunk)
-            if timer.expired:
-                break
-        if timer.expired:  # the end may be where the timer cut the connection: not the body's
-            raise _Retry(timed_out(budget))
-        return b"".join(chunks)
-
-    def _decode(
-        self,
-        response: requests.Response,
-        body: bytes,
-        json_statuses: Collection[int],
-        shown: str,
-    ) -> JsonResponse:
-        status = response.status_code
-        if status == 429 or status >= 500:
-            raise _Retry(status_text(status, body), wait=retry_after(response))
-        if status >= 300 and status not in json_statuses:
-            raise self._error(shown, status_text(status, body) + self._hint(status))
-        try:
-            data = parse_json(body, "the answer", "server")
-        except InvalidJson as exc:
-            if exc.strict:  # JSON, but a repeated key or a NaN: the answer cannot be trusted
-                raise self._error(shown, str(exc)) from None
-            if status >= 300:
-                raise self._error(shown, status_text(status, body) + self._hint(status)) from None
-            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-            what = "an empty body" if not body.strip() else kind
-            raise self._error(
-                shown, f"did not answer with JSON (got {what}): check the URL"
-            ) from None
-        return JsonResponse(status, data)
-
     def _hint(self, status: int) -> str:
         return status_hint(status, bool(self.token), bool(self.username))
 
@@ -304,12 +237,3 @@ def _origins(trusted: Iterable[Origin | str]) -> Iterator[Origin]:
         origin = item if isinstance(item, Origin) else origin_of(item)
         if origin is not None:
             yield origin
-
-
-def _chunks(response: requests.Response) -> Iterator[bytes]:
-    # iter_content decodes gzip, so the size limit holds for the decoded body too.
-    yield from response.iter_content(chunk_size=64 * 1024)
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MiB"

@@ -54,27 +54,48 @@ def judge_check(
     if corrupt is not None:
         return replace(error_result(check, corrupt, duration), sources=collection.sources)
     _add_new_and_drop_unavailable(check, adapter, collection, findings, baseline, metrics, counted)
+    wanted = {c.metric for c in check.conditions}
+    summary = {spec.name for spec in adapter.metrics if spec.summary}
+    return replace(
+        _verdict(check, _judge_conditions(check, collection, metrics, baseline, now), None),
+        metrics={k: v for k, v in metrics.items() if k in wanted or k in summary},
+        findings=findings,
+        waivers=notes,
+        sources=collection.sources,
+        duration=duration,
+    )
+
+
+def _judge_conditions(
+    check: Check,
+    collection: Collection,
+    metrics: Mapping[str, Measurement],
+    baseline: CheckResult | None,
+    now: datetime,
+) -> tuple[ConditionResult, ...]:
+    """Every condition judged on the metrics, then the report's age and commit."""
     available = collection.available or tuple(metrics)
     before = baseline_metrics(baseline)
     conditions = tuple(
         judge_condition(c, metrics, available, before, collection.unavailable)
         for c in check.conditions
     )
-    conditions += judge_provenance(check, collection.timestamp, collection.revision, now)
-    wanted = {c.metric for c in check.conditions}
-    summary = {spec.name for spec in adapter.metrics if spec.summary}
+    return conditions + judge_provenance(check, collection.timestamp, collection.revision, now)
+
+
+def _verdict(
+    check: Check, conditions: tuple[ConditionResult, ...], error: str | None
+) -> CheckResult:
+    """The check's result with its conditions judged: its status comes from them (and from
+    `error`, which means the source could not be read)."""
     return CheckResult(
         id=check.id,
         adapter=check.adapter,
         name=check.name,
-        status=check_status(conditions, None, check.on_error),
+        status=check_status(conditions, error, check.on_error),
         blocking=check.blocking,
-        metrics={k: v for k, v in metrics.items() if k in wanted or k in summary},
+        error=error,
         conditions=conditions,
-        findings=findings,
-        waivers=notes,
-        sources=collection.sources,
-        duration=duration,
     )
 
 
@@ -133,13 +154,4 @@ def error_result(check: Check, message: str, duration: float = 0.0) -> CheckResu
         ConditionResult(c.expr, c.metric, Status.ERROR, message, operator=c.expression.operator)
         for c in check.conditions
     )
-    return CheckResult(
-        id=check.id,
-        adapter=check.adapter,
-        name=check.name,
-        status=check_status(conditions, message, check.on_error),
-        blocking=check.blocking,
-        error=message,
-        conditions=conditions,
-        duration=duration,
-    )
+    return replace(_verdict(check, conditions, message), duration=duration)

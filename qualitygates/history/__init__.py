@@ -16,8 +16,9 @@ psycopg) are imported only when a store is opened.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from qualitygates._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from qualitygates.history.context import RunContext, policy_digest
@@ -49,23 +50,20 @@ __all__ = [
 
 # Imported on first use: a run that names no store imports `recording` alone, not the
 # git and process machinery `context` needs to describe a run.
-_LAZY = {
-    "HistoryError": "interface",
-    "HistoryStore": "interface",
-    "MetricSeries": "interface",
-    "Redactor": "interface",
-    "RunSummary": "interface",
-    "TrendPoint": "interface",
-    "RunContext": "context",
-    "policy_digest": "context",
-    "open_store": "open",
-    "format_runs": "render",
-    "format_trend": "render",
-    "sparkline": "render",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(f"qualitygates.history.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'qualitygates.history' has no attribute {name!r}")
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "HistoryError": ".interface",
+        "HistoryStore": ".interface",
+        "MetricSeries": ".interface",
+        "Redactor": ".interface",
+        "RunSummary": ".interface",
+        "TrendPoint": ".interface",
+        "RunContext": ".context",
+        "policy_digest": ".context",
+        "open_store": ".open",
+        "format_runs": ".render",
+        "format_trend": ".render",
+        "sparkline": ".render",
+    },
+)

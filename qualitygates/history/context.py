@@ -138,15 +138,22 @@ def _jenkins(env: Env) -> RunContext | None:
     return RunContext(_get(env, "GIT_COMMIT"), branch, "jenkins", _get(env, "BUILD_URL"))
 
 
-def _circleci(env: Env) -> RunContext | None:
-    if env.get("CIRCLECI") != "true":
-        return None
-    return RunContext(
-        _get(env, "CIRCLE_SHA1"),
-        _get(env, "CIRCLE_BRANCH"),
-        "circleci",
-        _get(env, "CIRCLE_BUILD_URL"),
-    )
+Provider = Callable[[Env], RunContext | None]
+
+
+def _flagged(provider: str, flag: str, commit: str, branch: str, url: str) -> Provider:
+    """A provider that sets `flag` to "true" and names the commit, the branch and the build's
+    URL in one variable each."""
+
+    def detect(env: Env) -> RunContext | None:
+        if env.get(flag) != "true":
+            return None
+        return RunContext(_get(env, commit), _get(env, branch), provider, _get(env, url))
+
+    return detect
+
+
+_circleci = _flagged("circleci", "CIRCLECI", "CIRCLE_SHA1", "CIRCLE_BRANCH", "CIRCLE_BUILD_URL")
 
 
 def _azure(env: Env) -> RunContext | None:
@@ -174,18 +181,11 @@ def _bitbucket(env: Env) -> RunContext | None:
     )
 
 
-def _buildkite(env: Env) -> RunContext | None:
-    if env.get("BUILDKITE") != "true":
-        return None
-    return RunContext(
-        _get(env, "BUILDKITE_COMMIT"),
-        _get(env, "BUILDKITE_BRANCH"),
-        "buildkite",
-        _get(env, "BUILDKITE_BUILD_URL"),
-    )
+_buildkite = _flagged(
+    "buildkite", "BUILDKITE", "BUILDKITE_COMMIT", "BUILDKITE_BRANCH", "BUILDKITE_BUILD_URL"
+)
 
-
-_PROVIDERS: tuple[Callable[[Env], RunContext | None], ...] = (
+_PROVIDERS: tuple[Provider, ...] = (
     _github,
     _gitlab,
     _jenkins,

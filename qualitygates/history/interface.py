@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from qualitygates.errors import HistoryError as HistoryError  # noqa: PLC0414 (re-exported)
 from qualitygates.model import MetricValue, RunResult, Status, Unit
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 Redactor = Callable[[str], str]
 """Takes a text, returns it with every secret value replaced (e.g. `reports.write.redact`)."""
+
+Recordable: TypeAlias = RunResult | Mapping[str, Any] | str
+"""A result as `record` takes it: a RunResult, its `result_to_dict` form, or that as JSON."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,17 @@ class MetricSeries:
 
 
 @dataclass(frozen=True)
+class RunFilter:
+    """Which recorded runs `runs` and `trend` read, checked before the store is asked."""
+
+    branch: str | None
+    since: datetime | None
+    limit: int  # at least 1
+    gate: str | None = None  # only runs that judged this gate
+    status: str | None = None  # a Status value: that gate's status with `gate`, else the run's
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     """One value of a metric in one recorded run."""
 
@@ -68,7 +82,11 @@ class TrendPoint:
 
 
 class HistoryStore(abc.ABC):
-    """A place where runs are recorded and read back; use it as a context manager."""
+    """A place where runs are recorded and read back; use it as a context manager.
+
+    `runs` and `trend` check their arguments here, once for every backend; a backend
+    implements the abstract methods (`_runs` and `_trend` take the checked filter).
+    """
 
     #: "sqlite" or "postgresql"
     backend: str
@@ -77,10 +95,7 @@ class HistoryStore(abc.ABC):
 
     @abc.abstractmethod
     def record(
-        self,
-        result: RunResult | Mapping[str, Any] | str,
-        context: RunContext,
-        redact: Redactor | None = None,
+        self, result: Recordable, context: RunContext, redact: Redactor | None = None
     ) -> int:
         """Record one run in a single transaction and return its id.
 
@@ -89,7 +104,6 @@ class HistoryStore(abc.ABC):
         before anything is written.
         """
 
-    @abc.abstractmethod
     def runs(
         self,
         branch: str | None = None,
@@ -103,6 +117,11 @@ class HistoryStore(abc.ABC):
         With `gate`, only runs that judged that gate, and `status` is that gate's status;
         without it, `status` is the run's.
         """
+        return self._runs(RunFilter(branch, since, _limit(limit), gate, _status(status)))
+
+    @abc.abstractmethod
+    def _runs(self, wanted: RunFilter) -> list[RunSummary]:
+        """The runs `wanted` selects, newest first, with their gates' statuses."""
 
     @abc.abstractmethod
     def get(self, run_id: int) -> RunResult:
@@ -121,7 +140,6 @@ class HistoryStore(abc.ABC):
         HistoryError names the candidates when the name is ambiguous or unknown.
         """
 
-    @abc.abstractmethod
     def trend(
         self,
         metric: str,
@@ -132,6 +150,12 @@ class HistoryStore(abc.ABC):
         limit: int = 50,
     ) -> list[TrendPoint]:
         """The latest `limit` values of one metric, oldest first (see `resolve_metric`)."""
+        wanted = RunFilter(branch, since, _limit(limit))
+        return self._trend(self.resolve_metric(metric, gate, check), wanted)
+
+    @abc.abstractmethod
+    def _trend(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
+        """The values of `series` in the latest runs `wanted` selects, oldest first."""
 
     @abc.abstractmethod
     def last_passing(self, branch: str = "main") -> RunResult | None:
@@ -155,3 +179,19 @@ class HistoryStore(abc.ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _status(status: Status | str | None) -> str | None:
+    if status is None:
+        return None
+    try:
+        return Status(status).value
+    except ValueError:
+        known = ", ".join(s.value for s in Status)
+        raise HistoryError(f"unknown status {status!r} (one of: {known})") from None
+
+
+def _limit(limit: int) -> int:
+    if limit < 1:
+        raise HistoryError(f"the number of runs to show must be at least 1, not {limit}")
+    return limit

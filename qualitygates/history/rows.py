@@ -9,13 +9,12 @@ the redacted form, so that nothing the store holds was left out of redaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from qualitygates.errors import ReportError
 from qualitygates.history.context import RunContext
-from qualitygates.history.interface import HistoryError, Redactor
+from qualitygates.history.interface import HistoryError, Recordable, Redactor
 from qualitygates.model import RunResult
 from qualitygates.readers import InvalidJson, parse_json
 from qualitygates.result_io import result_from_dict, result_to_dict
@@ -33,9 +32,7 @@ class RunRows:
     findings: list[Row]
 
 
-def prepare(
-    result: RunResult | Mapping[str, Any] | str, context: RunContext, redact: Redactor | None
-) -> RunRows:
+def prepare(result: Recordable, context: RunContext, redact: Redactor | None) -> RunRows:
     """The rows of one run; HistoryError when `result` is not a qualitygates result."""
     data = _as_data(result)
     if redact is not None:
@@ -52,7 +49,7 @@ def prepare(
     )
 
 
-def _as_data(result: RunResult | Mapping[str, Any] | str) -> Any:
+def _as_data(result: Recordable) -> Any:
     if isinstance(result, RunResult):
         return result_to_dict(result)
     if isinstance(result, str):

@@ -93,24 +93,31 @@ runs = Table(
     Index("qg_runs_time", "recorded_at"),
 )
 
-gates = Table(
+
+def _part_of_run(name: str, keys: str, *rest: Column[Any] | Index) -> Table:
+    """A table of one part of each run (its gates, metrics or findings): keyed by the run,
+    whose deletion takes its rows along, then by the text columns `keys` names."""
+    return Table(
+        name,
+        METADATA,
+        Column("run_id", Integer, ForeignKey("qg_runs.id", ondelete="CASCADE"), primary_key=True),
+        *(Column(key, Text, primary_key=True) for key in keys.split()),
+        *rest,
+    )
+
+
+gates = _part_of_run(
     "qg_gates",
-    METADATA,
-    Column("run_id", Integer, ForeignKey("qg_runs.id", ondelete="CASCADE"), primary_key=True),
-    Column("gate_id", Text, primary_key=True),
+    "gate_id",
     Column("position", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("blocking", Boolean, nullable=False),
     Index("qg_gates_gate_status", "gate_id", "status"),
 )
 
-metrics = Table(
+metrics = _part_of_run(
     "qg_metrics",
-    METADATA,
-    Column("run_id", Integer, ForeignKey("qg_runs.id", ondelete="CASCADE"), primary_key=True),
-    Column("gate_id", Text, primary_key=True),
-    Column("check_id", Text, primary_key=True),
-    Column("metric", Text, primary_key=True),
+    "gate_id check_id metric",
     Column("value", Float),  # numeric metrics
     Column("text_value", Text),  # word metrics such as a quality gate's OK / ERROR
     Column("unit", String(16), nullable=False),
@@ -118,12 +125,9 @@ metrics = Table(
     Index("qg_metrics_name", "metric"),
 )
 
-findings = Table(
+findings = _part_of_run(
     "qg_findings",
-    METADATA,
-    Column("run_id", Integer, ForeignKey("qg_runs.id", ondelete="CASCADE"), primary_key=True),
-    Column("gate_id", Text, primary_key=True),
-    Column("check_id", Text, primary_key=True),
+    "gate_id check_id",
     Column("position", Integer, primary_key=True),  # two findings may share a fingerprint
     Column("fingerprint", Text, nullable=False),
     Column("finding_id", Text, nullable=False),

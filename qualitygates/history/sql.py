@@ -9,12 +9,11 @@ MVCC without a lock, and schema migrations serialise on a transaction-scoped adv
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, exists, insert, select
+from sqlalchemy import Engine, Select, event, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,7 +24,9 @@ from qualitygates.history.interface import (
     HistoryError,
     HistoryStore,
     MetricSeries,
+    Recordable,
     Redactor,
+    RunFilter,
     RunSummary,
     TrendPoint,
 )
@@ -89,12 +90,8 @@ class SqlHistoryStore(HistoryStore):
             ) from None
 
     def record(
-        self,
-        result: RunResult | Mapping[str, Any] | str,
-        context: RunContext,
-        redact: Redactor | None = None,
+        self, result: Recordable, context: RunContext, redact: Redactor | None = None
     ) -> int:
-        """Record one run in a single transaction and return its id."""
         rows = prepare(result, context, redact)
         with self._transaction(write=True) as conn:
             key = conn.execute(insert(schema.runs).values(rows.run)).inserted_primary_key
@@ -110,29 +107,18 @@ class SqlHistoryStore(HistoryStore):
                     conn.execute(insert(table), [{**row, "run_id": run_id} for row in children])
         return run_id
 
-    def runs(
-        self,
-        branch: str | None = None,
-        gate: str | None = None,
-        status: Status | str | None = None,
-        since: datetime | None = None,
-        limit: int = 50,
-    ) -> list[RunSummary]:
-        """The latest runs, newest first, filtered."""
+    def _runs(self, wanted: RunFilter) -> list[RunSummary]:
         r, g = schema.runs, schema.gates
-        query = select(*_SUMMARY_COLUMNS).order_by(r.c.recorded_at.desc(), r.c.id.desc())
-        query = query.limit(_limit(limit))
-        wanted = _status(status)
-        if branch is not None:
-            query = query.where(r.c.branch == branch)
-        if since is not None:
-            query = query.where(r.c.recorded_at >= since)
-        if gate is not None:
-            judged = (g.c.run_id == r.c.id) & (g.c.gate_id == gate)
-            judged &= g.c.status == wanted if wanted else g.c.status != Status.SKIPPED.value
+        query = _newest(select(*_SUMMARY_COLUMNS), wanted)
+        if wanted.gate is not None:
+            judged = (g.c.run_id == r.c.id) & (g.c.gate_id == wanted.gate)
+            if wanted.status:
+                judged &= g.c.status == wanted.status
+            else:
+                judged &= g.c.status != Status.SKIPPED.value
             query = query.where(exists().where(judged))
-        elif wanted:
-            query = query.where(r.c.status == wanted)
+        elif wanted.status:
+            query = query.where(r.c.status == wanted.status)
         with self._transaction() as conn:
             found = conn.execute(query).all()
             statuses = self._gate_statuses(conn, [row.run_id for row in found])
@@ -151,13 +137,15 @@ class SqlHistoryStore(HistoryStore):
         return statuses
 
     def get(self, run_id: int) -> RunResult:
-        """The whole result of one run."""
         query = select(schema.runs.c.result_json).where(schema.runs.c.id == run_id)
         with self._transaction() as conn:
             text = conn.execute(query).scalar_one_or_none()
         if text is None:
-            raise HistoryError(f"there is no run #{run_id} in the history store {self.location}")
+            raise self._no_run(run_id)
         return self._parse(run_id, text)
+
+    def _no_run(self, run_id: int) -> HistoryError:
+        return HistoryError(f"there is no run #{run_id} in the history store {self.location}")
 
     def _parse(self, run_id: int, text: str) -> RunResult:
         try:
@@ -166,49 +154,31 @@ class SqlHistoryStore(HistoryStore):
             raise HistoryError(f"run #{run_id} in {self.location} cannot be read: {exc}") from None
 
     def summary(self, run_id: int) -> RunSummary:
-        """The context and statuses of one run."""
         query = select(*_SUMMARY_COLUMNS).where(schema.runs.c.id == run_id)
         with self._transaction() as conn:
             row = conn.execute(query).one_or_none()
             statuses = self._gate_statuses(conn, [run_id])
         if row is None:
-            raise HistoryError(f"there is no run #{run_id} in the history store {self.location}")
+            raise self._no_run(run_id)
         return _summary(row, statuses.get(run_id, {}))
 
     def resolve_metric(
         self, metric: str, gate: str | None = None, check: str | None = None
     ) -> MetricSeries:
-        """Which recorded metric a name means; HistoryError names the candidates."""
         from qualitygates.history.resolve import resolve
 
         with self._transaction() as conn:
             return resolve(conn, metric, gate, check, self.location)
 
-    def trend(
-        self,
-        metric: str,
-        gate: str | None = None,
-        check: str | None = None,
-        branch: str | None = None,
-        since: datetime | None = None,
-        limit: int = 50,
-    ) -> list[TrendPoint]:
-        """The latest `limit` values of one metric, oldest first."""
-        limit = _limit(limit)
-        series = self.resolve_metric(metric, gate, check)
+    def _trend(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
         r, m = schema.runs, schema.metrics
         query = (
             select(r.c.id, r.c.recorded_at, r.c.commit_sha, m.c.value, m.c.text_value, m.c.unit)
             .join(m, m.c.run_id == r.c.id)
             .where(m.c.gate_id == series.gate, m.c.check_id == series.check)
             .where(m.c.metric == series.metric)
-            .order_by(r.c.recorded_at.desc(), r.c.id.desc())
-            .limit(limit)
         )
-        if branch is not None:
-            query = query.where(r.c.branch == branch)
-        if since is not None:
-            query = query.where(r.c.recorded_at >= since)
+        query = _newest(query, wanted)
         with self._transaction() as conn:
             found = conn.execute(query).all()
         return [
@@ -223,25 +193,18 @@ class SqlHistoryStore(HistoryStore):
         ]
 
     def last_passing(self, branch: str = "main") -> RunResult | None:
-        """The latest run on `branch` whose status is passed or warned."""
         r = schema.runs
-        query = (
-            select(r.c.id, r.c.result_json)
-            .where(r.c.branch == branch, r.c.status.in_(PASSING))
-            .order_by(r.c.recorded_at.desc(), r.c.id.desc())
-            .limit(1)
-        )
+        passing = select(r.c.id, r.c.result_json).where(r.c.status.in_(PASSING))
+        query = _newest(passing, RunFilter(branch, since=None, limit=1))
         with self._transaction() as conn:
             row = conn.execute(query).one_or_none()
         return None if row is None else self._parse(row.id, row.result_json)
 
     def schema_version(self) -> int:
-        """The number of migrations applied to the store."""
         with self._transaction() as conn:
             return schema.current_version(conn)
 
     def close(self) -> None:
-        """Release the store's connections."""
         self._engine.dispose()
 
 
@@ -260,20 +223,15 @@ def _summary(row: Any, gates: dict[str, Status]) -> RunSummary:
     return RunSummary(**{**fields, "status": Status(fields["status"])}, gates=gates)
 
 
-def _status(status: Status | str | None) -> str | None:
-    if status is None:
-        return None
-    try:
-        return Status(status).value
-    except ValueError:
-        known = ", ".join(s.value for s in Status)
-        raise HistoryError(f"unknown status {status!r} (one of: {known})") from None
-
-
-def _limit(limit: int) -> int:
-    if limit < 1:
-        raise HistoryError(f"the number of runs to show must be at least 1, not {limit}")
-    return limit
+def _newest(query: Select[Any], wanted: RunFilter) -> Select[Any]:
+    """`query` on the runs table, narrowed to `wanted`'s branch and time, newest first."""
+    r = schema.runs
+    query = query.order_by(r.c.recorded_at.desc(), r.c.id.desc()).limit(wanted.limit)
+    if wanted.branch is not None:
+        query = query.where(r.c.branch == wanted.branch)
+    if wanted.since is not None:
+        query = query.where(r.c.recorded_at >= wanted.since)
+    return query
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from qualitygates.adapters.interface import Adapter
 from qualitygates.errors import PolicyError
@@ -36,7 +36,14 @@ from qualitygates.policy.waivers import parse_waivers
 from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
 
 SUPPORTED_VERSIONS = (1,)
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_Identified)  # a gate or a check
 
 
 def load_policy(
@@ -124,18 +131,13 @@ class _Loader:
         self, node: Located, check_id: str, adapter: type[Adapter], options: dict[str, Any]
     ) -> tuple[Condition, ...] | None:
         """The check's valid conditions; None (a problem added) when it has none at all."""
-        conditions_node = node.value.get("conditions")
-        if conditions_node is None or not conditions_node.is_sequence or not conditions_node.value:
-            self.problems.add(
-                conditions_node or node,
-                f"check {check_id!r} needs a non-empty list of 'conditions'",
-            )
+        nodes = self._list(
+            node, "conditions", f"check {check_id!r} needs a non-empty list of 'conditions'"
+        )
+        if nodes is None:
             return None
         units = metric_units(adapter, options)
-        conditions = [
-            validate_condition(c, adapter, self.problems, units, options)
-            for c in conditions_node.value
-        ]
+        conditions = [validate_condition(c, adapter, self.problems, units, options) for c in nodes]
         return tuple(c for c in conditions if c is not None)
 
     def _substitute(self, node: Located) -> None:
@@ -173,24 +175,38 @@ class _Loader:
         ):
             self.problems.add(node, "waiver_notice_days must be a whole number of days, e.g. 14")
 
-    def _gates(self, root: Located, shared: tuple[Waiver, ...]) -> tuple[Gate, ...]:
-        node = root.value.get("gates")
-        if node is None or not node.is_sequence or not node.value:
-            self.problems.add(node or root, "'gates' must be a non-empty list of gates")
-            return ()
-        gates: list[Gate] = []
-        seen: dict[str, Located] = {}
-        for gate_node in node.value:
-            gate = self._gate(gate_node, shared)
-            if gate is None:
+    def _list(self, node: Located, key: str, problem: str) -> list[Located] | None:
+        """The items of the non-empty list under `key`; None (`problem` added) otherwise."""
+        found = node.value.get(key)
+        if found is None or not found.is_sequence or not found.value:
+            self.problems.add(found or node, problem)
+            return None
+        return list(found.value)
+
+    def _unique(
+        self, nodes: list[Located], read: Callable[[Located], _Item | None], kind: str, scope: str
+    ) -> tuple[_Item, ...]:
+        """What `read` makes of each node that it can read; an id that repeats an earlier one
+        is a problem ("duplicate `kind` id 'x'`scope`")."""
+        items: list[_Item] = []
+        seen: dict[str, int] = {}
+        for node in nodes:
+            item = read(node)
+            if item is None:
                 continue
-            if gate.id in seen:
+            if item.id in seen:
                 self.problems.add(
-                    gate_node, f"duplicate gate id {gate.id!r} (first on line {seen[gate.id].line})"
+                    node, f"duplicate {kind} id {item.id!r}{scope} (first on line {seen[item.id]})"
                 )
-            seen[gate.id] = gate_node
-            gates.append(gate)
-        return tuple(gates)
+            seen[item.id] = node.line
+            items.append(item)
+        return tuple(items)
+
+    def _gates(self, root: Located, shared: tuple[Waiver, ...]) -> tuple[Gate, ...]:
+        nodes = self._list(root, "gates", "'gates' must be a non-empty list of gates")
+        if nodes is None:
+            return ()
+        return self._unique(nodes, lambda node: self._gate(node, shared), "gate", "")
 
     def _gate(self, node: Located, shared: tuple[Waiver, ...]) -> Gate | None:
         if not node.is_mapping:
@@ -198,30 +214,17 @@ class _Loader:
             return None
         self.problems.unknown_keys(node, GATE_KEYS, "a gate")
         gate_id = node_id(self.problems, node, "gate")
-        checks_node = node.value.get("checks")
-        if checks_node is None or not checks_node.is_sequence or not checks_node.value:
-            self.problems.add(
-                checks_node or node, f"gate {gate_id!r} needs a non-empty list of 'checks'"
-            )
+        nodes = self._list(node, "checks", f"gate {gate_id!r} needs a non-empty list of 'checks'")
+        if nodes is None:
             return None
-        checks: list[Check] = []
-        seen: dict[str, int] = {}
-        for check_node in checks_node.value:
-            check = self._check(check_node, shared)
-            if check is None:
-                continue
-            if check.id in seen:
-                self.problems.add(
-                    check_node,
-                    f"duplicate check id {check.id!r} in gate {gate_id!r} (first on line {seen[check.id]})",
-                )
-            seen[check.id] = check_node.line
-            checks.append(check)
+        checks = self._unique(
+            nodes, lambda check: self._check(check, shared), "check", f" in gate {gate_id!r}"
+        )
         name = node_string(self.problems, node, "name") or gate_id
         return Gate(
             gate_id,
             name,
-            tuple(checks),
+            checks,
             node_bool(self.problems, node, "blocking"),
             node_string(self.problems, node, "description"),
         )

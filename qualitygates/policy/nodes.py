@@ -87,20 +87,22 @@ def node_id(problems: Problems, node: Located, what: str) -> str:
 
 
 def node_string(problems: Problems, node: Located, key: str) -> str | None:
-    value = node.value.get(key)
-    if value is None:
-        return None
-    if not isinstance(value.value, str):
-        problems.add(value, f"'{key}' must be a string")
-        return None
-    return str(value.value)
+    value = _scalar(problems, node, key, str, "a string")
+    return None if value is None else str(value)
 
 
 def node_bool(problems: Problems, node: Located, key: str) -> bool:
+    """The flag under `key`: true unless it says false."""
+    return _scalar(problems, node, key, bool, "true or false") is not False
+
+
+def _scalar(problems: Problems, node: Located, key: str, kind: type, must_be: str) -> object:
+    """The value under `key` if it is a `kind`; None when there is none or (a problem added)
+    when it is something else."""
     value = node.value.get(key)
     if value is None:
-        return True
-    if not isinstance(value.value, bool):
-        problems.add(value, f"'{key}' must be true or false")
-        return True
-    return value.value is True
+        return None
+    if not isinstance(value.value, kind):
+        problems.add(value, f"'{key}' must be {must_be}")
+        return None
+    return value.value

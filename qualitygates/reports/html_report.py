@@ -34,7 +34,7 @@ from qualitygates.model import (
     Status,
 )
 from qualitygates.reports.console import total_line
-from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter
+from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter, waiver_notes
 
 History: TypeAlias = Mapping[str, Sequence[MetricValue]]
 MAX_FINDING_ROWS = 5000  # beyond this a browser page gets slow; the JSON report has them all
@@ -165,9 +165,7 @@ def _waivers(result: RunResult) -> str:
         f"<td>{esc(g.id)}/{esc(c.id)}</td><td{_state_class(w.state)}>{esc(w.state)}</td>"
         f"<td>{esc(w.owner or '—')}</td><td>{esc(w.expires or '—')}</td>"
         f'<td class="num">{w.matched}</td><td>{esc(w.reason)}</td></tr>'
-        for g in result.gates
-        for c in g.checks
-        for w in c.waivers
+        for g, c, w in waiver_notes(result)
     ]
     if not rows:
         return '<p class="muted">No waivers in this policy.</p>'

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import abc
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
-from qualitygates.model import MetricValue, RunResult
+from qualitygates.model import CheckResult, GateResult, MetricValue, RunResult, WaiverNote
 
 #: Per gated metric ("gate.check.metric", as the history store names a series), its
 #: values in earlier runs, oldest first.
@@ -71,6 +71,14 @@ def link_base_from_env(env: Mapping[str, str]) -> str | None:
     if project and commit:
         return f"{project.rstrip('/')}/-/blob/{commit}/"
     return None
+
+
+def waiver_notes(result: RunResult) -> Iterator[tuple[GateResult, CheckResult, WaiverNote]]:
+    """Every waiver the run reports on, with its gate and check, in policy order."""
+    for gate in result.gates:
+        for check in gate.checks:
+            for note in check.waivers:
+                yield gate, check, note
 
 
 class Reporter(abc.ABC):

@@ -20,7 +20,13 @@ from urllib.parse import quote
 from qualitygates.formatting import format_value, honest_pair
 from qualitygates.model import CheckResult, ConditionResult, Finding, GateResult, RunResult, Status
 from qualitygates.reports.console import total_line
-from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter, link_base_from_env
+from qualitygates.reports.interface import (
+    NO_CONTEXT,
+    ReportContext,
+    Reporter,
+    link_base_from_env,
+    waiver_notes,
+)
 
 # link_base_from_env lives in the interface now; it stays importable from here.
 __all__ = ["MarkdownReporter", "code", "escape", "link_base_from_env"]
@@ -227,9 +233,7 @@ def _waivers(result: RunResult) -> str:
     rows = [
         f"| {code(w.id, 80)} | {escape(g.id)}/{escape(c.id)} | {_waiver_state(w.state)}"
         f" | {escape(w.owner or '—')} | {escape(w.expires or '—')} | {w.matched} | {escape(w.reason)} |"
-        for g in result.gates
-        for c in g.checks
-        for w in c.waivers
+        for g, c, w in waiver_notes(result)
     ]
     if not rows:
         return ""

@@ -7,8 +7,9 @@ file (`worker`) imports only the scanner.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from qualitygates._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from qualitygates.adapters.k6.adapter import K6Adapter
@@ -16,14 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = ["K6Adapter", "end_time", "end_time_ns"]
 
-_LAZY = {
-    "K6Adapter": "qualitygates.adapters.k6.adapter",
-    "end_time": "qualitygates.adapters.k6.endtime",
-    "end_time_ns": "qualitygates.adapters.k6.endtime",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(
+    __name__, {"K6Adapter": ".adapter", "end_time": ".endtime", "end_time_ns": ".endtime"}
+)

@@ -16,13 +16,14 @@ is exact.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._io import expect_type
-from qualitygates.adapters.k6.names import Key, canonical_stat, parse_key
+from qualitygates.adapters.k6.names import Key, parse_key
+from qualitygates.adapters.k6.numbers import check_count, check_rate, stat_values
 from qualitygates.adapters.k6.stats import COUNTER, GAUGE, KINDS, RATE, TREND
 from qualitygates.errors import AdapterError
 
@@ -39,7 +40,7 @@ BUILTIN_TIME_METRICS = frozenset(
     }
 )  # fmt: skip
 BUILTIN_DATA_METRICS = frozenset({"data_sent", "data_received"})
-_MAX_COUNT = 2**53  # beyond this a double (every stat is one) no longer counts by one
+CheckCounts = tuple[str, str, int, int]  # a k6 check: group path, name, passes, fails
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Summary:
 
     shape: str
     metrics: dict[Key, SummaryMetric]
-    checks: list[tuple[str, str, int, int]] = field(default_factory=list)  # group, name, ±
+    checks: list[CheckCounts] = field(default_factory=list)
     has_verdicts: bool = True
 
 
@@ -120,7 +121,7 @@ def read_summary(data: Any, shape: str, path: Path) -> Summary:
 
 def _handle_summary_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> SummaryMetric:
     kind = _kind(raw, path, where)
-    values = _numbers(expect_type(raw.get("values"), dict, path, f"{where}.values"), path, where)
+    values = stat_values(expect_type(raw.get("values"), dict, path, f"{where}.values"), path, where)
     thresholds = None
     if "thresholds" in raw:
         thresholds = {}
@@ -147,7 +148,7 @@ def _export_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> Sum
             # --summary-export writes !ok: true means the threshold FAILED (k6-docs #30).
             thresholds[expr] = expect_type(failed, bool, path, f"{where}.thresholds")
     fields = {k: v for k, v in raw.items() if k != "thresholds"}
-    values = _numbers(fields, path, where)
+    values = stat_values(fields, path, where)
     kind = _infer_kind(values)
     if kind == RATE and "value" in values:
         values["rate"] = values.pop("value")  # the legacy export renames a Rate's rate
@@ -174,83 +175,24 @@ def _infer_contains(metric: str) -> str:
     return ""  # a custom Trend: --summary-export cannot tell time from plain numbers
 
 
-def _numbers(raw: dict[str, Any], path: Path, where: str) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for stat, value in raw.items():
-        canonical = canonical_stat(stat)
-        if canonical is None:
-            continue  # a stat this tool does not name (future k6 keys)
-        if value is None:
-            continue  # k6 may write null for an undefined rate
-        values[canonical] = _finite(value, path, f"{where}.{stat}")
-    return values
+def _checks(listed: Iterable[Any], path: Path, group_path: str) -> list[CheckCounts]:
+    """The entries of a check list that are checks (a name, passes and fails)."""
+    found: list[CheckCounts] = []
+    for check in listed:
+        if isinstance(check, dict) and isinstance(check.get("name"), str):
+            where = f"check {check['name'][:80]!r}"
+            passes = check_count(check.get("passes", 0), path, f"{where} passes")
+            fails = check_count(check.get("fails", 0), path, f"{where} fails")
+            found.append((group_path, check["name"], passes, fails))
+    return found
 
 
-def _finite(value: Any, path: Path, where: str) -> float:
-    """`value` as a float; a JSON number beyond a double (10**400, 1e999) is an error."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AdapterError(f"{path}: {where} should be a number, not {type(value).__name__}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise AdapterError(f"{path}: {where} is {_shown(value)}, too large to be a k6 number")
-    return number
-
-
-def check_rate(values: dict[str, float], path: Path, where: str) -> None:
-    """A Rate's `rate` must be what its `passes` and `fails` make, as k6 computes it.
-
-    k6's RateSink (`metrics/sink.go`) keeps Trues and Total and formats `rate` as
-    Trues / Total, `passes` as Trues and `fails` as Total - Trues; with no sample the rate
-    is 0 (or null). A rate of 0 beside 50 failed requests is a corrupt or forged summary.
-    """
-    passes, fails, rate = values.get("passes"), values.get("fails"), values.get("rate")
-    if passes is None or fails is None or rate is None:
-        return
-    if passes < 0 or fails < 0 or not (passes.is_integer() and fails.is_integer()):
-        raise AdapterError(
-            f"{path}: {where} has {_shown(passes)} passes and {_shown(fails)} fails, "
-            "not counts of samples"
-        )
-    total = passes + fails
-    expected = passes / total if total else 0.0
-    if not math.isclose(rate, expected, rel_tol=1e-9, abs_tol=1e-12):
-        raise AdapterError(
-            f"{path}: {where} has rate {_shown(rate)} beside {_shown(passes)} passes and "
-            f"{_shown(fails)} fails, which make {_shown(expected)}: the summary contradicts itself"
-        )
-
-
-def _shown(value: int | float) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, int) and value.bit_length() > 64:
-        return f"a {int(value.bit_length() * math.log10(2)) + 1}-digit number"
-    return repr(value)
-
-
-def _count(value: Any, path: Path, where: str) -> int:
-    """A check's passes or fails: a whole number a double holds exactly enough to add up."""
-    count = expect_type(value, int, path, where)
-    if not 0 <= count <= _MAX_COUNT:
-        raise AdapterError(f"{path}: {where} is {_shown(count)}, not a k6 count")
-    return int(count)
-
-
-def _group_checks(group: Any, path: Path, group_path: str) -> list[tuple[str, str, int, int]]:
+def _group_checks(group: Any, path: Path, group_path: str) -> list[CheckCounts]:
     """Checks of the root group and its sub-groups, with their group path."""
     if not isinstance(group, dict):
         return []
-    found: list[tuple[str, str, int, int]] = []
     checks = group.get("checks") or []
-    for check in checks.values() if isinstance(checks, dict) else checks:
-        if isinstance(check, dict) and isinstance(check.get("name"), str):
-            where = f"check {check['name'][:80]!r}"
-            passes = _count(check.get("passes", 0), path, f"{where} passes")
-            fails = _count(check.get("fails", 0), path, f"{where} fails")
-            found.append((group_path, check["name"], passes, fails))
+    found = _checks(checks.values() if isinstance(checks, dict) else checks, path, group_path)
     groups = group.get("groups") or []
     for sub in groups.values() if isinstance(groups, dict) else groups:
         if isinstance(sub, dict):
@@ -275,18 +217,8 @@ def _read_machine(data: dict[str, Any], path: Path) -> Summary:
         metrics[key] = _machine_metric(key, raw, path, where)
     checks = []
     if isinstance(checks_part, dict):
-        for check in expect_type(checks_part.get("results", []), list, path, "checks.results"):
-            if isinstance(check, dict) and isinstance(check.get("name"), str):
-                where = f"check {check['name'][:80]!r}"
-                passes = _count(check.get("passes", 0), path, f"{where} passes")
-                checks.append(
-                    (
-                        "",
-                        check["name"],
-                        passes,
-                        _count(check.get("fails", 0), path, f"{where} fails"),
-                    )
-                )
+        listed = expect_type(checks_part.get("results", []), list, path, "checks.results")
+        checks = _checks(listed, path, "")
     return Summary(MACHINE_READABLE, metrics, checks, has_verdicts=False)
 
 
@@ -297,7 +229,7 @@ def _machine_metric(key: Key, raw: dict[str, Any], path: Path, where: str) -> Su
         matches = expect_type(raw_values.pop("matches"), (int, float), path, where)
         total = expect_type(raw_values.pop("total", matches), (int, float), path, where)
         raw_values.update(passes=matches, fails=total - matches)
-    values = _numbers(raw_values, path, where)
+    values = stat_values(raw_values, path, where)
     if kind == RATE:
         check_rate(values, path, where)
     return SummaryMetric(key, kind, str(raw.get("contains", "")), values, may_be_unobserved=True)
