@@ -31,6 +31,7 @@ __all__ = [
     "MAX_WHOLE_FILE_BYTES",
     "decode_head",
     "decode_text",
+    "existing_file",
     "expand_paths",
     "expect_type",
     "load_json",
@@ -52,6 +53,14 @@ def expand_paths(patterns: str | Sequence[str]) -> list[Path]:
             raise AdapterError(_no_match_message(str(pattern)))
         found.extend(m for m in matches if m not in found)
     return found
+
+
+def existing_file(path: Path, advice: str) -> Path:
+    """`path` when it is a file (`path_option(single=True)`), else an AdapterError:
+    `<path> does not exist: <advice>`, where the advice says how the file comes to be."""
+    if not path.is_file():
+        raise AdapterError(f"{path} does not exist: {advice}")
+    return path
 
 
 def _glob_one(pattern: str) -> list[Path]:

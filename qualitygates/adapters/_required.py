@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from qualitygates.adapters.interface import count_metric
-from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity
+from qualitygates.adapters._counts import rule_counts
+from qualitygates.adapters.interface import MetricSpec, count_metric
+from qualitygates.errors import AdapterError
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 Item = TypeVar("Item")
 
@@ -30,18 +32,39 @@ class Problem(NamedTuple):
     key: tuple[object, ...]
 
 
+class Counted(NamedTuple):
+    """A count metric of a readiness adapter: what it counts, and the rules whose findings
+    it counts."""
+
+    description: str
+    rules: tuple[str, ...]
+    summary: bool = False  # reported on every run
+
+
 @dataclass(frozen=True)
 class Readiness:
     """One readiness adapter's rules: their severities and the metrics that count them."""
 
     tool: str
-    #: metric -> the rules whose findings it counts
-    metric_rules: Mapping[str, tuple[str, ...]]
+    #: metric -> what it counts, by rule; declared by `metric_specs`, in this order
+    counted: Mapping[str, Counted]
     severities: Mapping[str, Severity] = field(default_factory=dict)
     #: The severity of a rule `severities` does not name.
     severity: Severity = Severity.HIGH
-    #: The metric that counts every problem, if the adapter has one.
+    #: The metric that counts every problem, if the adapter has one, and what `explain`
+    #: says of it.
     total: str | None = "problems"
+    total_description: str = "All of the above together."
+
+    def metric_specs(self) -> tuple[MetricSpec, ...]:
+        """The declarations of the count metrics, `total` last (reported on every run)."""
+        specs = [
+            MetricSpec(metric, Unit.COUNT, what.description, summary=what.summary)
+            for metric, what in self.counted.items()
+        ]
+        if self.total:
+            specs.append(MetricSpec(self.total, Unit.COUNT, self.total_description, summary=True))
+        return tuple(specs)
 
     def finding(self, rule: str, problem: Problem) -> Finding:
         """The finding of one problem of `rule`."""
@@ -69,10 +92,45 @@ class Readiness:
     def count(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Each metric counts the findings of its rules; `total` counts them all."""
         ours = [f for f in findings if f.tool == self.tool]
-        counts = {
-            metric: sum(1 for f in ours if f.rule in rules)
-            for metric, rules in self.metric_rules.items()
-        }
+        counts = rule_counts(ours, {metric: what.rules for metric, what in self.counted.items()})
         if self.total:
-            counts[self.total] = len(ours)
-        return {metric: count_metric(number) for metric, number in counts.items()}
+            counts[self.total] = count_metric(len(ours))
+        return counts
+
+
+class Entry(NamedTuple):
+    """One entry of a `required` option: where it stands (for errors), the item it names,
+    and all its keys."""
+
+    where: str
+    name: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class EntryForm:
+    """How an entry of a readiness adapter's `required` list is written: the item's name
+    alone, or a mapping of `keys`, the first of which names the item."""
+
+    option: str  # "docs option required"
+    keys: tuple[str, ...]
+    write: str  # how to write an entry, for an entry that is neither
+    name_is: str  # what the name must be
+    list_keys: bool = False  # whether an unknown key's error lists the keys
+
+    def read(self, item: object, index: int) -> Entry:
+        """Entry `index` (from 1), or an AdapterError naming it and what is wrong."""
+        where = f"{self.option}, entry {index}"
+        key = self.keys[0]
+        if isinstance(item, str):
+            item = {key: item}
+        if not isinstance(item, Mapping):
+            raise AdapterError(f"{where}: write {self.write}")
+        unknown = sorted(set(item) - set(self.keys))
+        if unknown:
+            listed = f" (use {', '.join(self.keys)})" if self.list_keys else ""
+            raise AdapterError(f"{where}: unknown key {unknown[0]!r}{listed}")
+        name = item.get(key)
+        if not isinstance(name, str) or not name.strip():
+            raise AdapterError(f"{where}: {key} must be {self.name_is}")
+        return Entry(where, name, item)

@@ -18,7 +18,7 @@ from typing import Any
 
 from qualitygates.adapters._io import expand_paths, load_json
 from qualitygates.adapters._options import path_option
-from qualitygates.adapters._required import Problem, Readiness
+from qualitygates.adapters._required import Counted, Problem, Readiness
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -42,12 +42,20 @@ QUERY_KEYS = (
     "measurement", "queryText", "rawQueryText", "scenarioId", "panelId", "search",
     "labelSelector", "q",
 )  # fmt: skip
-METRIC_RULES = {
-    "panels_without_queries": ("panel-without-queries",),
-    "missing_dashboards": ("missing-dashboard",),
-    "invalid_dashboards": ("invalid-dashboard",),
-}
-READINESS = Readiness(TOOL, METRIC_RULES, {"panel-without-queries": Severity.MEDIUM}, total=None)
+READINESS = Readiness(
+    TOOL,
+    {
+        "panels_without_queries": Counted(
+            "Panels with no query.", ("panel-without-queries",), summary=True
+        ),
+        "missing_dashboards": Counted("Names in required not found.", ("missing-dashboard",)),
+        "invalid_dashboards": Counted(
+            "Dashboards with structural problems.", ("invalid-dashboard",)
+        ),
+    },
+    {"panel-without-queries": Severity.MEDIUM},
+    total=None,
+)
 
 
 @dataclass
@@ -74,9 +82,7 @@ class DashboardsAdapter(Adapter):
     metrics = (
         MetricSpec("dashboards", Unit.COUNT, "Dashboards read.", summary=True),
         MetricSpec("panels", Unit.COUNT, "Panels (rows excluded).", summary=True),
-        MetricSpec("panels_without_queries", Unit.COUNT, "Panels with no query.", summary=True),
-        MetricSpec("missing_dashboards", Unit.COUNT, "Names in required not found."),
-        MetricSpec("invalid_dashboards", Unit.COUNT, "Dashboards with structural problems."),
+        *READINESS.metric_specs(),
     )
 
     def collect(self, request: CollectRequest) -> Collection:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from qualitygates.adapters._counts import rule_counts
 from qualitygates.adapters._io import expand_paths, expect_type
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
@@ -26,7 +27,6 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionSpec,
     count_metric,
     percent_metric,
 )
@@ -52,10 +52,16 @@ class _Totals:
     clones: list[Finding] = field(default_factory=list)
 
 
+#: Beyond this a float, which every metric is, no longer counts lines one by one.
+_MAX_LINES = 2**53
+
+
 def _count(totals: Mapping[str, Any], key: str, path: Path) -> int:
     value = expect_type(totals.get(key), int, path, f"statistics.total.{key}")
     if value < 0:
         raise AdapterError(f"{path}: statistics.total.{key} is negative ({value})")
+    if value > _MAX_LINES:
+        raise AdapterError(f"{path}: statistics.total.{key} is too large to count lines")
     return int(value)
 
 
@@ -105,15 +111,11 @@ def _side(duplicate: Mapping[str, Any], key: str, path: Path, where: str) -> tup
 class DuplicationAdapter(Adapter):
     """Duplicated code from jscpd's JSON report: percentage of lines and clones."""
 
-    name: ClassVar[str] = "duplication"
-    summary: ClassVar[str] = "Copy-paste detection from jscpd's JSON report"
-    formats: ClassVar[tuple[str, ...]] = (
-        "jscpd --reporters json (jscpd-report.json), jscpd 3 and 4",
-    )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
-        path_option("jscpd-report.json file(s)", "all are added up"),
-    )
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    name = "duplication"
+    summary = "Copy-paste detection from jscpd's JSON report"
+    formats = ("jscpd --reporters json (jscpd-report.json), jscpd 3 and 4",)
+    options = (path_option("jscpd-report.json file(s)", "all are added up"),)
+    metrics = (
         MetricSpec(
             "percentage",
             Unit.PERCENT,
@@ -148,4 +150,4 @@ class DuplicationAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """`clones`: the clones that are not waived."""
-        return {"clones": count_metric(sum(1 for f in findings if f.rule == CLONE))}
+        return rule_counts(findings, {"clones": (CLONE,)})

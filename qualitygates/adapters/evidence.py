@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from qualitygates.adapters._io import load_json, open_report
+from qualitygates.adapters._io import existing_file, load_json, open_report
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters._required import Problem, Readiness
 from qualitygates.adapters._xml import iter_xml, local_name
@@ -39,7 +39,8 @@ from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Unit
 
 TOOL = "evidence"
-READINESS = Readiness(TOOL, {})  # its one required item is the result file: `problems`
+# Its one required item is the result file: `problems` counts what is wrong with it.
+READINESS = Readiness(TOOL, {}, total_description="Failed, stale or future-dated.")
 _MAX_NAMED = 5
 
 
@@ -72,16 +73,15 @@ class EvidenceAdapter(Adapter):
     metrics = (
         MetricSpec("passed", Unit.COUNT, "1 when the drill passed, else 0.", summary=True),
         MetricSpec("age_hours", Unit.NUMBER, "Hours since the drill ran.", summary=True),
-        MetricSpec("problems", Unit.COUNT, "Failed, stale or future-dated.", summary=True),
+        *READINESS.metric_specs(),
     )
 
     def collect(self, request: CollectRequest) -> Collection:
         """Read the result, then judge nothing: report pass, age and problems."""
-        path = request.base_dir / str(request.options["path"])
-        if not path.is_file():
-            raise AdapterError(
-                f"{path} does not exist: check the path, or that the drill ran before this step"
-            )
+        path = existing_file(
+            request.base_dir / str(request.options["path"]),
+            "check the path, or that the drill ran before this step",
+        )
         kind = _format(path, str(request.options.get("format") or "auto"))
         outcome = read_junit(path) if kind == "junit" else read_json_result(path)
         when = outcome.timestamp or _mtime(path)

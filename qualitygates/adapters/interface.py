@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 import enum
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -195,6 +195,29 @@ class Adapter(abc.ABC):
             if spec.name == name:
                 return spec
         return None
+
+
+class FindingsAdapter(Adapter):
+    """An adapter whose reports list findings, and whose metrics all count them.
+
+    `collect` reads every report the `path` option's globs match (`path_option`) with
+    `read`, in order; `count_findings` turns the findings left after waivers into metrics.
+    """
+
+    @abc.abstractmethod
+    def read(self, path: Path) -> Iterable[Finding]:
+        """The findings of one report, or an AdapterError naming it and what is wrong."""
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read every report the `path` globs match; counting is left to count_findings."""
+        # Imported here: the engine and the policy import this module without reading a file.
+        from qualitygates.adapters._io import expand_paths
+
+        paths = expand_paths(request.options["path"])
+        findings = [finding for path in paths for finding in self.read(path)]
+        return Collection(
+            metrics={}, findings=tuple(findings), sources=tuple(str(p) for p in paths)
+        )
 
 
 def count_metric(value: int) -> Measurement:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from qualitygates.adapters._http import HttpClient, display_url
@@ -74,13 +74,13 @@ class PrometheusAdapter(Adapter):
 
     dated = True  # with `at_end_of`, the end of the k6 run the queries are evaluated at
 
-    name: ClassVar[str] = "prometheus"
-    summary: ClassVar[str] = "PromQL instant queries over the Prometheus HTTP API, one metric each"
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "prometheus"
+    summary = "PromQL instant queries over the Prometheus HTTP API, one metric each"
+    formats = (
         "Prometheus HTTP API v1 instant queries (GET /api/v1/query): a scalar, or a vector "
         "of exactly one series",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
+    options = (
         OptionSpec(
             "url",
             OptionKind.URL,
@@ -131,7 +131,7 @@ class PrometheusAdapter(Adapter):
             metric_units=tuple(UNITS.items()),
         ),
     )
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    metrics = (
         MetricSpec(
             "<query name>",
             None,

@@ -20,21 +20,15 @@ nothing. SARIF from either tool belongs to the `sarif` adapter.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters._counts import counts_by, requested_zeros
+from qualitygates.adapters._io import expect_type, load_json, open_report
 from qualitygates.adapters._options import path_option
-from qualitygates.adapters.interface import (
-    Adapter,
-    Collection,
-    CollectRequest,
-    MetricSpec,
-    OptionSpec,
-    count_metric,
-)
+from qualitygates.adapters.interface import Collection, CollectRequest, FindingsAdapter, MetricSpec
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
@@ -45,6 +39,10 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 def rule_metric(rule: str) -> str:
     """The metric name that counts one rule's secrets (`AWS Access Key` -> `...aws-access-key`)."""
     return RULE_PREFIX + (_NOT_SLUG.sub("-", rule.lower()).strip("-") or "unnamed")
+
+
+def _rule_metric(secret: Finding) -> str:
+    return rule_metric(secret.rule or secret.id)
 
 
 _SECRET_METRICS = (
@@ -58,41 +56,26 @@ _SECRET_METRICS = (
 )
 
 
-class _SecretsAdapter(Adapter):
+class _SecretsAdapter(FindingsAdapter):
     """What gitleaks and ggshield share: options, metrics, counting and merging files."""
 
     tool: ClassVar[str]
-    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("JSON report(s)"),)
-    metrics: ClassVar[tuple[MetricSpec, ...]] = _SECRET_METRICS
+    options = (path_option("JSON report(s)"),)
+    metrics = _SECRET_METRICS
 
     def collect(self, request: CollectRequest) -> Collection:
         """Read every report the `path` globs match; counting is left to count_findings."""
-        paths = expand_paths(request.options["path"])
-        findings: list[Finding] = []
-        for path in paths:
-            findings.extend(self.read(path))
-        # A rule the policy asks about and the report never mentions has 0 secrets;
-        # count_findings overrides these with the real counts.
-        zeros = {m: count_metric(0) for m in request.metrics if m.startswith(RULE_PREFIX)}
-        rules = sorted({rule_metric(f.rule or f.id) for f in findings})
-        return Collection(
-            metrics=zeros,
-            findings=tuple(findings),
-            sources=tuple(str(p) for p in paths),
+        collection = super().collect(request)
+        rules = sorted({_rule_metric(f) for f in collection.findings})
+        return replace(
+            collection,
+            metrics=requested_zeros(request.metrics, RULE_PREFIX),
             available=("secrets.total", *rules),
         )
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """`secrets.total` and one `secrets.rule.<rule>` per rule that has secrets left."""
-        kept = [f for f in findings if not f.waived]
-        by_rule = Counter(rule_metric(f.rule or f.id) for f in kept)
-        metrics = {name: count_metric(n) for name, n in sorted(by_rule.items())}
-        metrics["secrets.total"] = count_metric(len(kept))
-        return metrics
-
-    def read(self, path: Path) -> list[Finding]:
-        """The findings of one report file."""
-        raise NotImplementedError
+        return counts_by([f for f in findings if not f.waived], _rule_metric, "secrets.total")
 
     def finding(
         self, rule: str, file: str, line: int | None, commit: str, extra: str = ""
@@ -161,10 +144,10 @@ def _text(item: dict[str, Any], key: str, path: Path, where: str) -> str:
 class GitleaksAdapter(_SecretsAdapter):
     """Secrets in a gitleaks JSON report (gitleaks 8, and gitleaks 7's lower-case fields)."""
 
-    name: ClassVar[str] = "gitleaks"
-    tool: ClassVar[str] = "gitleaks"
-    summary: ClassVar[str] = "Secrets found by gitleaks (JSON report)"
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "gitleaks"
+    tool = "gitleaks"
+    summary = "Secrets found by gitleaks (JSON report)"
+    formats = (
         "gitleaks 8 JSON (--report-format json): RuleID, File, StartLine, Commit",
         "gitleaks 7 JSON: rule, file, lineNumber, commit; `null` when nothing was found",
     )
@@ -198,10 +181,10 @@ class GitleaksAdapter(_SecretsAdapter):
 class GgshieldAdapter(_SecretsAdapter):
     """Secrets in a ggshield (GitGuardian) `secret scan --json` report."""
 
-    name: ClassVar[str] = "ggshield"
-    tool: ClassVar[str] = "ggshield"
-    summary: ClassVar[str] = "Secrets found by GitGuardian ggshield (secret scan --json)"
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "ggshield"
+    tool = "ggshield"
+    summary = "Secrets found by GitGuardian ggshield (secret scan --json)"
+    formats = (
         "ggshield secret scan --json: path, pre-commit, docker and archive scans "
         "(entities_with_incidents) and commit ranges (scans[].entities_with_incidents)",
     )

@@ -20,26 +20,21 @@ message, as is a report without `vulnerabilities` at all (e.g. `snyk iac test`).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from qualitygates.adapters._io import expand_paths, expect_type, load_json, open_report
+from qualitygates.adapters._counts import family_metrics, severity_counts
+from qualitygates.adapters._io import expect_type, load_json, open_report
 from qualitygates.adapters._options import path_option
-from qualitygates.adapters.interface import (
-    Adapter,
-    Collection,
-    CollectRequest,
-    MetricSpec,
-    OptionSpec,
-    count_metric,
-)
+from qualitygates.adapters.interface import FindingsAdapter, MetricSpec
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 
 TOOL = "snyk"
 SEVERITIES = ("critical", "high", "medium", "low")
+#: The severities counted: Snyk's, and unknown where a report grades nothing.
+COUNTED = (*SEVERITIES, "unknown")
 LICENSE = "license"
 
 
@@ -152,57 +147,43 @@ def _read(path: Path) -> list[Finding]:
     return list(found.values())
 
 
-class SnykAdapter(Adapter):
+class SnykAdapter(FindingsAdapter):
     """Open-source and container vulnerabilities from Snyk CLI JSON reports."""
 
-    name: ClassVar[str] = "snyk"
-    summary: ClassVar[str] = (
-        "Vulnerabilities from `snyk test --json` / `snyk container test --json`"
-    )
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "snyk"
+    summary = "Vulnerabilities from `snyk test --json` / `snyk container test --json`"
+    formats = (
         "snyk test --json: one project (object) or --all-projects (array)",
         "snyk container test --json, with the image's applications",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("Snyk JSON report(s)"),)
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
-        MetricSpec(
-            "vulnerabilities.total", Unit.COUNT, "vulnerabilities (not waived)", summary=True
-        ),
-        MetricSpec(
-            "vulnerabilities.<severity>",
-            Unit.COUNT,
+    options = (path_option("Snyk JSON report(s)"),)
+    metrics = (
+        *family_metrics(
+            "vulnerabilities",
+            (*COUNTED, "total"),
             "vulnerabilities by severity (critical, high, medium, low, unknown) or total",
-            pattern=r"vulnerabilities\.(critical|high|medium|low|unknown|total)",
+            total="vulnerabilities (not waived)",
         ),
-        MetricSpec(
-            "vulnerabilities.fixable.<severity>",
-            Unit.COUNT,
+        *family_metrics(
+            "vulnerabilities.fixable",
+            (*COUNTED, "total"),
             "upgradable or patchable vulnerabilities, by severity or total",
-            pattern=r"vulnerabilities\.fixable\.(critical|high|medium|low|unknown|total)",
         ),
         MetricSpec("licenses.total", Unit.COUNT, "license policy issues"),
     )
 
-    def collect(self, request: CollectRequest) -> Collection:
-        """Read every report the `path` globs match; counting is left to count_findings."""
-        paths = expand_paths(request.options["path"])
-        findings = [f for path in paths for f in _read(path)]
-        return Collection(
-            metrics={}, findings=tuple(findings), sources=tuple(str(p) for p in paths)
-        )
+    def read(self, path: Path) -> list[Finding]:
+        """The findings of one report, one per (project, issue, package@version)."""
+        return _read(path)
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Counts by severity of the findings left after waivers."""
         kept = [f for f in findings if not f.waived]
         vulns = [f for f in kept if f.kind is not FindingKind.LICENSE]
-        metrics = _by_severity("vulnerabilities", vulns)
-        metrics.update(_by_severity("vulnerabilities.fixable", [f for f in vulns if f.fixable]))
-        metrics["licenses.total"] = count_metric(len(kept) - len(vulns))
-        return metrics
-
-
-def _by_severity(prefix: str, findings: Sequence[Finding]) -> dict[str, Measurement]:
-    counts = Counter(f.severity.value for f in findings)
-    metrics = {f"{prefix}.{s}": count_metric(counts[s]) for s in (*SEVERITIES, "unknown")}
-    metrics[f"{prefix}.total"] = count_metric(len(findings))
-    return metrics
+        fixable = [f for f in vulns if f.fixable]
+        licenses = [f for f in kept if f.kind is FindingKind.LICENSE]
+        return (
+            severity_counts("vulnerabilities", vulns, COUNTED)
+            | severity_counts("vulnerabilities.fixable", fixable, COUNTED)
+            | severity_counts("licenses", licenses, ())  # licenses.total alone
+        )

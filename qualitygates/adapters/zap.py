@@ -21,29 +21,17 @@ alerts is a clean scan. An Automation Framework plan that reported errors
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from qualitygates.adapters._io import (
-    expand_paths,
-    expect_type,
-    load_json,
-    looks_like_xml,
-)
+from qualitygates.adapters._counts import family_metrics, severity_counts
+from qualitygates.adapters._io import expect_type, load_json, looks_like_xml
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters._xml import iter_xml, local_name
-from qualitygates.adapters.interface import (
-    Adapter,
-    Collection,
-    CollectRequest,
-    MetricSpec,
-    OptionSpec,
-    count_metric,
-)
+from qualitygates.adapters.interface import FindingsAdapter
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity
 
 TOOL = "zap"
 RISKS = {"3": Severity.HIGH, "2": Severity.MEDIUM, "1": Severity.LOW, "0": Severity.INFO}
@@ -189,55 +177,42 @@ def _as_list(value: Any, path: Path, where: str) -> list[Any]:
     return list(expect_type(value, list, path, where))
 
 
-class ZapAdapter(Adapter):
+class ZapAdapter(FindingsAdapter):
     """Alerts by risk from OWASP ZAP traditional JSON and XML reports."""
 
-    name: ClassVar[str] = "zap"
-    summary: ClassVar[str] = "Alerts by risk from OWASP ZAP reports (traditional JSON/XML)"
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "zap"
+    summary = "Alerts by risk from OWASP ZAP reports (traditional JSON/XML)"
+    formats = (
         "ZAP traditional JSON (zap-baseline.py -J, traditional-json, traditional-json-plus)",
         "ZAP traditional XML (zap-baseline.py -x, traditional-xml, traditional-xml-plus)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("ZAP report(s)"),)
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
-        MetricSpec(
-            "alerts.total", Unit.COUNT, "alerts (alert types per site), not waived", summary=True
-        ),
-        MetricSpec(
-            "alerts.<risk>",
-            Unit.COUNT,
+    options = (path_option("ZAP report(s)"),)
+    metrics = (
+        *family_metrics(
+            "alerts",
+            tuple(RISK_NAMES.values()),
             "alerts of one risk: high, medium, low or informational",
-            pattern=r"alerts\.(high|medium|low|informational)",
+            total="alerts (alert types per site), not waived",
+            placeholder="risk",
         ),
-        MetricSpec(
-            "instances.<risk>",
-            Unit.COUNT,
+        *family_metrics(
+            "instances",
+            (*RISK_NAMES.values(), "total"),
             "instances of the alerts, by risk (high, medium, low, informational) or total",
-            pattern=r"instances\.(high|medium|low|informational|total)",
+            placeholder="risk",
         ),
     )
 
-    def collect(self, request: CollectRequest) -> Collection:
-        """Read every report the `path` globs match; counting is left to count_findings."""
-        paths = expand_paths(request.options["path"])
-        findings: list[Finding] = []
-        for path in paths:
-            findings.extend(_read_xml(path) if looks_like_xml(path) else _read_json(path))
-        return Collection(
-            metrics={}, findings=tuple(findings), sources=tuple(str(p) for p in paths)
-        )
+    def read(self, path: Path) -> Iterator[Finding]:
+        """The alerts of one report, XML or JSON by its content."""
+        return _read_xml(path) if looks_like_xml(path) else _read_json(path)
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Alerts and their instances by risk, from the alerts left after waivers."""
         kept = [f for f in findings if not f.waived]
-        alerts = Counter(f.severity for f in kept)
-        instances: Counter[Severity] = Counter()
-        for f in kept:
-            instances[f.severity] += f.occurrences
-        metrics: dict[str, Measurement] = {}
-        for severity, risk in RISK_NAMES.items():
-            metrics[f"alerts.{risk}"] = count_metric(alerts[severity])
-            metrics[f"instances.{risk}"] = count_metric(instances[severity])
-        metrics["alerts.total"] = count_metric(len(kept))
-        metrics["instances.total"] = count_metric(sum(instances.values()))
-        return metrics
+        alerts = severity_counts("alerts", kept, RISK_NAMES)
+        return alerts | severity_counts("instances", kept, RISK_NAMES, _instances)
+
+
+def _instances(alert: Finding) -> int:
+    return alert.occurrences

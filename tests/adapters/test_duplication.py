@@ -120,6 +120,10 @@ def test_wrong_format_and_bad_fields(tmp_path: Path) -> None:
         duplication_error(tmp_path, data)
         == "REPORT: statistics.total.duplicatedLines is negative (-1)"
     )
+    data["statistics"]["total"]["lines"] = 10**400  # beyond any float: an error, not a crash
+    assert duplication_error(tmp_path, data) == (
+        "REPORT: statistics.total.lines is too large to count lines"
+    )
 
 
 def test_no_lines_measured_is_an_error(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualitygates.adapters._required import Problem, Readiness
+from qualitygates.adapters._required import Counted, Problem, Readiness
 from qualitygates.adapters.alerts import AlertsAdapter
 from qualitygates.adapters.attestations import AttestationsAdapter
 from qualitygates.adapters.dashboards import DashboardsAdapter
@@ -13,7 +13,10 @@ from qualitygates.model import Finding, FindingKind, Location, Severity
 
 RULES = Readiness(
     "drills",
-    {"missing": ("missing",), "stale": ("stale", "future")},
+    {
+        "missing": Counted("Drills never run.", ("missing",)),
+        "stale": Counted("Drills run too long ago.", ("stale", "future")),
+    },
     {"stale": Severity.MEDIUM},
 )
 
@@ -50,7 +53,7 @@ def test_counts_by_rule_and_in_total_of_its_own_findings_only() -> None:
     counts = {name: m.value for name, m in RULES.count([*findings, other]).items()}
     assert counts == {"missing": 1, "stale": 2, "problems": 4}
     assert {name: m.value for name, m in RULES.count([]).items()} == dict.fromkeys(counts, 0)
-    no_total = Readiness("drills", {"stale": ("stale",)}, total=None)
+    no_total = Readiness("drills", {"stale": Counted("Stale.", ("stale",))}, total=None)
     assert list(no_total.count(findings)) == ["stale"]
 
 

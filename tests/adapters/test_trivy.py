@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from qualitygates.adapters.trivy import TrivyAdapter
-from qualitygates.adapters.trivy.ignore import load_ignore_file, parse_purl
+from qualitygates.adapters.trivy.ignore import load_ignore_file
+from qualitygates.adapters.trivy.patterns import parse_purl
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Severity
 from qualitygates.result_findings import finding_to_dict

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters._options import path_option
-from qualitygates.adapters._required import Problem, Readiness
+from qualitygates.adapters._required import Counted, Problem, Readiness
 from qualitygates.adapters.alerts import promql
 from qualitygates.adapters.alerts.rules import Rule, RuleFile, load_rule_file
 from qualitygates.adapters.docs.checks import LinkChecker
@@ -31,17 +31,18 @@ from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
 
 TOOL = "alerts"
-METRIC_RULES: dict[str, tuple[str, ...]] = {
-    "invalid_rules": ("invalid-rule",),
-    "alerts_without_runbook": ("alert-without-runbook", "broken-runbook"),
-    "alerts_without_severity": ("alert-without-severity",),
-    "alerts_without_summary": ("alert-without-summary",),
-    "alerts_without_for": ("alert-without-for",),
-    "missing_alerts": ("missing-alert",),
-}
 READINESS = Readiness(
     TOOL,
-    METRIC_RULES,
+    {
+        "invalid_rules": Counted("Rules promtool would reject.", ("invalid-rule",), summary=True),
+        "alerts_without_runbook": Counted(
+            "No runbook_url, or one that is broken.", ("alert-without-runbook", "broken-runbook")
+        ),
+        "alerts_without_severity": Counted("No severity label.", ("alert-without-severity",)),
+        "alerts_without_summary": Counted("No summary annotation.", ("alert-without-summary",)),
+        "alerts_without_for": Counted("No for duration.", ("alert-without-for",)),
+        "missing_alerts": Counted("Names in required_alerts not defined.", ("missing-alert",)),
+    },
     {"invalid-rule": Severity.HIGH, "missing-alert": Severity.HIGH},
     Severity.MEDIUM,
     total=None,
@@ -67,12 +68,7 @@ class AlertsAdapter(Adapter):
     metrics = (
         MetricSpec("rules", Unit.COUNT, "Rules (alerting and recording).", summary=True),
         MetricSpec("alerts", Unit.COUNT, "Alerting rules.", summary=True),
-        MetricSpec("invalid_rules", Unit.COUNT, "Rules promtool would reject.", summary=True),
-        MetricSpec("alerts_without_runbook", Unit.COUNT, "No runbook_url, or one that is broken."),
-        MetricSpec("alerts_without_severity", Unit.COUNT, "No severity label."),
-        MetricSpec("alerts_without_summary", Unit.COUNT, "No summary annotation."),
-        MetricSpec("alerts_without_for", Unit.COUNT, "No for duration."),
-        MetricSpec("missing_alerts", Unit.COUNT, "Names in required_alerts not defined."),
+        *READINESS.metric_specs(),
     )
 
     def collect(self, request: CollectRequest) -> Collection:

@@ -13,8 +13,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from qualitygates.adapters._io import existing_file
 from qualitygates.adapters._options import path_option
-from qualitygates.adapters._required import Problem, Readiness
+from qualitygates.adapters._required import Counted, EntryForm, Problem, Readiness
 from qualitygates.adapters.attestations.record import Attestation, read_record
 from qualitygates.adapters.interface import (
     Adapter,
@@ -30,14 +31,24 @@ from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Unit
 
 TOOL = "attestations"
-METRIC_RULES = {
-    "missing": ("missing",),
-    "failed": ("failed",),
-    "stale": ("stale",),
-    "future": ("future",),
-    "self_approved": ("self-approved", "unapproved"),
-}
-READINESS = Readiness(TOOL, METRIC_RULES)
+READINESS = Readiness(
+    TOOL,
+    {
+        "missing": Counted("Required checks never attested.", ("missing",)),
+        "failed": Counted("Required checks whose latest result is fail.", ("failed",)),
+        "stale": Counted("Required checks attested longer ago than max_age.", ("stale",)),
+        "future": Counted("Latest entries dated after the run's clock.", ("future",)),
+        "self_approved": Counted(
+            "Approved by their author, or not approved.", ("self-approved", "unapproved")
+        ),
+    },
+)
+_REQUIREMENT = EntryForm(
+    "attestations option required",
+    ("check", "max_age", "distinct_approver"),
+    "{check, max_age, distinct_approver}",
+    "a name",
+)
 
 
 @dataclass(frozen=True)
@@ -68,23 +79,16 @@ class AttestationsAdapter(Adapter):
         ),
     )
     metrics = (
-        MetricSpec("missing", Unit.COUNT, "Required checks never attested."),
-        MetricSpec("failed", Unit.COUNT, "Required checks whose latest result is fail."),
-        MetricSpec("stale", Unit.COUNT, "Required checks attested longer ago than max_age."),
-        MetricSpec("future", Unit.COUNT, "Latest entries dated after the run's clock."),
-        MetricSpec("self_approved", Unit.COUNT, "Approved by their author, or not approved."),
-        MetricSpec("problems", Unit.COUNT, "All of the above together.", summary=True),
+        *READINESS.metric_specs(),
         MetricSpec("passed", Unit.COUNT, "Required checks with no problem.", summary=True),
     )
 
     def collect(self, request: CollectRequest) -> Collection:
         """Judge the latest entry of every required check."""
-        path = request.base_dir / str(request.options["path"])
-        if not path.is_file():
-            raise AdapterError(
-                f"{path} does not exist: record sign-offs with "
-                "`qualitygates attest CHECK --result pass --by NAME`"
-            )
+        path = existing_file(
+            request.base_dir / str(request.options["path"]),
+            "record sign-offs with `qualitygates attest CHECK --result pass --by NAME`",
+        )
         requirements = parse_requirements(request.options.get("required"))
         latest = _latest(read_record(path))
         findings: list[Finding] = []
@@ -115,23 +119,13 @@ def parse_requirements(value: object) -> list[Requirement]:
 
 
 def _requirement(item: object, index: int) -> Requirement:
-    where = f"attestations option required, entry {index}"
-    if isinstance(item, str):
-        item = {"check": item}
-    if not isinstance(item, Mapping):
-        raise AdapterError(f"{where}: write {{check, max_age, distinct_approver}}")
-    unknown = sorted(set(item) - {"check", "max_age", "distinct_approver"})
-    if unknown:
-        raise AdapterError(f"{where}: unknown key {unknown[0]!r}")
-    check = item.get("check")
-    if not isinstance(check, str) or not check.strip():
-        raise AdapterError(f"{where}: check must be a name")
-    age_text = item.get("max_age")
+    where, check, fields = _REQUIREMENT.read(item, index)
+    age_text = fields.get("max_age")
     try:
         age = parse_duration(age_text) if age_text is not None else None
     except ValueError as exc:
         raise AdapterError(f"{where} ({check}): max_age {exc}") from None
-    distinct = item.get("distinct_approver", False)
+    distinct = fields.get("distinct_approver", False)
     if not isinstance(distinct, bool):
         raise AdapterError(f"{where} ({check}): distinct_approver must be true or false")
     return Requirement(check.strip(), age, str(age_text) if age_text else None, distinct)

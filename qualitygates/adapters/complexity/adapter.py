@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
 
+from qualitygates.adapters._counts import rule_counts
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters._options import path_option
+from qualitygates.adapters._options import check_format, format_option, path_option
 from qualitygates.adapters.complexity.readers import FORMATS, READERS, Function, detect
 from qualitygates.adapters.interface import (
     Adapter,
@@ -61,14 +61,14 @@ class _Tally:
 class ComplexityAdapter(Adapter):
     """Cyclomatic complexity per function from radon (JSON) or lizard (XML, CSV)."""
 
-    name: ClassVar[str] = "complexity"
-    summary: ClassVar[str] = "Cyclomatic complexity per function from radon or lizard reports"
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "complexity"
+    summary = "Cyclomatic complexity per function from radon or lizard reports"
+    formats = (
         "radon cc -j (JSON)",
         "lizard --xml (cppncss XML)",
         "lizard --csv (with or without the -V header)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
+    options = (
         path_option("complexity report(s)"),
         OptionSpec(
             "max_complexity",
@@ -77,14 +77,9 @@ class ComplexityAdapter(Adapter):
             default=DEFAULT_MAX_COMPLEXITY,
             minimum=1,  # every function has a complexity of at least 1
         ),
-        OptionSpec(
-            "format",
-            OptionKind.CHOICE,
-            "the tool that wrote the reports; detected from the content when not set",
-            choices=FORMATS,
-        ),
+        format_option(FORMATS),
     )
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    metrics = (
         MetricSpec(
             "max", Unit.NUMBER, "the highest cyclomatic complexity of any function", summary=True
         ),
@@ -110,8 +105,7 @@ class ComplexityAdapter(Adapter):
         tally = _Tally(DEFAULT_MAX_COMPLEXITY if limit is None else int(limit))
         for path in paths:
             found = detect(path)
-            if wanted is not None and wanted != found:
-                raise AdapterError(f"{path} is {found}, not {wanted} as the `format` option says")
+            check_format(path, found, wanted)
             for function in READERS[found](path):
                 tally.add(function)
         if tally.count == 0:
@@ -133,4 +127,4 @@ class ComplexityAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """`over_threshold`: the offending functions that are not waived."""
-        return {"over_threshold": count_metric(sum(1 for f in findings if f.rule == RULE))}
+        return rule_counts(findings, {"over_threshold": (RULE,)})

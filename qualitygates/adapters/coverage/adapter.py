@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from qualitygates.adapters._io import decode_head, expand_paths, open_report
 from qualitygates.adapters._xml import first_tags
@@ -31,7 +31,6 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionSpec,
     count_metric,
     percent_metric,
 )
@@ -47,20 +46,20 @@ class CoverageAdapter(Adapter):
 
     dated = True  # Cobertura, JaCoCo and coverage.py JSON timestamps
 
-    name: ClassVar[str] = "coverage"
-    summary: ClassVar[str] = (
+    name = "coverage"
+    summary = (
         "Line and branch coverage from Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON "
         "and .coverage data files; several reports are merged line by line."
     )
-    formats: ClassVar[tuple[str, ...]] = (
+    formats = (
         "Cobertura XML (coverage.py, gcovr, istanbul/c8, coverlet, Cobertura)",
         "JaCoCo XML",
         "LCOV tracefile (.info, .lcov)",
         "coverage.py JSON (coverage json)",
         "coverage.py .coverage data file (needs the measured sources)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (REPORTS, *READING)
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    options = (REPORTS, *READING)
+    metrics = (
         MetricSpec(
             "total",
             Unit.PERCENT,

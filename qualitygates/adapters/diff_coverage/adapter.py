@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters.coverage.adapter import detect, read_report
@@ -37,18 +37,18 @@ class DiffCoverageAdapter(Adapter):
 
     dated = True  # the coverage reports' timestamps, as `coverage` reads them
 
-    name: ClassVar[str] = "diff_coverage"
-    summary: ClassVar[str] = (
+    name = "diff_coverage"
+    summary = (
         "Coverage of changed lines (new code): the coverage adapter's reports joined with "
         "`git diff` against the merge base with a branch, counted as diff-cover counts them, "
         "unrounded; every uncovered changed line is a finding."
     )
-    formats: ClassVar[tuple[str, ...]] = (
+    formats = (
         "every report the coverage adapter reads: Cobertura XML, JaCoCo XML, LCOV, "
         "coverage.py JSON and .coverage data",
         "a git checkout with the history back to the merge base (CI: `fetch-depth: 0`)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
+    options = (
         REPORTS,
         OptionSpec(
             "compare_branch",
@@ -80,7 +80,7 @@ class DiffCoverageAdapter(Adapter):
         ),
         *READING,
     )
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    metrics = (
         MetricSpec(
             "new_line_rate",
             Unit.PERCENT,

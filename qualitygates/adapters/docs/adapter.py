@@ -16,6 +16,7 @@ from typing import Any
 
 from qualitygates.adapters import _required
 from qualitygates.adapters._io import read_bytes
+from qualitygates.adapters._required import Counted
 from qualitygates.adapters.docs import checks
 from qualitygates.adapters.docs.checks import DocFile, Problem
 from qualitygates.adapters.docs.git import last_commit_time
@@ -24,27 +25,28 @@ from qualitygates.adapters.interface import (
     Adapter,
     Collection,
     CollectRequest,
-    MetricSpec,
     OptionKind,
     OptionSpec,
 )
 from qualitygates.durations import format_duration, parse_duration
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.model import Finding, Location, Measurement, Severity
 
 TOOL = "docs"
 
-#: metric -> the finding rules it counts
-METRIC_RULES: dict[str, tuple[str, ...]] = {
-    "missing_files": ("missing-file", "empty-file"),
-    "missing_sections": ("missing-section",),
-    "placeholder_sections": ("placeholder-section",),
-    "broken_links": ("broken-link",),
-    "stale_files": ("stale-file",),
-}
 READINESS = _required.Readiness(
     TOOL,
-    METRIC_RULES,
+    {
+        "missing_files": Counted("Required files absent or empty.", ("missing-file", "empty-file")),
+        "missing_sections": Counted(
+            "Required sections not found by heading.", ("missing-section",)
+        ),
+        "placeholder_sections": Counted(
+            "Sections empty or only TODO/TBD.", ("placeholder-section",)
+        ),
+        "broken_links": Counted("Relative links or anchors that do not resolve.", ("broken-link",)),
+        "stale_files": Counted("Files not changed in git within max_age.", ("stale-file",)),
+    },
     {"missing-file": Severity.HIGH, "empty-file": Severity.HIGH},
     Severity.MEDIUM,
 )
@@ -79,14 +81,7 @@ class DocsAdapter(Adapter):
         ),
         OptionSpec("check_links", OptionKind.BOOLEAN, "Check relative links.", default=True),
     )
-    metrics = (
-        MetricSpec("missing_files", Unit.COUNT, "Required files absent or empty."),
-        MetricSpec("missing_sections", Unit.COUNT, "Required sections not found by heading."),
-        MetricSpec("placeholder_sections", Unit.COUNT, "Sections empty or only TODO/TBD."),
-        MetricSpec("broken_links", Unit.COUNT, "Relative links or anchors that do not resolve."),
-        MetricSpec("stale_files", Unit.COUNT, "Files not changed in git within max_age."),
-        MetricSpec("problems", Unit.COUNT, "All of the above together.", summary=True),
-    )
+    metrics = READINESS.metric_specs()
 
     def collect(self, request: CollectRequest) -> Collection:
         """Check every required file; problems become findings."""

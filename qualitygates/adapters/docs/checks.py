@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from qualitygates.adapters._required import EntryForm
 from qualitygates.adapters.docs.markdown import Document, normalize_title, parse_markdown
 from qualitygates.errors import AdapterError
 
@@ -50,24 +51,23 @@ def parse_entries(value: object, base: Path) -> list[DocFile]:
     return [_entry(item, index, base) for index, item in enumerate(value, 1)]
 
 
+_ENTRY = EntryForm(
+    "docs option required",
+    ("path", "sections", "max_age"),
+    "a path or a mapping with path and sections",
+    "a file path",
+    list_keys=True,
+)
+
+
 def _entry(item: object, index: int, base: Path) -> DocFile:
-    where = f"docs option required, entry {index}"
-    if isinstance(item, str):
-        item = {"path": item}
-    if not isinstance(item, Mapping):
-        raise AdapterError(f"{where}: write a path or a mapping with path and sections")
-    unknown = sorted(set(item) - {"path", "sections", "max_age"})
-    if unknown:
-        raise AdapterError(f"{where}: unknown key {unknown[0]!r} (use path, sections, max_age)")
-    path = item.get("path")
-    if not isinstance(path, str) or not path.strip():
-        raise AdapterError(f"{where}: path must be a file path")
-    sections = item.get("sections") or []
+    where, path, fields = _ENTRY.read(item, index)
+    sections = fields.get("sections") or []
     if isinstance(sections, str):
         sections = [sections]
     if not isinstance(sections, list) or not all(isinstance(s, str) and s for s in sections):
         raise AdapterError(f"{where}: sections must be a list of heading names")
-    max_age = item.get("max_age")
+    max_age = fields.get("max_age")
     if max_age is not None and not isinstance(max_age, str):
         raise AdapterError(f"{where}: max_age must be a duration such as 90d")
     return DocFile(base / path, tuple(sections), max_age)

@@ -25,8 +25,6 @@ without any test case is an error, never a pass.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
@@ -34,7 +32,6 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
-    OptionSpec,
 )
 from qualitygates.adapters.junit.cases import Tally
 from qualitygates.adapters.junit.reader import FileReader
@@ -46,15 +43,15 @@ class JUnitAdapter(Adapter):
 
     dated = True  # the suites' `timestamp` attributes
 
-    name: ClassVar[str] = "junit"
-    summary: ClassVar[str] = "Test results from JUnit XML reports (counted from the test cases)"
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "junit"
+    summary = "Test results from JUnit XML reports (counted from the test cases)"
+    formats = (
         "JUnit XML: pytest (xunit1, xunit2), Maven Surefire/Failsafe (with reruns), Ant "
         "TESTS-TestSuites.xml, jest-junit, gotestsum, node:test, ruff, cfn-lint and others; "
         "root <testsuites> or <testsuite>, nested suites, namespaces, gzip",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (path_option("JUnit XML report(s)"),)
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    options = (path_option("JUnit XML report(s)"),)
+    metrics = (
         MetricSpec("tests", Unit.COUNT, "test cases in the reports", summary=True),
         MetricSpec("passed", Unit.COUNT, "test cases that passed (flaky ones too)", summary=True),
         MetricSpec("failures", Unit.COUNT, "test cases with a <failure>", summary=True),

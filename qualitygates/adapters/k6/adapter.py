@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from qualitygates.adapters._io import expand_paths, load_json, open_report
 from qualitygates.adapters._options import path_option
@@ -87,17 +87,15 @@ class K6Adapter(Adapter):
 
     dated = True  # NDJSON point times: the run's first point
 
-    name: ClassVar[str] = "k6"
-    summary: ClassVar[str] = (
-        "k6 load-test results: latency percentiles, error rates, k6's thresholds"
-    )
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "k6"
+    summary = "k6 load-test results: latency percentiles, error rates, k6's thresholds"
+    formats = (
         "k6 --summary-export JSON (a threshold's boolean there is true when it FAILED)",
         "k6 handleSummary(data) JSON",
         'k6 machine-readable summary JSON ("version": "1.0.0"; no threshold verdicts)',
         "k6 --out json NDJSON, plain or .gz; several files (one per instance) merge exactly",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
+    options = (
         path_option("k6 output file(s)", "one per instance, merged exactly"),
         OptionSpec(
             "allow_empty",
@@ -107,7 +105,7 @@ class K6Adapter(Adapter):
             default=False,
         ),
     )
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    metrics = (
         MetricSpec(
             "thresholds.failed",
             Unit.COUNT,

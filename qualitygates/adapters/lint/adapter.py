@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from qualitygates.adapters._counts import counts_by, requested_zeros
 from qualitygates.adapters._io import expand_paths
-from qualitygates.adapters._options import path_option
+from qualitygates.adapters._options import check_format, format_option, path_option
 from qualitygates.adapters.interface import (
     Adapter,
     Collection,
@@ -91,8 +91,7 @@ def read_report(path: Path, base_dir: Path, wanted: str | None) -> tuple[str | N
     found = detect(data, path)
     if found is None:
         return None, []
-    if wanted is not None and wanted != found:
-        raise AdapterError(f"{path} is {found} JSON, not {wanted} as the `format` option says")
+    check_format(path, found, wanted, f"{found} JSON")
     return found, _parse(data, found, Report(path, base_dir))
 
 
@@ -118,21 +117,16 @@ def _tools(options: Mapping[str, Any]) -> tuple[str, ...]:
 class LintAdapter(Adapter):
     """Lint findings (ESLint, ruff, pylint JSON) counted by level and by rule."""
 
-    name: ClassVar[str] = "lint"
-    summary: ClassVar[str] = "Linter findings from ESLint, ruff or pylint JSON reports"
-    formats: ClassVar[tuple[str, ...]] = (
+    name = "lint"
+    summary = "Linter findings from ESLint, ruff or pylint JSON reports"
+    formats = (
         "ESLint JSON (-f json) and json-with-metadata",
         "ruff JSON (ruff check --output-format json)",
         "pylint JSON (--output-format=json) and json2 (--output-format=json2)",
     )
-    options: ClassVar[tuple[OptionSpec, ...]] = (
+    options = (
         path_option("lint report(s)"),
-        OptionSpec(
-            "format",
-            OptionKind.CHOICE,
-            "the tool that wrote the reports; detected from the content when not set",
-            choices=FORMATS,
-        ),
+        format_option(FORMATS),
         OptionSpec(
             "extra_rules",
             OptionKind.STRINGS,
@@ -140,7 +134,7 @@ class LintAdapter(Adapter):
             "(a newer version's, a pylint plugin's)",
         ),
     )
-    metrics: ClassVar[tuple[MetricSpec, ...]] = (
+    metrics = (
         MetricSpec(
             "errors",
             Unit.COUNT,
@@ -184,11 +178,8 @@ class LintAdapter(Adapter):
         seen = {f.rule for f in findings if f.rule}
         check_requested(request.metrics, tools, request.options, seen, paths)
         rules = sorted(f"{RULE_PREFIX}{rule}" for rule in seen)
-        # A rule the policy asks for and the reports never mention has 0 findings;
-        # count_findings' counts replace these zeros where the rule has findings.
-        zeros = {m: count_metric(0) for m in request.metrics if m.startswith(RULE_PREFIX)}
         return Collection(
-            metrics=zeros,
+            metrics=requested_zeros(request.metrics, RULE_PREFIX),
             findings=tuple(findings),
             sources=tuple(str(p) for p in paths),
             available=("errors", "warnings", "total", "fixable", *rules),
@@ -208,7 +199,8 @@ class LintAdapter(Adapter):
             "total": count_metric(len(findings)),
             "fixable": count_metric(sum(1 for f in findings if f.fixable)),
         }
-        by_rule = Counter(f.rule for f in findings if f.rule)
-        for rule in sorted(by_rule):
-            metrics[f"{RULE_PREFIX}{rule}"] = count_metric(by_rule[rule])
-        return metrics
+        return metrics | counts_by(findings, _rule_metric)
+
+
+def _rule_metric(finding: Finding) -> str | None:
+    return f"{RULE_PREFIX}{finding.rule}" if finding.rule else None

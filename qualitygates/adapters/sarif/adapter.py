@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from qualitygates.adapters._counts import requested_zeros
 from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
@@ -144,8 +145,7 @@ def _zero_counts(tools: set[str], requested: tuple[str, ...]) -> dict[str, Measu
     """Zero for every tool that ran and every rule asked for: a tool or rule with no
     result left after waivers counts 0. count_findings' counts replace these."""
     zeros = [f"tool.{tool}.{n}" for tool in sorted(tools) for n in (*LEVELS, "total")]
-    zeros += [m for m in requested if m.startswith("rule.")]
-    return {name: count_metric(0) for name in zeros}
+    return {name: count_metric(0) for name in zeros} | requested_zeros(requested, "rule.")
 
 
 def _metric_name(tool: str) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import operator
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from qualitygates.adapters._counts import family_metrics
 from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters._times import rfc3339_time
@@ -62,11 +62,9 @@ def _metric_specs() -> tuple[MetricSpec, ...]:
         what = "fixable vulnerabilities (FixedVersion set)" if family == FIXABLE else family
         for name in ("critical", "high", "total"):
             specs.append(MetricSpec(f"{family}.{name}", Unit.COUNT, f"{name} {what}", summary=True))
-        pattern = re.escape(family) + r"\.(medium|low|unknown)"
-        specs.append(
-            MetricSpec(
-                f"{family}.<medium|low|unknown>", Unit.COUNT, f"{what} of that severity", pattern
-            )
+        others = ("medium", "low", "unknown")
+        specs += family_metrics(
+            family, others, f"{what} of that severity", placeholder="|".join(others)
         )
     return tuple(specs)
 
