@@ -15,7 +15,6 @@ has it (for `checks`, also when the summary lists such a check in such a group).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -92,6 +91,8 @@ def _listing(values: list[str], asked: str) -> str:
     shown = ", ".join(_quoted(v) for v in values[:_SHOWN])
     if len(values) > _SHOWN:
         shown += f" and {len(values) - _SHOWN} more"
+    import difflib  # here: a worker process scanning a file never needs it
+
     close = difflib.get_close_matches(asked, values, n=1, cutoff=0.6)
     return shown + (f"; did you mean {_quoted(close[0])}?" if close else "")
 
