@@ -18,25 +18,23 @@ without ever becoming Python floats.
 from __future__ import annotations
 
 import pickle
-import struct
 import subprocess
 import sys
 import tempfile
-from array import array
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from qualitygates import subprocesses
-from qualitygates.adapters.k6.ndjson import Scanner, ScanResult
+from qualitygates.adapters.k6.ndjson import ScanResult
+from qualitygates.adapters.k6.scan_job import LENGTH
 from qualitygates.adapters.k6.wanted import Wanted
 from qualitygates.deadline import seconds_text
 from qualitygates.errors import AdapterError
 
-_LENGTH = struct.Struct("<Q")
 _ROOT = str(Path(__file__).resolve().parents[3])  # the directory holding `qualitygates`
 _BOOT = (
     "import sys; sys.path.insert(0, {root!r}); "
-    "from qualitygates.adapters.k6.worker import main; main()"
+    "from qualitygates.adapters.k6.scan_job import main; main()"
 )
 _WAIT = 10.0  # seconds for a worker that closed its output to exit
 _MAX_SCAN_S = 3600.0  # a worker's time when its check has no deadline
@@ -83,8 +81,8 @@ class Worker:
     def _frame(self) -> bytes:
         stream = self.process.stdout
         assert stream is not None
-        head = stream.read(_LENGTH.size)
-        size = _LENGTH.unpack(head)[0] if len(head) == _LENGTH.size else -1
+        head = stream.read(LENGTH.size)
+        size = LENGTH.unpack(head)[0] if len(head) == LENGTH.size else -1
         body = stream.read(size) if size >= 0 else b""
         if size < 0 or len(body) != size:
             raise AdapterError(
@@ -128,32 +126,3 @@ def start_worker(path: Path, wanted: list[Wanted], start: int, stop: int) -> Wor
     except OSError:
         pass  # it died at once: `receive` reports why
     return worker
-
-
-def main() -> None:
-    """The worker: scan the job read from stdin and answer on stdout."""
-    out = sys.stdout.buffer
-    name, wanted, start, stop = pickle.loads(sys.stdin.buffer.read())
-    path = Path(name)
-    try:
-        with path.open("rb", buffering=0) as raw:
-            result = Scanner(wanted, path, base_offset=start).scan_plain(raw, start, stop)
-    except AdapterError as exc:
-        _send(out, pickle.dumps(("error", str(exc), None)))
-        out.flush()
-        return
-    try:
-        _send(out, pickle.dumps(("ok", result, [(w.start_ns, w.seen) for w in wanted])))
-        for want in wanted:
-            for sel in want.selections:
-                _send(out, sel.last_time)
-                _send(out, memoryview(sel.values).cast("B"))
-                sel.values = array("d")
-        out.flush()
-    except BrokenPipeError:
-        pass  # the caller stopped listening (it failed first): nothing to report
-
-
-def _send(out: IO[bytes], payload: Any) -> None:
-    out.write(_LENGTH.pack(len(payload) if isinstance(payload, bytes) else payload.nbytes))
-    out.write(payload)
