@@ -15,9 +15,8 @@ script starts fast.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from qualitygates._lazy import lazy_exports
 from qualitygates._version import __version__
 
 if TYPE_CHECKING:
@@ -54,24 +53,28 @@ __all__ = [
     "run_gates",
 ]
 
-__getattr__ = lazy_exports(
-    __name__,
-    {
-        "Baseline": ".api",
-        "RunOutcome": ".api",
-        "load_gates_policy": ".api",
-        "render_result": ".api",
-        "render_saved": ".api",
-        "run_gates": ".api",
-        "RunOptions": ".engine",
-        "run": ".engine",
-        "ExitCode": ".model",
-        "RunResult": ".model",
-        "Status": ".model",
-        "Policy": ".policy",
-        "load_policy": ".policy",
-        "ReportContext": ".reports.interface",
-        "ReportLimits": ".reports.interface",
-        "Reporter": ".reports.interface",
-    },
-)
+_HOMES = {
+    "Baseline": ".api",
+    "RunOutcome": ".api",
+    "load_gates_policy": ".api",
+    "render_result": ".api",
+    "render_saved": ".api",
+    "run_gates": ".api",
+    "RunOptions": ".engine",
+    "run": ".engine",
+    "ExitCode": ".model",
+    "RunResult": ".model",
+    "Status": ".model",
+    "Policy": ".policy",
+    "load_policy": ".policy",
+    "ReportContext": ".reports.interface",
+    "ReportLimits": ".reports.interface",
+    "Reporter": ".reports.interface",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Even the lazy-export helper is imported on first use: `--version` imports this module.
+    from qualitygates._lazy import lazy_exports
+
+    return lazy_exports(__name__, _HOMES)(name)
