@@ -195,11 +195,13 @@ def run_adapter(path: Path) -> dict[str, object]:
 
     from qualitygates.adapters.interface import CollectRequest
     from qualitygates.adapters.k6 import K6Adapter
+    from qualitygates.readers import paused_gc  # the engine runs every collect so
 
     request = CollectRequest(
         "bench", {"path": str(path)}, WANTED, path.parent, datetime.now(timezone.utc)
     )
-    found = K6Adapter().collect(request).metrics
+    with paused_gc():
+        found = K6Adapter().collect(request).metrics
     return {name: found[name].value for name in WANTED if name in found}
 
 
