@@ -14,16 +14,50 @@ starts fast.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 
 from qualitygates._version import __version__
-from qualitygates.cli import history, run, tools
-from qualitygates.cli.common import Process
 
 __all__ = ["cli", "main"]
 
+#: Every command, in the order `--help` lists them, and where it is defined. A command's
+#: module is imported only when it runs (or `--help` lists it): `--version` imports none.
+COMMANDS = {
+    "run": "run:run",
+    "report": "run:report",
+    "validate": "run:validate",
+    "history": "history:history_command",
+    "trend": "history:trend",
+    "compare": "history:compare",
+    "init": "tools:init",
+    "adapters": "tools:adapters",
+    "explain": "tools:explain",
+    "attest": "tools:attest",
+    "schema": "tools:schema",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _Commands(click.Group):
+    """The commands of `COMMANDS`, each imported when it is first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        home = COMMANDS.get(cmd_name)
+        if home is None:
+            return None
+        module, _, name = home.partition(":")
+        command: click.Command = getattr(import_module(f"qualitygates.cli.{module}"), name)
+        return command
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="qualitygates")
 def cli() -> None:
     """Judge your tools' reports against one policy (gates.yaml) and block bad deploys.
@@ -33,20 +67,9 @@ def cli() -> None:
     """
 
 
-cli.add_command(run.run)
-cli.add_command(run.report)
-cli.add_command(run.validate)
-cli.add_command(history.history_command)
-cli.add_command(history.trend)
-cli.add_command(history.compare)
-cli.add_command(tools.init)
-cli.add_command(tools.adapters)
-cli.add_command(tools.explain)
-cli.add_command(tools.attest)
-cli.add_command(tools.schema)
-
-
 def main() -> None:
     """Console-script entry point."""
+    from qualitygates.cli.common import Process
+
     Process.owned = True  # a run may end this process when its time is up, and only this one
     cli.main(prog_name="qualitygates")

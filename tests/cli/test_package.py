@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from qualitygates.cli import cli
@@ -38,7 +39,7 @@ def cli_imports(path: Path) -> set[str]:
 
 
 def test_every_command_is_registered() -> None:
-    assert set(cli.commands) == COMMANDS
+    assert set(cli.list_commands(click.Context(cli))) == COMMANDS
     for name in COMMANDS:
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0, (name, result.output)
