@@ -10,7 +10,8 @@ write, gated by a one-check policy (GNU time gives the peak RSS, where it is ins
 `version` times `qualitygates --version` and
 `example` the bundled example (`run -q` in the repository's root). Prints the median wall time and peak RSS (from
 `resource.getrusage` of the child) of each revision, and their ratio (BASE / this tree:
-above 1 means this tree is faster), with the load average at the start.
+above 1 means this tree is faster), with the load average at the start. Rounds alternate
+which revision runs first, and the median of the per-round ratios is printed as well.
 """
 
 from __future__ import annotations
@@ -143,9 +144,11 @@ def _compare(
     runs: dict[str, list[tuple[float, float, int]]] = {label: [] for label in sources}
     for source in sources.values():  # untimed: compiles the bytecode, warms the page cache
         run_once(source, command, cwd)
+    order = list(sources.items())
     for _ in range(repeat):
-        for label, source in sources.items():
+        for label, source in order:
             runs[label].append(run_once(source, command, cwd))
+        order.reverse()  # ABBA: neither revision always runs first, after the other's cache
     print(f"\n{title}, median of {repeat} interleaved whole-process runs")
     medians = {}
     for label, rows in runs.items():
@@ -156,6 +159,10 @@ def _compare(
         print(f"  {label:12} {seconds:7.3f} s  {rss:7.0f} MiB peak  exit {codes}")
     base, this = medians.values()
     print(f"  ratio (base / this tree): {base / this:.3f}")
+    # Each round's two runs share the load of the moment: the median of their ratios is
+    # steadier on a shared machine than the ratio of the medians.
+    rounds = [b[0] / t[0] for b, t in zip(*runs.values(), strict=True)]
+    print(f"  paired: median of the per-round ratios {statistics.median(rounds):.3f}")
 
 
 if __name__ == "__main__":
