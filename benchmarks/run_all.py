@@ -1,5 +1,8 @@
 """Run every benchmark, one after the other: `python benchmarks/run_all.py [--quick]`.
 
+`whole.py` comes first: `qualitygates run` as a user runs it, a whole process against
+whole-process baselines. The others time each adapter in-process, after its imports.
+
 --quick uses small inputs (a smoke test of the harness, not figures to quote); without it
 the sizes are the ones the README's Performance table reports.
 """
@@ -14,6 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 FULL = [
+    ["whole.py", "--repeat", "5"],
     ["startup_bench.py"],
     ["xml_bench.py", "--lines", "2000000", "--cases", "200000", "--repeat", "3"],
     ["trivy_bench.py", "--vulns", "50000", "--repeat", "3"],
@@ -21,6 +25,7 @@ FULL = [
     ["k6_ndjson.py", "--size", "1GB", "--repeat", "3"],
 ]
 QUICK = [
+    ["whole.py", "--quick", "--repeat", "1"],
     ["startup_bench.py", "--repeat", "3"],
     ["xml_bench.py", "--lines", "100000", "--cases", "10000"],
     ["trivy_bench.py", "--vulns", "2000", "--repeat", "1"],
