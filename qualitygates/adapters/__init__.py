@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from qualitygates.adapters._io import (
         existing_file,
         expand_paths,
-        load_json,
         open_report,
         read_bytes,
     )
@@ -64,7 +63,6 @@ __all__ = [
     "format_option",
     "iso_time",
     "iter_xml",
-    "load_json",
     "open_report",
     "parse_xml",
     "path_option",
@@ -90,7 +88,6 @@ __getattr__ = lazy_exports(
         "format_option": "._options",
         "iso_time": "._times",
         "iter_xml": "._xml",
-        "load_json": "._io",
         "open_report": "._io",
         "parse_xml": "._xml",
         "path_option": "._options",

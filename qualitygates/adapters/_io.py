@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.errors import AdapterError
-from qualitygates.readers import read_json, regular_file_problem
+from qualitygates.readers import regular_file_problem
 from qualitygates.readers.files import (
     GZIP_MAGIC,
     MAX_WHOLE_FILE_BYTES,
@@ -34,7 +34,6 @@ __all__ = [
     "existing_file",
     "expand_paths",
     "expect_type",
-    "load_json",
     "looks_like_xml",
     "open_report",
     "read_bytes",
@@ -93,11 +92,6 @@ def _no_match_message(pattern: str) -> str:
     if glob.has_magic(pattern):
         return f"no file matches {pattern}: check the path, or that the tool ran before this step"
     return f"{pattern} does not exist: check the path, or that the tool ran before this step"
-
-
-def load_json(path: Path, what: str) -> Any:
-    """Parse a whole JSON report, strictly; `what` names the format for the error message."""
-    return read_json(path, what)
 
 
 def expect_type(value: Any, kind: type | tuple[type, ...], path: Path, where: str) -> Any:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import expand_paths, load_json
+from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters._required import Counted, Problem, Readiness
 from qualitygates.adapters.interface import (
@@ -30,6 +30,7 @@ from qualitygates.adapters.interface import (
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Severity, Unit
+from qualitygates.readers import read_json
 
 TOOL = "dashboards"
 #: Panel types that show no query results by design.
@@ -107,7 +108,7 @@ class DashboardsAdapter(Adapter):
 
 def read_dashboard(path: Path) -> Dashboard:
     """Read one dashboard file of any supported shape; AdapterError when it is none."""
-    data = load_json(path, "Grafana dashboard")
+    data = read_json(path, "Grafana dashboard")
     if isinstance(data, Mapping) and isinstance(data.get("dashboard"), Mapping):
         return _classic(path, data["dashboard"], str(data["dashboard"].get("uid") or ""))
     if isinstance(data, Mapping) and str(data.get("apiVersion", "")).startswith(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from qualitygates.adapters._io import existing_file, load_json, open_report
+from qualitygates.adapters._io import existing_file, open_report
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters._required import Problem, Readiness
 from qualitygates.adapters._xml import iter_xml, local_name
@@ -37,6 +37,7 @@ from qualitygates.adapters.interface import (
 from qualitygates.durations import format_duration, parse_duration, parse_instant
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, Location, Measurement, Unit
+from qualitygates.readers import read_json
 
 TOOL = "evidence"
 # Its one required item is the result file: `problems` counts what is wrong with it.
@@ -118,7 +119,7 @@ def _mtime(path: Path) -> datetime:
 
 def read_json_result(path: Path) -> Outcome:
     """The documented JSON result: `status` pass|fail, `finished_at` ISO time."""
-    data = load_json(path, "drill result")
+    data = read_json(path, "drill result")
     if not isinstance(data, dict) or "status" not in data:
         raise AdapterError(
             f'{path} is not a drill result: expected {{"status": "pass"|"fail", ...}}'

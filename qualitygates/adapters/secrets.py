@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualitygates.adapters._counts import counts_by, requested_zeros
-from qualitygates.adapters._io import expect_type, load_json, open_report
+from qualitygates.adapters._io import expect_type, open_report
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import Collection, CollectRequest, FindingsAdapter, MetricSpec
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
+from qualitygates.readers import read_json
 
 RULE_PREFIX = "secrets.rule."
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -154,7 +155,7 @@ class GitleaksAdapter(_SecretsAdapter):
 
     def read(self, path: Path) -> list[Finding]:
         refuse_other_formats(path, "gitleaks")
-        data = load_json(path, "gitleaks")
+        data = read_json(path, "gitleaks")
         if data is None:  # gitleaks 7 encodes "no leaks" as a Go nil slice
             return []
         items = expect_type(data, list, path, "the report (gitleaks writes an array of findings)")
@@ -191,7 +192,7 @@ class GgshieldAdapter(_SecretsAdapter):
 
     def read(self, path: Path) -> list[Finding]:
         refuse_other_formats(path, "ggshield")
-        data = load_json(path, "ggshield")
+        data = read_json(path, "ggshield")
         data = expect_type(data, dict, path, "the report")
         if "type" not in data or not (
             {"entities_with_incidents", "scans", "total_incidents"} & set(data)

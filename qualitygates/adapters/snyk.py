@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._counts import family_metrics, severity_counts
-from qualitygates.adapters._io import expect_type, load_json, open_report
+from qualitygates.adapters._io import expect_type, open_report
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import FindingsAdapter, MetricSpec
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
+from qualitygates.readers import read_json
 
 TOOL = "snyk"
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -128,7 +129,7 @@ def _read(path: Path) -> list[Finding]:
         head = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head and head[:1] not in b"[{":
         raise AdapterError(f"{path} is Snyk's text output, not JSON: run `snyk test --json`")
-    data = load_json(path, "Snyk")
+    data = read_json(path, "Snyk")
     if not isinstance(data, (dict, list)):
         raise AdapterError(f"{path} is not a Snyk JSON report: run `snyk test --json`")
     found: dict[tuple[str, str, str], Finding] = {}

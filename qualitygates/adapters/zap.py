@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._counts import family_metrics, severity_counts
-from qualitygates.adapters._io import expect_type, load_json, looks_like_xml
+from qualitygates.adapters._io import expect_type, looks_like_xml
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters._xml import iter_xml, local_name
 from qualitygates.adapters.interface import FindingsAdapter
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity
+from qualitygates.readers import read_json
 
 TOOL = "zap"
 RISKS = {"3": Severity.HIGH, "2": Severity.MEDIUM, "1": Severity.LOW, "0": Severity.INFO}
@@ -134,7 +135,7 @@ def _read_xml(path: Path) -> Iterator[Finding]:
 
 
 def _read_json(path: Path) -> Iterator[Finding]:
-    data = expect_type(load_json(path, "ZAP"), dict, path, "the report")
+    data = expect_type(read_json(path, "ZAP"), dict, path, "the report")
     if "site" not in data:
         raise AdapterError(f"{path} is not a ZAP traditional JSON report (it has no `site`)")
     errors = data.get("afPlanErrors") or []

@@ -112,7 +112,7 @@ def long_string_report(path: Path, size: int) -> Path:
     return path
 
 
-#: One adapter per JSON reader: whole-file load_json, the streaming reader, NDJSON lines.
+#: One adapter per JSON reader: whole-file read_json, the streaming reader, NDJSON lines.
 LONG_LINE_IDS = {"snyk-single-project.json", "trivy-image.json", "k6-points.ndjson"}
 #: Adapters whose long-string failure is a known bug, pinned until it is fixed.
 LONG_LINE_BUGS: dict[str, str] = {}

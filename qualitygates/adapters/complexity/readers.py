@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import decode_head, expect_type, load_json, open_report
+from qualitygates.adapters._io import decode_head, expect_type, open_report
 from qualitygates.adapters._xml import iter_xml
 from qualitygates.errors import AdapterError
+from qualitygates.readers import read_json
 
 FORMATS = ("radon", "lizard-xml", "lizard-csv")
 _LIZARD_ITEM = re.compile(r"(?P<name>.*)\(\.\.\.\) at (?P<file>.*):(?P<line>\d+)", re.DOTALL)
@@ -54,7 +55,7 @@ def detect(path: Path) -> str:
 
 def read_radon(path: Path) -> Iterator[Function]:
     """Every function, method and closure of a `radon cc -j` report, once each."""
-    data = expect_type(load_json(path, "radon"), dict, path, "the report")
+    data = expect_type(read_json(path, "radon"), dict, path, "the report")
     for file, blocks in data.items():
         if isinstance(blocks, dict) and "error" in blocks:
             reason = blocks["error"]

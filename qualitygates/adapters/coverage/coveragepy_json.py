@@ -12,10 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import expect_type, load_json
+from qualitygates.adapters._io import expect_type
 from qualitygates.adapters._times import iso_time
 from qualitygates.adapters.coverage.store import LineStore, merge_branches
 from qualitygates.errors import AdapterError
+from qualitygates.readers import read_json
 
 _ISTANBUL = (
     "{path} is istanbul JSON ({kind}), which this adapter does not read: "
@@ -29,7 +30,7 @@ def read_coverage_json(path: Path, store: LineStore, label: Path | None = None) 
     `label` names the file in messages when `path` was made from it (a `.coverage` file).
     """
     where = label or path
-    data = load_json(path, "coverage.py")
+    data = read_json(path, "coverage.py")
     files = _files(data, where)
     for name, info in files.items():
         expect_type(info, dict, where, f"files[{name!r}]")

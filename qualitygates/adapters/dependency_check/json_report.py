@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import expect_type, load_json
+from qualitygates.adapters._io import expect_type
 from qualitygates.adapters.dependency_check.findings import (
     Dependency,
     Vulnerability,
@@ -15,11 +15,12 @@ from qualitygates.adapters.dependency_check.findings import (
 )
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding
+from qualitygates.readers import read_json
 
 
 def read_json_report(path: Path) -> Iterator[Finding]:
     """The findings of every dependency of a JSON report, in order."""
-    data = expect_type(load_json(path, "Dependency-Check"), dict, path, "the report")
+    data = expect_type(read_json(path, "Dependency-Check"), dict, path, "the report")
     if "dependencies" not in data or "scanInfo" not in data:
         raise AdapterError(
             f"{path} is not a Dependency-Check JSON report (no scanInfo and dependencies)"

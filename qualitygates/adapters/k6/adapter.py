@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qualitygates.adapters._io import expand_paths, load_json, open_report
+from qualitygates.adapters._io import expand_paths, open_report
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
     Adapter,
@@ -31,6 +31,7 @@ from qualitygates.adapters.k6.timefmt import to_datetime
 from qualitygates.domains import Domain, any_sign
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
+from qualitygates.readers import read_json
 
 NDJSON = "NDJSON"
 #: k6's built-in metrics of type Rate and Counter (k6 refuses a script metric that reuses
@@ -245,11 +246,11 @@ def detect(path: Path) -> tuple[str, Any]:
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
     try:
         record = json.loads(first)
-    except (ValueError, RecursionError):  # load_json below names the file and the fault
+    except (ValueError, RecursionError):  # read_json below names the file and the fault
         record = None
     if isinstance(record, dict) and record.get("type") in ("Metric", "Point") and "data" in record:
         return NDJSON, None
-    data = load_json(path, "k6 summary")
+    data = read_json(path, "k6 summary")
     shape = detect_shape(data)
     if shape is None:
         raise AdapterError(
