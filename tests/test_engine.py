@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import threading
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -10,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from qualitygates.adapters.interface import Collection, CollectRequest, MetricSpec
+from qualitygates.adapters.interface import (
+    Collection,
+    CollectRequest,
+    MetricSpec,
+    OptionKind,
+    OptionSpec,
+)
 from qualitygates.domains import any_sign
 from qualitygates.engine import RunOptions, run
 from qualitygates.engine.runner import _reading
@@ -365,3 +372,47 @@ def test_a_report_within_the_clock_skew_is_fresh(tmp_path: Path) -> None:
         "the report was made at 2026-11-24T12:04:00+00:00, 4m after now: "
         "within the clock skew allowed",
     )
+
+
+class FakeServerAdapter(FakeAdapter):
+    """The fake adapter, declared as one that may wait on a server."""
+
+    name = "fakeserver"
+    options = (*FakeAdapter.options, OptionSpec("url", OptionKind.URL, "its server"))
+
+
+def test_file_checks_share_two_threads_and_server_checks_each_get_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: dict[str, str] = {}
+    original = FakeAdapter.collect
+
+    def collect(self: FakeAdapter, request: CollectRequest) -> Collection:
+        threads[request.check_id] = threading.current_thread().name
+        if request.check_id.startswith("server"):
+            time.sleep(0.5)  # waiting on its server, the interpreter lock released
+        else:
+            busy_until = time.perf_counter() + 0.02  # reading its file: the CPU
+            while time.perf_counter() < busy_until:
+                pass
+        return original(self, request)
+
+    monkeypatch.setattr(FakeAdapter, "collect", collect)
+    write_fake(tmp_path / "m.json", {"count": [0, "count"]})
+    checks = "".join(
+        f"    - {{id: {kind}{n}, adapter: {adapter}, with: {{path: m.json}}, "
+        "conditions: [count == 0]}\n"
+        for kind, adapter in (("file", "fake"), ("server", "fakeserver"))
+        for n in range(6)
+    )
+    path = tmp_path / "gates.yaml"
+    path.write_text(f"version: 1\ngates:\n  - id: g\n    checks:\n{checks}")
+    registry = registry_with_fake()
+    registry.register("fakeserver", FakeServerAdapter)
+    started = time.monotonic()
+    result = run(load_policy(path, {}, registry), RunOptions(now=NOW), registry)
+    assert result.exit_code == 0
+    assert time.monotonic() - started < 2.0  # the six waits overlapped
+    server_threads = {threads[f"server{n}"] for n in range(6)}
+    assert len(server_threads) == 6
+    assert len({threads[f"file{n}"] for n in range(6)}) <= 2
