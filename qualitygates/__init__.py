@@ -15,11 +15,12 @@ script starts fast.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from qualitygates._version import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `--version` is fast
 if TYPE_CHECKING:
+    from typing import Any
+
     from qualitygates.api import (
         Baseline,
         RunOutcome,

@@ -2,9 +2,10 @@
 
 Each command parses its options, calls the API and exits with an `ExitCode` (0 passed,
 1 failed, 2 invalid policy or usage, 3 could not evaluate). Only this package parses argv
-and prints. Heavy modules are imported inside the commands so that `qualitygates --version`
-starts fast.
+and prints. Heavy modules are imported inside the commands so that a command imports only
+what it uses, and `qualitygates --version` is answered before even click is imported.
 
+- `group`: the click group of the commands below, each imported when it runs
 - `common`: turning problems into an exit code, shared options and their value types
 - `run`: run, report, validate
 - `history`: history, trend, compare
@@ -14,62 +15,34 @@ starts fast.
 
 from __future__ import annotations
 
-from importlib import import_module
-
-import click
+import sys
 
 from qualitygates._version import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see main)
+if TYPE_CHECKING:
+    import click
+
 __all__ = ["cli", "main"]
-
-#: Every command, in the order `--help` lists them, and where it is defined. A command's
-#: module is imported only when it runs (or `--help` lists it): `--version` imports none.
-COMMANDS = {
-    "run": "run:run",
-    "report": "run:report",
-    "validate": "run:validate",
-    "history": "history:history_command",
-    "trend": "history:trend",
-    "compare": "history:compare",
-    "init": "tools:init",
-    "adapters": "tools:adapters",
-    "explain": "tools:explain",
-    "attest": "tools:attest",
-    "schema": "tools:schema",
-}
-
-
-class _Commands(click.Group):
-    """The commands of `COMMANDS`, each imported when it is first asked for."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        home = COMMANDS.get(cmd_name)
-        if home is None:
-            return None
-        module, _, name = home.partition(":")
-        command: click.Command = getattr(import_module(f"qualitygates.cli.{module}"), name)
-        return command
-
-
-@click.group(
-    cls=_Commands,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.version_option(__version__, "--version", prog_name="qualitygates")
-def cli() -> None:
-    """Judge your tools' reports against one policy (gates.yaml) and block bad deploys.
-
-    Exit codes: 0 passed, 1 a blocking check failed, 2 the policy or command line is
-    invalid, 3 a blocking check could not be evaluated.
-    """
 
 
 def main() -> None:
     """Console-script entry point."""
+    if sys.argv[1:] == ["--version"]:
+        # Answered here, in click's words: importing click and typing would take three
+        # times as long as the rest of the process (pipelines ask for it in every job).
+        print(f"qualitygates, version {__version__}")
+        return
     from qualitygates.cli.common import Process
+    from qualitygates.cli.group import cli
 
     Process.owned = True  # a run may end this process when its time is up, and only this one
     cli.main(prog_name="qualitygates")
+
+
+def __getattr__(name: str) -> click.Group:
+    if name == "cli":  # the click group, for tests and programs that invoke it
+        from qualitygates.cli.group import cli
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

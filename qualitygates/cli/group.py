@@ -1,0 +1,53 @@
+"""The click group: `qualitygates` and its commands, each imported when it is asked for."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import click
+
+from qualitygates._version import __version__
+
+#: Every command, in the order `--help` lists them, and where it is defined. A command's
+#: module is imported only when it runs (or `--help` lists it): `--version` imports none.
+COMMANDS = {
+    "run": "run:run",
+    "report": "run:report",
+    "validate": "run:validate",
+    "history": "history:history_command",
+    "trend": "history:trend",
+    "compare": "history:compare",
+    "init": "tools:init",
+    "adapters": "tools:adapters",
+    "explain": "tools:explain",
+    "attest": "tools:attest",
+    "schema": "tools:schema",
+}
+
+
+class _Commands(click.Group):
+    """The commands of `COMMANDS`, each imported when it is first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        home = COMMANDS.get(cmd_name)
+        if home is None:
+            return None
+        module, _, name = home.partition(":")
+        command: click.Command = getattr(import_module(f"qualitygates.cli.{module}"), name)
+        return command
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", prog_name="qualitygates")
+def cli() -> None:
+    """Judge your tools' reports against one policy (gates.yaml) and block bad deploys.
+
+    Exit codes: 0 passed, 1 a blocking check failed, 2 the policy or command line is
+    invalid, 3 a blocking check could not be evaluated.
+    """
