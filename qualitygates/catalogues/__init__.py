@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +56,9 @@ def parse_catalogue(tool: str, text: str) -> Catalogue:
 @functools.cache
 def catalogue(tool: str) -> Catalogue:
     """The catalogue qualitygates ships for `tool` (one of TOOLS)."""
-    text = resources.files(__name__).joinpath(f"{tool}.txt").read_text("utf-8")
+    # Beside this module, as pip installs it (importlib.resources would cost a lint check
+    # more than reading the file: it imports tempfile and shutil).
+    text = Path(__file__).with_name(f"{tool}.txt").read_text("utf-8")
     return parse_catalogue(tool, text)
 
 

@@ -6,7 +6,6 @@ in one `PolicyError`, which the CLI turns into exit code 2.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -72,7 +71,7 @@ def load_policy(
         gates=gates,
         waiver_notice_days=int(notice.value) if notice is not None else 14,
         secrets=frozenset(loader.secrets) | environment_secrets(env),
-        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text=text,
         history=_history(root, path.resolve().parent),
     )
 

@@ -99,12 +99,19 @@ class Policy:
     version: int = 1
     waiver_notice_days: int = 14
     secrets: frozenset[str] = field(default_factory=frozenset)
-    digest: str = ""
+    text: str = field(default="", repr=False)  # the policy file as read, for its digest
     history: str | None = None  # the history store the policy names, if any
 
     @property
     def base_dir(self) -> Path:
         return self.path.parent
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of the policy file as read: recorded with each run in a history."""
+        import hashlib  # here: only a run with a history store asks for it
+
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def gate(self, gate_id: str) -> Gate | None:
         return next((g for g in self.gates if g.id == gate_id), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterator
@@ -158,6 +157,8 @@ def _lizard_item(path: Path, name: str, labels: list[str], values: list[str]) ->
 
 def read_lizard_csv(path: Path) -> Iterator[Function]:
     """The rows of `lizard --csv`, read as a stream."""
+    import csv  # here: only lizard's CSV needs it
+
     with open_report(path) as stream:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:

@@ -20,11 +20,9 @@ from typing import Any
 from qualitygates.adapters._io import decode_head, expand_paths, open_report
 from qualitygates.adapters._xml import first_tags
 from qualitygates.adapters.coverage.cobertura import read_cobertura
-from qualitygates.adapters.coverage.coveragepy_data import SQLITE_MAGIC, read_data_file
 from qualitygates.adapters.coverage.coveragepy_json import read_coverage_json
-from qualitygates.adapters.coverage.jacoco import read_jacoco
 from qualitygates.adapters.coverage.lcov import looks_like_lcov, read_lcov
-from qualitygates.adapters.coverage.options import FORMATS, READING, REPORTS
+from qualitygates.adapters.coverage.options import FORMATS, READING, REPORTS, SQLITE_MAGIC
 from qualitygates.adapters.coverage.store import LineStore, Totals
 from qualitygates.adapters.interface import (
     Adapter,
@@ -154,6 +152,8 @@ def _read_format(
     if kind == "cobertura":
         return read_cobertura(path, store)
     if kind == "jacoco":
+        from qualitygates.adapters.coverage.jacoco import read_jacoco  # Java teams' only
+
         return read_jacoco(path, store)
     if kind == "coveragepy-json":
         return read_coverage_json(path, store)
@@ -162,6 +162,9 @@ def _read_format(
         return None
     if kind != "coveragepy-data":
         raise AdapterError(f"format {kind!r} is not one of {', '.join(('auto', *FORMATS))}")
+    # Here, not at the top: sqlite3 and coverage.py cost the other formats nothing.
+    from qualitygates.adapters.coverage.coveragepy_data import read_data_file
+
     source_root, config = options.get("source_root"), options.get("config")
     read_data_file(
         path, store, Path(source_root) if source_root else None, Path(config) if config else None

@@ -27,7 +27,6 @@ from qualitygates.adapters.coverage.coveragepy_json import read_coverage_json
 from qualitygates.adapters.coverage.store import LineStore
 from qualitygates.errors import AdapterError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _SEPARATORS = re.compile(r"[\\/]+")
 
 

@@ -33,3 +33,6 @@ READING: tuple[OptionSpec, ...] = (
         "--rcfile` takes it (default: coverage's own search from the current folder).",
     ),
 )
+
+#: The first bytes of an SQLite file: a coverage.py `.coverage` data file starts so.
+SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -19,7 +19,6 @@ from qualitygates.adapters._io import read_bytes
 from qualitygates.adapters._required import Counted
 from qualitygates.adapters.docs import checks
 from qualitygates.adapters.docs.checks import DocFile, Problem
-from qualitygates.adapters.docs.git import last_commit_time
 from qualitygates.adapters.docs.markdown import MAX_MARKDOWN_BYTES, parse_markdown
 from qualitygates.adapters.interface import (
     Adapter,
@@ -148,6 +147,8 @@ def _max_age(value: object, where: str) -> str | None:
 
 
 def _stale(entry: DocFile, shown: str, max_age: str, now: datetime) -> list[Problem]:
+    from qualitygates.adapters.docs.git import last_commit_time  # git only for max_age
+
     limit = parse_duration(max_age)
     changed = last_commit_time(entry.path)
     age = now - changed

@@ -25,7 +25,6 @@ from qualitygates.adapters.k6.names import (
     MetricName,
     parse_name,
 )
-from qualitygates.adapters.k6.reader import read_ndjson
 from qualitygates.adapters.k6.summary import Summary, detect_shape, read_summary
 from qualitygates.adapters.k6.timefmt import to_datetime
 from qualitygates.domains import Domain, any_sign
@@ -198,6 +197,9 @@ class K6Adapter(Adapter):
     ) -> Collection:
         keys = {name.key for name in asked.values() if not name.stat.startswith("thresholds")}
         rates = any(name.stat == "rate" for name in asked.values())
+        # Here, not at the top: the scanner and its worker processes cost a summary nothing.
+        from qualitygates.adapters.k6.reader import read_ndjson
+
         samples = read_ndjson(paths, keys, track_start=rates)
         label = sources[0] if len(sources) == 1 else f"{len(sources)} k6 NDJSON files"
         found = measure.from_samples(samples, asked.values(), label, allow_empty)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from qualitygates.adapters.k6 import tagfilters
 from qualitygates.adapters.k6.names import (
@@ -21,7 +22,6 @@ from qualitygates.adapters.k6.names import (
     format_key,
     format_name,
 )
-from qualitygates.adapters.k6.reader import Samples
 from qualitygates.adapters.k6.stats import (
     COUNTER,
     GAUGE,
@@ -36,6 +36,9 @@ from qualitygates.adapters.k6.summary import Summary, SummaryMetric
 from qualitygates.adapters.k6.tagfilters import TagsSeen
 from qualitygates.errors import AdapterError
 from qualitygates.model import Measurement, Unit
+
+if TYPE_CHECKING:  # the NDJSON reader is imported only when a check reads NDJSON
+    from qualitygates.adapters.k6.reader import Samples
 
 _CHECK_TAGS = frozenset({"check", "group"})
 _VALID = {kind: frozenset(stats) for kind, stats in STATS_BY_KIND.items()}
