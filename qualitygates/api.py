@@ -49,6 +49,7 @@ from qualitygates.reports.publish import (
     render_format,
     report_targets,
     write_reports,
+    writes_step_summary,
 )
 
 if TYPE_CHECKING:
@@ -131,8 +132,11 @@ def run_gates(
     targets = report_targets(reports, reporters)  # refused before anything runs
     policy = _policy_of(policy, variables, policy_ref, environ, adapters)
     target = history_target(history, policy.history, environ)
+    options = options or RunOptions()
+    if targets or target is not None or writes_step_summary(environ):  # they show summaries
+        options = dataclasses.replace(options, summary_metrics=True)
     result, trends = _judge_and_record(
-        policy, options or RunOptions(), baseline or Baseline(), target, environ, adapters
+        policy, options, baseline or Baseline(), target, environ, adapters
     )
     if before_reports is not None:
         before_reports(result, policy.secrets)

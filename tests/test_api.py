@@ -272,3 +272,34 @@ def test_a_loaded_policy_is_taken_as_it_is(tmp_path: Path) -> None:
     assert outcome.exit_code is ExitCode.PASSED
     with pytest.raises(UsageError, match="variables and policy_ref apply when run_gates loads"):
         run_gates(loaded, variables={"TOKEN": "x"}, adapters=registry_with_fake(), env={})
+
+
+@pytest.mark.parametrize(
+    ("reports", "env", "summaries"),
+    [
+        ({}, {}, False),  # nothing reads them: the time of each test case is not added up
+        ({"json": "out/r.json"}, {}, True),
+        ({}, {"GITHUB_STEP_SUMMARY": "summary.md"}, True),
+    ],
+)
+def test_summary_metrics_are_measured_only_when_something_reads_them(
+    tmp_path: Path, reports: dict[str, str], env: dict[str, str], summaries: bool
+) -> None:
+    (tmp_path / "gates.yaml").write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: tests\n        adapter: junit\n"
+        f"        with: {{path: {ROOT / 'tests/data/junit/surefire-reruns.xml'}}}\n"
+        "        conditions: [tests >= 1]\n"
+    )
+    outcome = run_gates(
+        tmp_path / "gates.yaml",
+        options=qualitygates.RunOptions(summary_metrics=False),
+        reports={fmt: tmp_path / path for fmt, path in reports.items()},
+        env={key: str(tmp_path / value) for key, value in env.items()},
+    )
+    metrics = outcome.result.gates[0].checks[0].metrics
+    assert metrics["tests"].value == 6
+    assert ("duration" in metrics) is summaries
+    full = run_gates(tmp_path / "gates.yaml", env={}).result.gates[0].checks[0].metrics
+    assert "duration" in full  # the API's default: every summary metric
+    if summaries:
+        assert metrics == full

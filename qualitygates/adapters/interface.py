@@ -122,6 +122,18 @@ class CollectRequest:
     # The check has a `commit` requirement: a source that must ask a server for the commit
     # its report describes does so only then.
     wants_revision: bool = False
+    # Whether the run reports the summary metrics (those `MetricSpec.summary` marks) when no
+    # condition asks for them: False when nothing reads them (`qualitygates run` without a
+    # report or a history store), so an adapter may skip the work. See `wants`.
+    summary: bool = True
+
+    def wants(self, metric: str) -> bool:
+        """Whether `metric` is read: a condition asks for it, or the run reports summaries.
+
+        Measuring a metric nobody reads is allowed; skipping it is only a saving, e.g. the
+        time of every passing test case when only the counts are asked for.
+        """
+        return self.summary or metric in self.metrics
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,7 @@ def run(**given: Any) -> None:
             now=parse_now(given["now"]),
             timeout=given["timeout"],
             warn_only=given["warn_only"],
+            summary_metrics=False,  # the console shows none; a report or a store turns it on
         ),
         baseline=Baseline(given["baseline"], given["baseline_any"], given["baseline_branch"]),
         history=given["history"],

@@ -42,6 +42,9 @@ class RunOptions:
     warn_only: bool = False
     # The baseline's checks by "gate-id.check-id" (see qualitygates.engine.baseline.baseline_index).
     baseline: Mapping[str, CheckResult] | None = None
+    # False: adapters may leave out the summary metrics no condition asks for (see
+    # CollectRequest.wants). `qualitygates run` sets it when no report or history reads them.
+    summary_metrics: bool = True
 
 
 def run(
@@ -165,6 +168,7 @@ def _run_check(
             now=now,
             timeout=None if deadline is None else max(0.1, deadline - time.monotonic()),
             wants_revision=check.commit is not None,
+            summary=options.summary_metrics,
         )
         # Adapters make many objects and no reference cycles: no collection walks them
         # while they do (a large SARIF log takes a third longer with the collector on).

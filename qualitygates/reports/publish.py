@@ -74,11 +74,11 @@ def write_reports(
     Each report is tried, so one unwritable path costs only its own report; a format
     asked for twice is rendered once.
     """
-    from qualitygates.reports.write import write_atomic
-
     targets = list(targets)
     if not targets:  # redacting a large result costs time: only for a report
         return []
+    from qualitygates.reports.write import write_atomic  # tempfile: only to write one
+
     safe = redact_result(result, secrets)
     registry = registry or reporter_registry()  # entry points are read once
     rendered: dict[str, bytes] = {}
@@ -93,15 +93,20 @@ def write_reports(
     return failures
 
 
+def writes_step_summary(env: Mapping[str, str]) -> bool:
+    """Whether a run in this environment appends its Markdown to GitHub's job summary."""
+    return bool(env.get("GITHUB_STEP_SUMMARY"))
+
+
 def append_step_summary(
     result: RunResult, secrets: frozenset[str], env: Mapping[str, str], context: ReportContext
 ) -> None:
     """On GitHub Actions, the Markdown report appended to $GITHUB_STEP_SUMMARY (when set)."""
     from qualitygates.sanitise import clean_result
 
-    summary = env.get("GITHUB_STEP_SUMMARY")
-    if not summary:
+    if not writes_step_summary(env):
         return
+    summary = env["GITHUB_STEP_SUMMARY"]
     shown = clean_result(redact_result(result, secrets), keep_newlines=True)  # no bidi or control
     data = redact_bytes(render_format("markdown", shown, context), secrets)
     try:  # appended, never replaced: other steps write to the same file

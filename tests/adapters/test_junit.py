@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from qualitygates.adapters.interface import CollectRequest
 from qualitygates.adapters.junit import JUnitAdapter, parse_seconds, parse_timestamp
 from qualitygates.errors import AdapterError
 from qualitygates.model import Location, Severity, Unit
-from tests.helpers import DATA, collect
+from tests.helpers import DATA, FIXED_NOW, collect
 
 FIXTURES = DATA / "junit"
 COUNTS = ("tests", "passed", "failures", "errors", "skipped", "flaky")
@@ -465,3 +466,18 @@ def test_a_timestamp_without_a_zone_is_marked_so_the_engine_allows_for_it(
     path = tmp_path / "TEST-x.xml"
     path.write_text(f'<testsuite name="s" timestamp="{stamp}"><testcase name="t"/></testsuite>')
     assert collect(JUnitAdapter, path=str(path)).timestamp_has_zone is has_zone
+
+
+def test_times_are_added_up_only_when_duration_is_read() -> None:
+    report = FIXTURES / "surefire-reruns.xml"
+
+    def metrics(asked: tuple[str, ...], summary: bool) -> dict[str, object]:
+        options = {"path": str(report)}
+        request = CollectRequest("t", options, asked, Path.cwd(), FIXED_NOW, summary=summary)
+        return dict(JUnitAdapter().collect(request).metrics)
+
+    every = metrics((), True)
+    counts_only = metrics(("tests",), False)
+    assert "duration" not in counts_only
+    assert counts_only == {k: v for k, v in every.items() if k != "duration"}
+    assert metrics(("duration",), False) == every

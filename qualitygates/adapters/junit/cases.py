@@ -83,6 +83,7 @@ class Tally:
         default_factory=lambda: dict.fromkeys(("passed", "failure", "error", "skipped"), 0)
     )
     flaky: int = 0
+    timed: bool = True  # False: `duration` is not measured (no one reads it)
     duration: float = 0.0
     findings: list[Finding] = field(default_factory=list)
     earliest: datetime | None = None
@@ -118,8 +119,9 @@ class Tally:
             "errors": count_metric(counts["error"]),
             "skipped": count_metric(counts["skipped"]),
             "flaky": count_metric(self.flaky),
-            "duration": Measurement(self.duration, Unit.SECONDS),
         }
+        if self.timed:
+            metrics["duration"] = Measurement(self.duration, Unit.SECONDS)
         if ran:  # with every test skipped there is no rate; a condition on it errors
             metrics["pass_rate"] = percent_metric(100.0 * counts["passed"] / ran)
         return metrics
