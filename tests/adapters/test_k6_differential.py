@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualitygates.adapters.k6 import K6Adapter, chunks, ndjson, reader
+from qualitygates.adapters.k6 import K6Adapter, bulk, chunks, ndjson, reader
 from qualitygates.adapters.k6.names import parse_name
 from qualitygates.adapters.k6.timefmt import parse_time_ns
 from qualitygates.errors import AdapterError
@@ -118,23 +118,52 @@ def reference_reading(
 
 
 @contextmanager
-def blocks_of(size: int, parallel: bool = False) -> Iterator[None]:
+def blocks_of(size: int, parallel: bool = False, bulk: bool = True) -> Iterator[None]:
+    """Blocks of `size` bytes; without `bulk`, every point goes through the per-point loop."""
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(ndjson, "BLOCK", size))
         stack.enter_context(mock.patch.object(chunks, "BLOCK", size))
         if parallel:
             stack.enter_context(mock.patch.object(reader, "PARALLEL_MIN_BYTES", 1))
+        if not bulk:
+            stack.enter_context(mock.patch.object(ndjson, "take_block", lambda *_: False))
         yield
 
 
-@given(run=runs(), block=st.sampled_from([64, 200, 1000, 4096, 1 << 20]), gzipped=st.booleans())
+@given(
+    run=runs(),
+    block=st.sampled_from([64, 200, 1000, 4096, 1 << 20]),
+    gzipped=st.booleans(),
+    bulk=st.booleans(),
+)
 def test_the_adapter_reads_what_json_reads(
-    run: tuple[list[bytes], list[str], bool], block: int, gzipped: bool
+    run: tuple[list[bytes], list[str], bool], block: int, gzipped: bool, bulk: bool
 ) -> None:
     files, names, allow_empty = run
-    with TemporaryDirectory() as folder, blocks_of(block):
+    with TemporaryDirectory() as folder, blocks_of(block, bulk=bulk):
         found = adapter_reading(Path(folder), files, names, allow_empty, gzipped)
     assert found == reference_reading(files, names, allow_empty)
+
+
+def test_points_of_k6s_shape_are_taken_a_block_at_a_time(tmp_path: Path) -> None:
+    """The real run's points go the bulk way (`bulk.take_block`), and read as json reads
+    them; so do points whose tags name the metric, which the bulk way leaves to the loop."""
+    named = REAL.read_bytes().replace(b'"name":"checkout"', b'"name":"http_req_duration"')
+    names = ["http_req_duration.p(95)", "http_req_duration{scenario:peak}.max"]
+    left_to_the_loop = []
+    for content in (REAL.read_bytes(), named):
+        taken: list[bool] = []
+
+        def spy(*args: Any, taken: list[bool] = taken) -> bool:
+            taken.append(bulk.take_block(*args))
+            return taken[-1]
+
+        with mock.patch.object(ndjson, "take_block", spy), blocks_of(4096):
+            found = adapter_reading(tmp_path, [content], names, False, gzipped=False)
+        assert found is not None and found == reference_reading([content], names, False)
+        assert taken.count(True) > len(taken) // 2  # all but the blocks the name is elsewhere
+        left_to_the_loop.append(taken.count(False))
+    assert left_to_the_loop[1] > left_to_the_loop[0]  # the declaration's, and the tags'
 
 
 @settings(max_examples=6)

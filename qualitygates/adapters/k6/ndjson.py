@@ -13,6 +13,8 @@ NaN) reads it, or provably has nothing the policy asks for; most lines are never
   `-0`, which json reads as 0), and tags that `strict.loads` reads (once per tag set).
 - Any other line holding the name, and every spelled line, is parsed with `strict.loads`:
   the fast path can be slow but never wrong. Values are kept in `array('d')`.
+- A block whose every line holding the name is a point of k6's shape is taken at once
+  (`bulk.take_block`: one split, the same match mapped in C), a tenth faster.
 
 A point belongs to a sub-metric when its tags contain all the sub-metric's tags
 (`sample.Tags.Contains`, k6 `internal/metrics/engine/ingester.go`).
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters.k6 import strict
+from qualitygates.adapters.k6.bulk import point_rest, take_block
 from qualitygates.adapters.k6.lines import Buf, LineReader, point_time, redeclared
 from qualitygates.adapters.k6.wanted import Wanted
 from qualitygates.errors import AdapterError
@@ -50,6 +53,7 @@ _POINT_HEAD = b',"type":"Point","data":{"time":"'
 _POINT_REST = re.compile(
     rb"(" + TIME + rb')","value":(' + NUMBER + rb'),"tags":(\{[^\n]*\}|null)\}\}\n'
 )
+_BULK_REST = point_rest(TIME, NUMBER)  # the same, from just after the name (bulk.take_block)
 _METRIC_LINE = b'\n{"type":"Metric","data":{"name":"'
 _POINT = b'"Point"'
 ITERATION_DURATION = "iteration_duration"
@@ -161,7 +165,7 @@ class Scanner(LineReader):
 
     def _scan(self, want: Wanted, buf: Buf, end: int, spelled: dict[int, dict[str, Any]]) -> None:
         """Every line of the metric, in file order: spelled ones between the others."""
-        lasts: list[re.Match[bytes] | None] = [None] * len(want.selections)
+        lasts: list[bytes | None] = [None] * len(want.selections)
         begin = 0
         for start, record in spelled.items():
             if record.get("type") == "Point" and record.get("metric") == want.metric:
@@ -171,7 +175,7 @@ class Scanner(LineReader):
         self._scan_range(want, buf, begin, end, lasts, spelled)
         for sel, last in zip(want.selections, lasts, strict=True):
             if last is not None:  # the time a Gauge's last value is ordered by
-                sel.last_time = last[1]
+                sel.last_time = last
 
     def _scan_range(
         self,
@@ -179,10 +183,12 @@ class Scanner(LineReader):
         buf: Buf,
         begin: int,
         end: int,
-        lasts: list[re.Match[bytes] | None],
+        lasts: list[bytes | None],
         spelled: dict[int, dict[str, Any]],
     ) -> None:
         """Lines holding the name in `buf[begin:end]`: k6's own shape fast, others via json."""
+        if not want.track_start and take_block(want, _BULK_REST, buf, begin, end, lasts):
+            return  # every one was a point of k6's shape (an iteration's start needs each)
         find, needle, match = buf.find, want.needle, _POINT_REST.match
         head, lead = len(needle) + len(_POINT_HEAD), len(_LEAD)
         pos = find(needle, begin, end)
@@ -200,7 +206,7 @@ class Scanner(LineReader):
                 for index, sel in enumerate(want.selections):
                     if flags[index + 1]:
                         sel.values.append(value)
-                        lasts[index] = point
+                        lasts[index] = point[1]
                 if want.track_start:
                     want.note_start(point[1], value)
                 stop = point.end() - 1
@@ -217,7 +223,7 @@ class Scanner(LineReader):
         record: dict[str, Any],
         buf: Buf,
         pos: int,
-        lasts: list[re.Match[bytes] | None],
+        lasts: list[bytes | None],
     ) -> None:
         """A line read by json: a point of the metric, or a declaration."""
         if record.get("type") == "Point" and record.get("metric") == want.metric:
