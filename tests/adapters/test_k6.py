@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sys
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualitygates.adapters.k6 import K6Adapter, chunks, reader, worker
 from qualitygates.adapters.k6.names import MetricName, parse_name
@@ -588,3 +591,80 @@ def test_custom_k6_metrics_may_be_negative_but_a_rate_stays_a_ratio() -> None:
     assert counter.domain(Unit.RATIO) == default_domain(Unit.RATIO)
     passes = K6Adapter.metric_spec("http_req_failed.passes")
     assert passes is not None and passes.domain(Unit.COUNT) == default_domain(Unit.COUNT)
+
+
+@pytest.mark.parametrize("share", [0.3, 0.62, 1.0, 5.0])  # 5.0: past the end (a bad ISIZE)
+def test_a_gzip_file_read_by_two_processes_gives_the_same_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
+    gz = tmp_path / "big.ndjson.gz"
+    gz.write_bytes(gzip.compress(POINTS.read_bytes() * 40))
+    single = values(gz, *ALL_POINT_STATS)
+    monkeypatch.setattr(reader, "GZIP_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(reader, "GZIP_SHARE", share)
+    started: list[dict[str, Any]] = []
+    original = reader.start_worker
+
+    def start(*args: Any, **options: Any) -> Any:
+        started.append(options)
+        return original(*args, **options)
+
+    monkeypatch.setattr(reader, "start_worker", start)
+    assert values(gz, *ALL_POINT_STATS) == single
+    assert started == [{"gzipped": True}]
+
+
+def test_a_gzip_file_cut_in_its_second_part_is_refused_by_the_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gz = tmp_path / "big.ndjson.gz"
+    gz.write_bytes(gzip.compress(POINTS.read_bytes() * 400)[:-600])  # past what detect() reads
+    monkeypatch.setattr(reader, "GZIP_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(reader, "_gzip_share", lambda raw, size: 1000)  # ISIZE is cut off
+    with pytest.raises(AdapterError, match=r"big.ndjson.gz is a truncated gzip file"):
+        values(gz, "http_req_duration.p(95)")
+
+
+@pytest.mark.parametrize("library", ["zlib", "default"])
+def test_gzip_reads_the_same_with_either_inflater(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """ISA-L (where installed) and zlib inflate the same bytes and refuse the same files."""
+    if library == "zlib":
+        monkeypatch.setattr(chunks, "inflate_lib", zlib)
+    two = tmp_path / "two.ndjson.gz"  # two gzip members, as `cat a.gz b.gz` makes
+    half = len(POINTS.read_bytes()) // 2
+    cut = POINTS.read_bytes().index(b"\n", half) + 1
+    two.write_bytes(
+        gzip.compress(POINTS.read_bytes()[:cut]) + gzip.compress(POINTS.read_bytes()[cut:])
+    )
+    assert values(two, *ALL_POINT_STATS) == values(POINTS, *ALL_POINT_STATS)
+    bad = bytearray(gzip.compress(POINTS.read_bytes() * 400))
+    bad[len(bad) // 2] ^= 0xFF  # past what detect() reads
+    (tmp_path / "bad.ndjson.gz").write_bytes(bytes(bad))
+    with pytest.raises(AdapterError, match=r"bad.ndjson.gz is not readable gzip \("):
+        values(tmp_path / "bad.ndjson.gz", "http_req_duration.p(95)")
+
+
+@given(
+    content=st.lists(st.sampled_from([b"a", b"bb", b"\n", b"ccc\n", b"\n\n"]), max_size=20).map(
+        b"".join
+    ),
+    cuts=st.lists(st.integers(0, 60), max_size=4),
+    at=st.integers(-1, 62),
+)
+def test_the_two_parts_of_gzip_content_meet_at_a_line_start(
+    content: bytes, cuts: list[int], at: int
+) -> None:
+    """What this process scans and what the worker scans join to the whole content, cut at
+    the first line that starts at or after `at`, however the content comes in blocks."""
+    edges = sorted({min(c, len(content)) for c in cuts})
+    blocks = [content[i:j] for i, j in zip([0, *edges], [*edges, len(content)], strict=True)]
+    starts = [
+        p for p in range(max(at, 0), len(content) + 1) if p == 0 or content[p - 1 : p] == b"\n"
+    ]
+    line_start = starts[0] if starts else len(content)
+    before = b"".join(chunks.until_line_at(iter(blocks), at))
+    begin, rest = chunks.from_line_at(iter(blocks), at)
+    assert before == content[:line_start]
+    assert (begin, b"".join(rest)) == (line_start, content[line_start:])

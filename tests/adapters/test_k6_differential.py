@@ -125,6 +125,7 @@ def blocks_of(size: int, parallel: bool = False, bulk: bool = True) -> Iterator[
         stack.enter_context(mock.patch.object(chunks, "BLOCK", size))
         if parallel:
             stack.enter_context(mock.patch.object(reader, "PARALLEL_MIN_BYTES", 1))
+            stack.enter_context(mock.patch.object(reader, "GZIP_PARALLEL_MIN_BYTES", 1))
         if not bulk:
             stack.enter_context(mock.patch.object(ndjson, "take_block", lambda *_: False))
         yield
@@ -166,14 +167,15 @@ def test_points_of_k6s_shape_are_taken_a_block_at_a_time(tmp_path: Path) -> None
     assert left_to_the_loop[1] > left_to_the_loop[0]  # the declaration's, and the tags'
 
 
-@settings(max_examples=6)
-@given(run=runs(), block=st.sampled_from([200, 4096]))
+@settings(max_examples=8)
+@given(run=runs(), block=st.sampled_from([200, 4096]), gzipped=st.booleans())
 def test_the_parallel_split_reads_what_json_reads(
-    run: tuple[list[bytes], list[str], bool], block: int
+    run: tuple[list[bytes], list[str], bool], block: int, gzipped: bool
 ) -> None:
+    """Two processes read each file: for gzip both inflate it, and each scans a part."""
     files, names, allow_empty = run
     with TemporaryDirectory() as folder, blocks_of(block, parallel=True):
-        found = adapter_reading(Path(folder), files, names, allow_empty, gzipped=False)
+        found = adapter_reading(Path(folder), files, names, allow_empty, gzipped)
     assert found == reference_reading(files, names, allow_empty)
 
 

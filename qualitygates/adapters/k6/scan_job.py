@@ -14,6 +14,7 @@ from array import array
 from pathlib import Path
 from typing import IO, Any
 
+from qualitygates.adapters.k6.chunks import from_line_at, iter_chunks
 from qualitygates.adapters.k6.ndjson import Scanner
 from qualitygates.errors import AdapterError
 
@@ -24,11 +25,16 @@ LENGTH = struct.Struct("<Q")
 def main() -> None:
     """The worker: scan the job read from stdin and answer on stdout."""
     out = sys.stdout.buffer
-    name, wanted, start, stop = pickle.loads(sys.stdin.buffer.read())
+    name, wanted, start, stop, gzipped = pickle.loads(sys.stdin.buffer.read())
     path = Path(name)
     try:
-        with path.open("rb", buffering=0) as raw:
-            result = Scanner(wanted, path, base_offset=start).scan_plain(raw, start, stop)
+        if gzipped:  # inflated from the start, scanned from the first line at `start`
+            with path.open("rb") as raw:
+                begin, rest = from_line_at(iter_chunks(raw, path), start)
+                result = Scanner(wanted, path, base_offset=begin).scan(rest)
+        else:
+            with path.open("rb", buffering=0) as raw:
+                result = Scanner(wanted, path, base_offset=start).scan_plain(raw, start, stop)
     except AdapterError as exc:
         _send(out, pickle.dumps(("error", str(exc), None)))
         out.flush()

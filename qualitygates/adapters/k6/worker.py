@@ -102,8 +102,11 @@ class Worker:
         return lines[-1] if lines else f"exit code {code}"
 
 
-def start_worker(path: Path, wanted: list[Wanted], start: int, stop: int) -> Worker | None:
-    """Start scanning bytes [start, stop) of `path` in a worker; None if none can start."""
+def start_worker(
+    path: Path, wanted: list[Wanted], start: int, stop: int, gzipped: bool = False
+) -> Worker | None:
+    """Start scanning bytes [start, stop) of `path` in a worker (of a gzip file: its content
+    from the first line that starts at or after `start`, to the end); None if none can start."""
     if not sys.executable or getattr(sys, "frozen", False):
         return None  # an embedded or frozen interpreter: no Python to start
     # A file, not a pipe: the worker can never block on it. Worker.close closes it.
@@ -122,7 +125,7 @@ def start_worker(path: Path, wanted: list[Wanted], start: int, stop: int) -> Wor
     worker = Worker(process, path, errors)
     try:
         with process.stdin:
-            process.stdin.write(pickle.dumps((str(path), wanted, start, stop)))
+            process.stdin.write(pickle.dumps((str(path), wanted, start, stop, gzipped)))
     except OSError:
         pass  # it died at once: `receive` reports why
     return worker
