@@ -6,15 +6,19 @@ whole-process baselines, interleaved round by round.
 For each generated input the same round runs, one process each and in alternating order:
 qualitygates on a one-check policy, and the obvious program a user would compare it with
 (`python -c` with `json.load` and a count for Trivy and SARIF; a bare pyexpat pass, with
-entities refused, for Cobertura and JUnit; `wc -l` for k6 NDJSON; `python -c pass` for
-`--version`; `pytest --version` for the bundled example). It prints medians of the wall
-time and of the peak RSS (GNU time's `%M`), the ratio of qualitygates' speed to the
-baseline's, and the target it is held to. The load average at the start is printed first.
+entities refused, for Cobertura and JUnit; `wc -l` for k6 NDJSON; Python's own gzip
+`readinto` loop for gzipped k6 NDJSON; `python -c pass` for `--version`; `pytest
+--version` for the bundled example). It prints medians of the wall time and of the peak
+RSS (GNU time's `%M`), the ratio of qualitygates' speed to the baseline's, and the target
+it is held to. The load average at the start is printed first. Then `scale` (in
+`scale.py`): the time each of 50 checks adds, and what merging ten files of one glob
+costs. Both commands run as users type them, through their console scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import shutil
 import statistics
@@ -28,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import k6_ndjson
 import sarif_bench
+import scale
 import trivy_bench
 import xml_bench
 
@@ -47,6 +52,11 @@ EXPAT_COUNT = (
     "with open(sys.argv[1], 'rb') as f:\n    p.ParseFile(f)\nprint(n[0])"
 )
 K6_CONDITIONS = '["http_req_duration.p(95) >= 0", "http_req_duration{scenario:peak}.p(95) >= 0"]'
+GZIP_LOOP = (
+    "import gzip, sys\nb = bytearray(1 << 20)\nn = 0\n"
+    "with gzip.open(sys.argv[1], 'rb') as f:\n    while got := f.readinto(b):\n        n += got\n"
+    "print(n)"
+)
 
 # name: (file, writer(path, quick), adapter, conditions, baseline argv (FILE at the end),
 # the baseline's name, target)
@@ -70,7 +80,18 @@ INPUTS: dict[str, tuple[str, Writer, str, str, list[str], str, str]] = {
     "k6": ("k6.ndjson",
            lambda p, q: k6_ndjson.generate(p, 20_000_000 if q else 1_000_000_000),
            "k6", K6_CONDITIONS, ["wc", "-l"], "wc -l", ">= 0.15x"),
+    "k6gz": ("k6.ndjson.gz", lambda p, q: _gzipped_k6(p, 20_000_000 if q else 300_000_000),
+             "k6", K6_CONDITIONS, [PY, "-c", GZIP_LOOP], "gzip readinto loop", ">= 0.5x"),
 }  # fmt: skip
+
+
+def _gzipped_k6(path: Path, size: int) -> None:
+    """k6 NDJSON of `size` bytes, gzipped as gzip -6 does."""
+    plain = path.with_suffix("")
+    k6_ndjson.generate(plain, size)
+    with plain.open("rb") as source, gzip.open(path, "wb", compresslevel=6) as target:
+        shutil.copyfileobj(source, target, 1 << 20)
+    plain.unlink()
 
 
 def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
@@ -120,10 +141,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs: a smoke test")
     parser.add_argument("--only", default="", help="comma-separated inputs to run")
     args = parser.parse_args()
-    chosen = [n for n in [*INPUTS, "version", "example"]
+    chosen = [n for n in [*INPUTS, "version", "example", "checks", "glob"]
               if not args.only or n in args.only.split(",")]  # fmt: skip
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    ours = [PY, "-m", "qualitygates"]
+    ours, pytest = _console_script("qualitygates"), _console_script("pytest")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for name in chosen:
@@ -133,8 +154,13 @@ def main() -> int:
             elif name == "example":
                 example = _copy_example(work / "example")
                 compare("bundled example, run -q", [*ours, "run", "-q"],
-                        [PY, "-m", "pytest", "--version"], example, args.repeat,
+                        [*pytest, "--version"], example, args.repeat,
                         "1.5x its time at most (>= 0.67x)", "pytest --version")  # fmt: skip
+            elif name == "checks":
+                scale.per_check(_fresh(work / "checks"), ours, args.repeat, timed)
+            elif name == "glob":
+                cases = 20_000 if args.quick else 200_000
+                scale.glob_merge(_fresh(work / "glob"), ours, args.repeat, cases, timed)
             else:
                 _one_input(name, work, ours, args)
     return 0
@@ -154,6 +180,17 @@ def _one_input(name: str, work: Path, ours: list[str], args: argparse.Namespace)
     compare(title, [*ours, "run", "-q", "-c", str(policy)], [*baseline, str(report)],
             work, args.repeat, target, label)  # fmt: skip
     report.unlink()
+
+
+def _console_script(name: str) -> list[str]:
+    """The command as a user types it: the console script beside this Python, else -m."""
+    script = Path(PY).with_name(name)
+    return [str(script)] if script.is_file() else [PY, "-m", name]
+
+
+def _fresh(folder: Path) -> Path:
+    folder.mkdir()
+    return folder
 
 
 def _copy_example(into: Path) -> Path:

@@ -5,6 +5,7 @@ are redacted and cleaned like every other text."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import pickle
 from typing import Any
@@ -163,3 +164,24 @@ def test_controls_in_extra_are_made_visible_for_a_console() -> None:
     finding = Finding("r", "t", Severity.LOW, "m", extra={"site": "a\x1b[31m\nb", "n": 2})
     cleaned = clean_result(_result_with(finding)).gates[0].checks[0].findings[0]
     assert cleaned.extra == {"site": "a\\u001b[31m⏎b", "n": 2}
+
+
+@pytest.mark.parametrize("cls", [Finding, Location])
+def test_the_hand_written_init_takes_every_field_with_its_default(cls: type) -> None:
+    """`Finding` and `Location` write their fields without `object.__setattr__`: their
+    `__init__` must still be the one the dataclass would make, field for field."""
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    assert [p.name for p in params] == [f.name for f in dataclasses.fields(cls)]
+    for param, spec in zip(params, dataclasses.fields(cls), strict=True):
+        default = (
+            spec.default if spec.default_factory is dataclasses.MISSING else spec.default_factory()
+        )
+        if spec.name == "fingerprint":
+            default = ""  # the lazy descriptor's "none given"
+        assert param.default == (
+            inspect.Parameter.empty if default is dataclasses.MISSING else default
+        )
+    made = cls(*[f"v{n}" for n, p in enumerate(params) if p.default is inspect.Parameter.empty])
+    assert dataclasses.replace(made) == made and hash(dataclasses.replace(made)) == hash(made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, params[0].name, "other")  # frozen, as the dataclass would be
