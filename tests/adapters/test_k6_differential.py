@@ -279,3 +279,30 @@ def test_a_metric_declared_with_two_types_is_refused(tmp_path: Path) -> None:
         r"then as 'trend/time'; one run declares each metric once, with one type",
     ):
         collect(K6Adapter, metrics=("http_req_failed.rate",), path=str(path))
+
+
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            [
+                bulk.METRIC_LINE,
+                b"M",
+                b"x",
+                b"\n",
+                b'\n{"type":"M',
+                b'etric","data":{"name":"',
+                b"M" * 70,
+            ]
+        ),
+        max_size=12,
+    ),
+    bounds=st.tuples(st.integers(0, 400), st.integers(0, 400)),
+)
+def test_metric_lines_are_found_where_the_plain_search_finds_them(
+    pieces: list[bytes], bounds: tuple[int, int]
+) -> None:
+    """The declarations' search starts from each capital M (memchr), and after many Ms
+    hands over to the plain search: either way it finds what `bytes.find` finds."""
+    buf = bytearray(b"".join(pieces))
+    start, end = sorted(min(b, len(buf)) for b in bounds)
+    assert bulk.find_metric_line(buf, start, end) == buf.find(bulk.METRIC_LINE, start, end)

@@ -8,6 +8,11 @@ loop's own bookkeeping cost more than the search. The match is the per-point loo
 same either way. A block where any occurrence of the name is not such a point (the
 metric's declaration, a point of another shape, the name inside tags or a string) is left
 untouched for the per-point loop, which reads it line by line.
+
+`find_metric_line` finds the declarations of every metric (for `available`, and to refuse
+one declared twice with two types) from the capital M of `"Metric"`: one byte is found by
+memchr at memory speed, where CPython's search for the whole line ran at a fraction of it
+and took a third of the scan.
 """
 
 from __future__ import annotations
@@ -32,6 +37,10 @@ def point_rest(time: bytes, number: bytes) -> re.Pattern[bytes]:
 
 
 _LEAD = methodcaller("endswith", b'\n{"metric":')
+#: A Metric line of k6's shape, from the newline before it.
+METRIC_LINE = b'\n{"type":"Metric","data":{"name":"'
+_M = METRIC_LINE.index(b"M")
+_MAX_M = 64  # capital Ms a block may hold before the plain search takes over
 _TIME, _VALUE, _TAGS = itemgetter(1), itemgetter(2), itemgetter(3)
 _READ = itemgetter(0)  # of a tag set's flags: json reads it exactly as the match did
 
@@ -69,3 +78,18 @@ def take_block(
             last = len(chosen) - 1 - chosen[::-1].index(True)
             lasts[index] = _TIME(hits[last])
     return True
+
+
+def find_metric_line(buf: Buf, start: int, end: int) -> int:
+    """`buf.find(METRIC_LINE, start, end)`, faster: each Metric line holds a capital M, which
+    k6's Point lines seldom do, and one byte is found by memchr, several times as fast as
+    the whole needle. A block with many Ms is searched the plain way after the first few."""
+    pos = start + _M
+    for _ in range(_MAX_M):
+        found = buf.find(b"M", pos, end)
+        if found < 0:
+            return -1
+        if found - _M >= start and buf.startswith(METRIC_LINE, found - _M, end):
+            return found - _M
+        pos = found + 1
+    return buf.find(METRIC_LINE, max(start, pos - _M), end)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters.k6 import strict
-from qualitygates.adapters.k6.bulk import point_rest, take_block
+from qualitygates.adapters.k6.bulk import find_metric_line, point_rest, take_block
 from qualitygates.adapters.k6.lines import Buf, LineReader, point_time, redeclared
 from qualitygates.adapters.k6.wanted import Wanted
 from qualitygates.errors import AdapterError
@@ -54,7 +54,6 @@ _POINT_REST = re.compile(
     rb"(" + TIME + rb')","value":(' + NUMBER + rb'),"tags":(\{[^\n]*\}|null)\}\}\n'
 )
 _BULK_REST = point_rest(TIME, NUMBER)  # the same, from just after the name (bulk.take_block)
-_METRIC_LINE = b'\n{"type":"Metric","data":{"name":"'
 _POINT = b'"Point"'
 ITERATION_DURATION = "iteration_duration"
 
@@ -239,12 +238,12 @@ class Scanner(LineReader):
         with their name anyway)."""
         for start, record in spelled.items():
             self._declare(record, buf, start)
-        pos = buf.find(_METRIC_LINE, 0, end)
+        pos = find_metric_line(buf, 0, end)
         while pos >= 0:
             line = _line_with(buf, pos + 1)
             if pos + 1 not in spelled:
                 self._declare(self._parse(line, buf, pos + 1), buf, pos + 1)
-            pos = buf.find(_METRIC_LINE, pos + len(line), end)
+            pos = find_metric_line(buf, pos + len(line), end)
 
     def _declare(self, record: dict[str, Any], buf: Buf, pos: int) -> None:
         if record.get("type") != "Metric":
