@@ -56,7 +56,8 @@ def take_block(
     """Add the points of `want` in `buf[begin:end]` (which starts at a newline) to its
     selections, and each selection's last point time to `lasts`; False, with nothing
     added, when a line naming the metric is not a point of k6's shape."""
-    parts = buf[begin:end].split(want.needle)
+    whole = begin == 0 and end == len(buf)  # then no copy of the block is made
+    parts = (buf if whole else buf[begin:end]).split(want.needle)
     if len(parts) == 1:
         return True  # no line names the metric
     matched = list(map(rest.match, parts[1:]))

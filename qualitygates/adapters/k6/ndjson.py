@@ -80,14 +80,14 @@ class Scanner(LineReader):
         """Scan a stream of blocks (gzip content)."""
         carry = b"\n"
         for chunk in chunks:
-            buf = carry + chunk
-            cut = buf.rfind(b"\n")
-            if cut > 0:
-                self._block(buf, cut + 1)
-                self.offset += cut
-                carry = buf[cut:]
+            cut = chunk.rfind(b"\n")
+            if cut >= 0:  # one copy: the block ends at its last newline, whole lines only
+                buf = b"".join((carry, memoryview(chunk)[: cut + 1]))
+                self._block(buf, len(buf))
+                self.offset += len(buf) - 1
+                carry = chunk[cut:]
             else:
-                carry = buf
+                carry += chunk
             self._check_line(len(carry))
         return self._finish(carry)
 
