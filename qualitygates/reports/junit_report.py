@@ -1,10 +1,14 @@
 """The JUnit XML report: one testsuite per gate, one testcase per condition.
 
 `classname` is `gate-id.check-id` and `name` the condition as written, so CI test viewers
-(Jenkins, GitLab, GitHub) show each threshold as a test. Failed conditions carry the
-actual value and the threshold in `<failure message>`; a check that could not be
-evaluated gives `<error>`; a check that did not run, `<skipped>`; warnings pass with the
-warning in `<system-out>`. Written with junitparser.
+(Jenkins, GitLab, GitHub) show each threshold as a test. A blocking condition that failed
+is a `<failure>` and one that could not be evaluated an `<error>`; both carry the actual
+value and the threshold, or the reason, in their `message` and as their text (GitLab's
+merge-request widget shows only the text). A check that did not run is `<skipped>`. A miss
+that does not block (a condition with `on_fail: warn`, a check or gate with `blocking:
+false`) is a passed test case with the miss in `<system-out>`: Jenkins would otherwise
+mark a build unstable that the run allows. `--warn-only` changes only the exit code.
+Written with junitparser.
 """
 
 from __future__ import annotations
@@ -56,27 +60,39 @@ def _cases(gate: GateResult, check: CheckResult) -> list[TestCase]:
         case.result = [Skipped(check.error or "not run")]
         return [case]
     share = _seconds(check.duration / len(check.conditions))
-    return [_case(classname, check, condition, share) for condition in check.conditions]
+    blocking = gate.blocking and check.blocking
+    return [_case(classname, check, condition, share, blocking) for condition in check.conditions]
 
 
 def _case(
-    classname: str, check: CheckResult, condition: ConditionResult, seconds: float
-) -> TestCase:
+    classname: str, check: CheckResult, condition: ConditionResult, seconds: float,
+    blocking: bool,
+) -> TestCase:  # fmt: skip
     case = TestCase(condition.expr, classname, seconds)
     status = Status.SKIPPED if check.status is Status.SKIPPED else condition.status
-    if status is Status.FAILED:
-        case.result = [Failure(condition.message, "threshold")]
-    elif status is Status.ERROR:
-        case.result = [Error(condition.message, "not-evaluated")]
+    missed = status in (Status.FAILED, Status.ERROR)
+    if missed and not blocking:
+        what = "failed" if status is Status.FAILED else "could not be evaluated"
+        case.system_out = f"NON-BLOCKING: {condition.message} ({what}; does not block the deploy)"
+    elif missed:
+        kind, verdict = (
+            (Failure, "threshold") if status is Status.FAILED else (Error, "not-evaluated")
+        )
+        outcome = kind(condition.message, verdict)
+        outcome.text = _details(classname, check, condition)
+        case.result = [outcome]
     elif status is Status.SKIPPED:
         case.result = [Skipped(check.error or "not run")]
     elif status is Status.WARNED:
         case.system_out = f"WARNING: {condition.message}"
     else:
         case.system_out = condition.message
-    if not check.blocking and status in (Status.FAILED, Status.ERROR):
-        case.system_out = "non-blocking check: reported, does not block the deploy"
     return case
+
+
+def _details(classname: str, check: CheckResult, condition: ConditionResult) -> str:
+    """The text of a <failure> or <error>: what a reader sees where the message is not shown."""
+    return f"{condition.message}\ncondition: {condition.expr}\ncheck: {classname} ({check.adapter})"
 
 
 def _seconds(value: float) -> float:
