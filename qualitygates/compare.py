@@ -2,9 +2,11 @@
 
 `compare(before, after)` lines up every condition of the `after` run with the same metric
 of the same check in `before`: the target is the condition's threshold, the verdict is
-whether `after` meets it, and the change says which way the metric moved. The conclusion
-is `success` (every target met), `failure` (none met, or a target missed by a metric that
-got worse) or `partial`.
+whether `after` meets it, and the change says which way the metric moved. A condition
+with `on_fail: warn` that missed is missed here too, marked warn-only: the real outcome,
+not the exit code. The conclusion is `success` (every target met), `failure` (none met,
+or a target missed by a metric that got worse) or `partial`. `notes` say what makes the
+two runs hard to compare: different policies.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Row:
     unit: Unit | None
     met: bool
     direction: str  # better | worse | same | unknown
+    warn_only: bool = False  # the condition's miss warned (`on_fail: warn`) and did not block
 
     @property
     def change(self) -> str:
@@ -60,6 +63,17 @@ class Comparison:
     before: RunResult
     after: RunResult
     rows: tuple[Row, ...]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader must know before trusting the rows."""
+        old, new = self.before.policy_digest, self.after.policy_digest
+        if old and new and old != new:
+            return (
+                f"the two runs were judged by different policies ({old[:19]}… before, "
+                f"{new[:19]}… after): each target is the after run's",
+            )
+        return ()
 
     @property
     def conclusion(self) -> Conclusion:
@@ -87,8 +101,9 @@ def compare(before: RunResult, after: RunResult) -> Comparison:
                 rows.append(Row(
                     check=f"{gate.id}.{check.id}", metric=condition.metric, target=condition.expr,
                     before=previous, after=condition.actual, unit=condition.unit,
-                    met=condition.status in (Status.PASSED, Status.WARNED) and condition.actual is not None,
+                    met=condition.status is Status.PASSED and condition.actual is not None,
                     direction=_direction(condition.operator, previous, condition.actual),
+                    warn_only=condition.status is Status.WARNED,
                 ))  # fmt: skip
     return Comparison(before, after, tuple(rows))
 

@@ -172,6 +172,9 @@ class RunResult:
     policy_path: str
     version: str
     warn_only: bool = False
+    # "sha256:<hex>" of the policy file as read, so that two results can tell whether they
+    # were judged by the same policy (`compare`); None where it is not known (v1 results).
+    policy_digest: str | None = None
 
     @property
     def exit_code(self) -> ExitCode:

@@ -42,6 +42,7 @@ def result_to_dict(result: RunResult) -> dict[str, Any]:
         "warn_only": result.warn_only,
         "version": result.version,
         "policy": result.policy_path,
+        "policy_digest": result.policy_digest,
         "started_at": result.started_at,
         "duration": round(result.duration, 6),
         "summary": {
@@ -109,11 +110,18 @@ def result_from_dict(data: Any) -> RunResult:
             policy_path=data["policy"],
             version=data["version"],
             warn_only=bool(data.get("warn_only", False)),
+            policy_digest=_digest(data.get("policy_digest")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ReportError(
             f"the result file is incomplete or damaged ({type(exc).__name__}: {exc})"
         ) from None
+
+
+def _digest(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"policy_digest should be a string, not {type(value).__name__}")
 
 
 def _gate_from(g: dict[str, Any], version: int) -> GateResult:

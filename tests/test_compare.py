@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from qualitygates.compare import Conclusion, compare
 from qualitygates.model import (
     CheckResult,
@@ -12,6 +14,7 @@ from qualitygates.model import (
     Status,
     Unit,
 )
+from qualitygates.reports.comparison import comparison_html, comparison_markdown
 
 
 def result(p95: float, coverage: float) -> RunResult:
@@ -46,3 +49,35 @@ def test_partial_when_some_improve_without_reaching_the_target() -> None:
 
 def test_failure_when_a_missed_target_got_worse() -> None:
     assert compare(result(250.0, 85.0), result(320.0, 85.0)).conclusion is Conclusion.FAILURE
+
+
+def test_a_missed_warn_only_target_is_missed_not_met() -> None:
+    """`on_fail: warn` changes the exit code, not whether the target was reached."""
+    before, after = result(350.0, 85.0), result(320.0, 85.0)
+    warned = dataclasses.replace(after.gates[0].checks[0].conditions[0], status=Status.WARNED)
+    check = dataclasses.replace(
+        after.gates[0].checks[0], conditions=(warned, after.gates[0].checks[0].conditions[1])
+    )
+    after = dataclasses.replace(
+        after, gates=(dataclasses.replace(after.gates[0], checks=(check,)),)
+    )
+    comparison = compare(before, after)
+    row = comparison.rows[0]
+    assert (row.met, row.warn_only, row.direction) == (False, True, "better")
+    assert comparison.conclusion is Conclusion.PARTIAL
+    assert "| ❌ missed (warn only) |" in comparison_markdown(comparison).decode()
+    assert "missed (warn only)" in comparison_html(comparison).decode()
+
+
+def test_results_of_two_different_policies_are_compared_with_a_warning() -> None:
+    same = compare(*(dataclasses.replace(r, policy_digest="sha256:aa") for r in (
+        result(350.0, 70.0), result(250.0, 85.0))))  # fmt: skip
+    assert same.notes == ()
+    before = dataclasses.replace(result(350.0, 70.0), policy_digest="sha256:" + "a" * 64)
+    after = dataclasses.replace(result(250.0, 85.0), policy_digest="sha256:" + "b" * 64)
+    comparison = compare(before, after)
+    assert comparison.notes and "different policies" in comparison.notes[0]
+    assert "> **Warning:** the two runs were judged by different policies" in (
+        comparison_markdown(comparison).decode()
+    )
+    assert "different policies" in comparison_html(comparison).decode()

@@ -162,6 +162,8 @@ def compare(
     comparison = compare_results(
         stored_result(before, history, config), stored_result(after, history, config)
     )
+    for note in comparison.notes:
+        echo(f"warning: {note}", err=True)
     markdown = comparison_markdown(comparison)
     if markdown_path:
         write_atomic(markdown_path, markdown)

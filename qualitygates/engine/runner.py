@@ -69,6 +69,7 @@ def run(
         policy_path=str(policy.path),
         version=__version__,
         warn_only=options.warn_only,
+        policy_digest=f"sha256:{policy.digest}" if policy.text else None,
     )
 
 

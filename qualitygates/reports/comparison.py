@@ -25,6 +25,7 @@ def comparison_markdown(comparison: Comparison) -> bytes:
         f"Before: run of {escape(before.started_at)} ({before.status.value}) · "
         f"after: run of {escape(after.started_at)} ({after.status.value})",
         "",
+        *(f"> **Warning:** {escape(note)}\n" for note in comparison.notes),
         "| Check | Metric | Before | After | Change | Target | Verdict |",
         "| --- | --- | --- | --- | --- | --- | --- |",
         *(_row(r) for r in comparison.rows),
@@ -36,8 +37,14 @@ def comparison_markdown(comparison: Comparison) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+def _verdict(row: Row) -> str:
+    if row.met:
+        return "met"
+    return "missed (warn only)" if row.warn_only else "missed"
+
+
 def _row(row: Row) -> str:
-    verdict = "✅ met" if row.met else "❌ missed"
+    verdict = ("✅ " if row.met else "❌ ") + _verdict(row)
     change = f"{row.change} {_DIRECTION[row.direction]}".strip()
     cells = (escape(row.check), code(row.metric), format_value(row.before, row.unit),
              format_value(row.after, row.unit), escape(change), code(row.target), verdict)  # fmt: skip
@@ -52,7 +59,7 @@ def comparison_html(comparison: Comparison) -> bytes:
             cls="met" if r.met else "missed", check=html.escape(r.check), metric=html.escape(r.metric),
             before=html.escape(format_value(r.before, r.unit)), after=html.escape(format_value(r.after, r.unit)),
             change=html.escape(f"{r.change} {_DIRECTION[r.direction]}".strip()), target=html.escape(r.target),
-            verdict="met" if r.met else "missed",
+            verdict=html.escape(_verdict(r)),
         )
         for r in comparison.rows
     )  # fmt: skip
@@ -64,10 +71,11 @@ def comparison_html(comparison: Comparison) -> bytes:
 body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #1f2328; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #d0d7de; padding: 4px 8px; }}
 tr.met td:last-child {{ color: #1a7f37; }} tr.missed td:last-child {{ color: #cf222e; font-weight: bold; }}
-.conclusion {{ font-size: 1.3em; }}
+.conclusion {{ font-size: 1.3em; }} .warning {{ color: #9a6700; }}
 </style></head><body>
 <h1>Before/after validation</h1>
 <p class="conclusion" id="conclusion">{html.escape(_CONCLUSION[comparison.conclusion])}</p>
+{"".join(f'<p class="warning"><strong>Warning:</strong> {html.escape(n)}</p>' for n in comparison.notes)}
 <table><thead><tr><th>Check</th><th>Metric</th><th>Before</th><th>After</th><th>Change</th>
 <th>Target</th><th>Verdict</th></tr></thead><tbody>
 {rows}

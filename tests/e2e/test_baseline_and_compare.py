@@ -53,3 +53,21 @@ def test_a_regression_fails_the_baseline_and_shows_in_compare(example: Path) -> 
     assert "↘ worse" in row and "❌ missed" in row and "+30.0%" in row
     assert "**Conclusion: failure**" in compared.stdout
     assert 'id="conclusion"' in (example / "runs" / "compare.html").read_text()
+
+
+def test_compare_warns_when_the_two_runs_had_different_policies(example: Path) -> None:
+    first = qualitygates("run", "-q", "--json", "runs/1.json", cwd=example)
+    assert first.returncode == 0, first.stdout + first.stderr
+    policy = example / "gates.yaml"
+    policy.write_text(policy.read_text().replace("line_rate >= 80%", "line_rate >= 75%"))
+    second = qualitygates("run", "-q", "--json", "runs/2.json", cwd=example)
+    assert second.returncode == 0, second.stdout + second.stderr
+    digests = [
+        json.loads((example / f"runs/{n}.json").read_text())["policy_digest"] for n in (1, 2)
+    ]
+    assert all(d.startswith("sha256:") for d in digests) and digests[0] != digests[1]
+    compared = qualitygates("compare", "runs/1.json", "runs/2.json", cwd=example)
+    assert "warning: the two runs were judged by different policies" in compared.stderr
+    assert "> **Warning:** the two runs were judged by different policies" in compared.stdout
+    again = qualitygates("compare", "runs/2.json", "runs/2.json", cwd=example)
+    assert "different policies" not in again.stdout + again.stderr
