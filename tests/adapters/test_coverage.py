@@ -315,12 +315,13 @@ def test_nothing_measured_is_an_error_not_100(tmp_path: Path, text: str, expecte
         (
             "Name   Stmts   Miss  Cover\nTOTAL     10      2    80%\n",
             "is not a coverage report this adapter reads (Cobertura or JaCoCo XML, LCOV, "
-            "coverage.py JSON or .coverage data): check the path, or set `format`",
+            "coverage.py JSON or .coverage data, Istanbul json-summary): check the path, or "
+            "set `format`",
         ),
         ("[1, 2]", 'is JSON but not a coverage.py report (no "files" object)'),
         (
             '{"total": {"lines": {"total": 2, "covered": 1, "pct": 50}}}',
-            "is istanbul JSON (json-summary), which this adapter does not read",
+            "is not an Istanbul json-summary: 'total' has no statements",
         ),
         (
             '{"/src/a.js": {"path": "/src/a.js", "statementMap": {}, "s": {}}}',

@@ -8,6 +8,7 @@ its numbers must be ours (its rate truncated or rounded to 2 places, ours unroun
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -224,9 +225,16 @@ def test_registered_under_its_name() -> None:
 
 
 def test_the_options_it_shares_with_coverage_are_coverages_own() -> None:
-    """A `with:` that reads reports for `coverage` reads them the same way here."""
-    for name in ("path", "format", "source_root", "config"):
+    """A `with:` that reads reports for `coverage` reads them the same way here, but for
+    Istanbul's json-summary, which has no lines to tell changed ones by."""
+    for name in ("path", "source_root", "config"):
         assert DiffCoverageAdapter.option_spec(name) == CoverageAdapter.option_spec(name), name
+    ours, coverages = (
+        DiffCoverageAdapter.option_spec("format"),
+        CoverageAdapter.option_spec("format"),
+    )
+    assert ours is not None and coverages is not None
+    assert dataclasses.replace(ours, choices=(*ours.choices, "istanbul-summary")) == coverages
 
 
 @pytest.mark.parametrize("report", ["coverage.xml", "coverage.json", "coverage.lcov", ".coverage"])

@@ -21,8 +21,16 @@ from qualitygates.adapters._io import decode_head, expand_paths, open_report
 from qualitygates.adapters._xml import first_tags
 from qualitygates.adapters.coverage.cobertura import read_cobertura
 from qualitygates.adapters.coverage.coveragepy_json import read_coverage_json
+from qualitygates.adapters.coverage.istanbul import looks_like_summary, read_summaries
 from qualitygates.adapters.coverage.lcov import looks_like_lcov, read_lcov
-from qualitygates.adapters.coverage.options import FORMATS, READING, REPORTS, SQLITE_MAGIC
+from qualitygates.adapters.coverage.options import (
+    FORMATS,
+    READING,
+    REPORTS,
+    SQLITE_MAGIC,
+    SUMMARY,
+    format_option,
+)
 from qualitygates.adapters.coverage.store import LineStore, Totals
 from qualitygates.adapters.interface import (
     Adapter,
@@ -55,13 +63,16 @@ class CoverageAdapter(Adapter):
         "LCOV tracefile (.info, .lcov)",
         "coverage.py JSON (coverage json)",
         "coverage.py .coverage data file (needs the measured sources)",
+        "Istanbul json-summary (c8, nyc --reporter=json-summary): totals only, not merged "
+        "with other formats",
     )
-    options = (REPORTS, *READING)
+    options = (REPORTS, format_option((*FORMATS, SUMMARY)), *READING[1:])
     metrics = (
         MetricSpec(
             "total",
             Unit.PERCENT,
-            "What `coverage report` prints: lines and branches together, where measured.",
+            "What `coverage report` prints: lines and branches together, where measured "
+            "(Istanbul: statements).",
             summary=True,
         ),
         MetricSpec("line_rate", Unit.PERCENT, "Covered lines over valid lines.", summary=True),
@@ -85,6 +96,9 @@ class CoverageAdapter(Adapter):
             raise AdapterError("the coverage adapter needs `path`: the report file(s) to read")
         paths = expand_paths(options["path"])
         forced = options.get("format") or "auto"
+        kinds = [forced if forced != "auto" else detect(path) for path in paths]
+        if SUMMARY in kinds:
+            return _from_summaries(paths, kinds)
         store = LineStore()
         stamps: list[datetime] = []
         for path in paths:
@@ -106,6 +120,26 @@ class CoverageAdapter(Adapter):
             available=tuple(metrics),
             unavailable={} if "branch_rate" in metrics else {"branch_rate": _NO_BRANCHES},
         )
+
+
+def _from_summaries(paths: list[Path], kinds: list[str]) -> Collection:
+    """Istanbul json-summaries: their totals, never merged with line-level reports."""
+    if any(kind != SUMMARY for kind in kinds):
+        other = next(p for p, k in zip(paths, kinds, strict=True) if k != SUMMARY)
+        raise AdapterError(
+            f"{other} has lines, but other reports are Istanbul json-summaries, which have "
+            "none to merge with: give c8's or nyc's lcov (or json) reports for all of them"
+        )
+    files, counters = read_summaries(paths)
+    metrics = _metrics(Totals(files, *counters["lines"], *counters["branches"]))
+    covered, total = counters["statements"]
+    metrics["total"] = percent_metric(100.0 * covered / total)  # Istanbul's own "total"
+    return Collection(
+        metrics=metrics,
+        sources=tuple(str(p) for p in paths),
+        available=tuple(metrics),
+        unavailable={} if "branch_rate" in metrics else {"branch_rate": _NO_BRANCHES},
+    )
 
 
 _NO_BRANCHES = (
@@ -160,6 +194,11 @@ def _read_format(
     if kind == "lcov":
         read_lcov(path, store)
         return None
+    if kind == SUMMARY:
+        raise AdapterError(
+            f"{path} is an Istanbul json-summary: totals without lines; give the line-level "
+            "report of the same run (c8 or nyc --reporter=lcov)"
+        )
     if kind != "coveragepy-data":
         raise AdapterError(f"format {kind!r} is not one of {', '.join(('auto', *FORMATS))}")
     # Here, not at the top: sqlite3 and coverage.py cost the other formats nothing.
@@ -182,12 +221,13 @@ def detect(path: Path) -> str:
     if text.startswith("<"):
         return _xml_kind(path)
     if text.startswith(("{", "[")):
-        return "coveragepy-json"
+        return SUMMARY if looks_like_summary(text) else "coveragepy-json"
     if looks_like_lcov(text):
         return "lcov"
     raise AdapterError(
         f"{path} is not a coverage report this adapter reads (Cobertura or JaCoCo XML, "
-        "LCOV, coverage.py JSON or .coverage data): check the path, or set `format`"
+        "LCOV, coverage.py JSON or .coverage data, Istanbul json-summary): check the path, "
+        "or set `format`"
     )
 
 

@@ -9,17 +9,26 @@ from __future__ import annotations
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import OptionKind, OptionSpec
 
+#: The formats with lines, which both adapters read (and merge line by line).
 FORMATS = ("cobertura", "jacoco", "coveragepy-json", "coveragepy-data", "lcov")
+#: Istanbul's json-summary: totals per file, no lines; only `coverage` reads it.
+SUMMARY = "istanbul-summary"
 
 REPORTS = path_option("Coverage report(s)", "merged line by line")
-READING: tuple[OptionSpec, ...] = (
-    OptionSpec(
+
+
+def format_option(formats: tuple[str, ...]) -> OptionSpec:
+    return OptionSpec(
         "format",
         OptionKind.CHOICE,
         "Read every report as this format instead of detecting it from its content.",
         default="auto",
-        choices=("auto", *FORMATS),
-    ),
+        choices=("auto", *formats),
+    )
+
+
+READING: tuple[OptionSpec, ...] = (
+    format_option(FORMATS),
     OptionSpec(
         "source_root",
         OptionKind.PATH,
