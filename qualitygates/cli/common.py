@@ -226,8 +226,35 @@ class ReportTarget(_TargetType):
 
 
 #: `-c/--config`, on every command that reads the policy.
+POLICY_NAME = "gates.yaml"
+
+
+def find_policy(given: str | None) -> str:
+    """The policy to read: `-c`, else $QUALITYGATES_CONFIG, else the nearest gates.yaml from
+    the working folder up to the repository's root (the folder that holds `.git`), so that
+    a command works from any subfolder; else gates.yaml, which the loader then reports."""
+    if given:
+        return given
+    from_env = os.environ.get("QUALITYGATES_CONFIG")
+    if from_env:
+        return from_env
+    here = os.path.abspath(os.curdir)
+    while True:
+        candidate = os.path.join(here, POLICY_NAME)
+        if os.path.isfile(candidate):
+            return candidate if here != os.path.abspath(os.curdir) else POLICY_NAME
+        parent = os.path.dirname(here)
+        if os.path.exists(os.path.join(here, ".git")) or parent == here:
+            return POLICY_NAME
+        here = parent
+
+
 config_option = click.option(
-    "-c", "--config", default="gates.yaml", show_default=True, help="The policy file."
+    "-c",
+    "--config",
+    callback=lambda _ctx, _param, value: find_policy(value),
+    help="The policy file (default: $QUALITYGATES_CONFIG, else the nearest gates.yaml up to "
+    "the repository root).",
 )
 
 #: `--var KEY=VALUE`, on every command that loads a policy.

@@ -19,11 +19,22 @@ if TYPE_CHECKING:
 ConsolePrinter = Callable[["RunResult", frozenset[str]], None]
 
 
-def console_printer(quiet: bool, verbose: int, no_color: bool, err: bool) -> ConsolePrinter:
+def colour_wanted(choice: str, err: bool = False) -> bool:
+    """Whether to colour: `--color always` or `never` as given; with `auto`, never when
+    $NO_COLOR is set (no-color.org), always when $FORCE_COLOR is (force-color.org: a CI
+    log that renders colour), else only on a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return (sys.stderr if err else sys.stdout).isatty()
+
+
+def console_printer(quiet: bool, verbose: int, colour: bool, err: bool) -> ConsolePrinter:
     """The console summary's printer: on stdout, or stderr when a report takes stdout;
-    coloured only on a terminal, never with --no-color or $NO_COLOR."""
-    stream = sys.stderr if err else sys.stdout
-    colour = not no_color and "NO_COLOR" not in os.environ and stream.isatty()
+    coloured when `colour` (see `colour_wanted`)."""
 
     def show(result: RunResult, secrets: frozenset[str]) -> None:
         show_console(result, secrets, -1 if quiet else verbose, colour, err=err)
@@ -78,7 +89,7 @@ def echo(
     from qualitygates.sanitise import for_log
 
     shown = for_log(redact(text, secrets | environment_secrets()), commands=commands, colour=colour)
-    click.echo(shown, err=err, nl=nl)
+    click.echo(shown, err=err, nl=nl, color=True if colour else None)  # kept when piped
 
 
 def echo_error(message: str, secrets: frozenset[str] = frozenset()) -> None:

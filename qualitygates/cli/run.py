@@ -24,7 +24,13 @@ from qualitygates.cli.common import (
     parse_vars,
     var_option,
 )
-from qualitygates.cli.output import console_printer, echo, echo_error, show_annotations
+from qualitygates.cli.output import (
+    colour_wanted,
+    console_printer,
+    echo,
+    echo_error,
+    show_annotations,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -119,8 +125,15 @@ def requested_reports(
 @click.option("-v", "--verbose", count=True, help="Print every condition and finding.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option(
-    "--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too)."
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the console: auto colours a terminal, or a log when FORCE_COLOR is set, "
+    "never when NO_COLOR is.",
 )
+@click.option("--no-color", is_flag=True, help="Same as --color never.")
 @fails_cleanly
 def run(**given: Any) -> None:
     """Run the gates of a policy, write the reports, exit with the verdict."""
@@ -143,18 +156,26 @@ def run(**given: Any) -> None:
             timeout=given["timeout"],
             warn_only=given["warn_only"],
             summary_metrics=False,  # the console shows none; a report or a store turns it on
+            progress=None if given["quiet"] else _show_progress,
         ),
         baseline=Baseline(given["baseline"], given["baseline_any"], given["baseline_branch"]),
         history=given["history"],
         reports=reports,
         before_reports=console_printer(
-            given["quiet"], given["verbose"], given["no_color"], err=to_stdout
+            given["quiet"],
+            given["verbose"],
+            colour_wanted("never" if given["no_color"] else given["color"], err=to_stdout),
+            err=to_stdout,
         ),
     )
     show_annotations(outcome.result, outcome.secrets)
     for failure in outcome.report_failures:
         echo_error(failure, outcome.secrets)
     sys.exit(outcome.exit_code)
+
+
+def _show_progress(sentence: str) -> None:
+    echo(f"... {sentence}", err=True)
 
 
 @click.command()
@@ -190,12 +211,57 @@ def report(result_file: str, format_: str, output: str | None) -> None:
 @click.command()
 @config_option
 @var_option
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem on stderr; json: one object on stdout; github: "
+    "annotations on the policy's lines.",
+)
 @fails_cleanly
-def validate(config: str, variables: tuple[str, ...]) -> None:
+def validate(config: str, variables: tuple[str, ...], format_: str) -> None:
     """Check the policy and run nothing (exit 2 on any problem)."""
     from qualitygates.api import load_gates_policy
+    from qualitygates.errors import PolicyError
+    from qualitygates.model import ExitCode
 
-    policy = load_gates_policy(config, parse_vars(variables))
-    checks = sum(len(g.checks) for g in policy.gates)
-    conditions = sum(len(c.conditions) for g in policy.gates for c in g.checks)
-    echo(f"{config}: valid ({len(policy.gates)} gates, {checks} checks, {conditions} conditions)")
+    try:
+        policy = load_gates_policy(config, parse_vars(variables))
+    except PolicyError as exc:
+        if format_ == "text":
+            raise
+        show_problems(config, exc.problems, format_)
+        sys.exit(ExitCode.USAGE)
+    counts = {
+        "gates": len(policy.gates),
+        "checks": sum(len(g.checks) for g in policy.gates),
+        "conditions": sum(len(c.conditions) for g in policy.gates for c in g.checks),
+    }
+    if format_ == "json":
+        echo(_json({"policy": config, "valid": True, **counts, "problems": []}))
+    else:
+        echo(f"{config}: valid ({', '.join(f'{n} {what}' for what, n in counts.items())})")
+
+
+def show_problems(config: str, problems: list[str], format_: str) -> None:
+    """A policy's problems as one JSON object on stdout, or as GitHub annotations."""
+    from qualitygates.policy.problems import place_of
+    from qualitygates.reports.github import Annotation
+
+    places = [place_of(problem) for problem in problems]
+    if format_ == "json":
+        listed = [p._asdict() for p in places]
+        echo(_json({"policy": config, "valid": False, "problems": listed}))
+        return
+    for place in places:
+        note = Annotation("error", "qualitygates validate", place.message, place.file or config,
+                          place.line, column=place.column)  # fmt: skip
+        echo(note.command(), commands=True)
+
+
+def _json(data: object) -> str:
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)

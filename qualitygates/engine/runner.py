@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,6 +29,7 @@ from qualitygates.readers import paused_gc
 log = logging.getLogger("qualitygates.engine")
 MAX_WORKERS = 8
 FILE_WORKERS = 2  # threads for the checks that read files (see _run_checks)
+PROGRESS_AFTER, PROGRESS_EVERY = 2.0, 10.0  # seconds (see RunOptions.progress)
 SETTLE_TIME = 1.0  # seconds past the deadline a check may take to report its own timeout
 
 
@@ -45,6 +46,9 @@ class RunOptions:
     # False: adapters may leave out the summary metrics no condition asks for (see
     # CollectRequest.wants). `qualitygates run` sets it when no report or history reads them.
     summary_metrics: bool = True
+    # Told, in one sentence, of each check still running PROGRESS_AFTER seconds into the
+    # run, and every PROGRESS_EVERY seconds after (the command line prints it on stderr).
+    progress: Callable[[str], None] | None = None
 
 
 def run(
@@ -108,7 +112,7 @@ def _run_checks(
         jobs, deadline, min(MAX_WORKERS, sum(asks_server.values()) + FILE_WORKERS, len(checks))
     )
     # A check that hit the deadline gets a moment to say so itself, in its own words.
-    wait(futures.values(), timeout=max(0.0, deadline - time.monotonic()) + SETTLE_TIME)
+    _wait_for(futures, checks, deadline + SETTLE_TIME, options.progress)
     results = {}
     for key, future in futures.items():
         if future.cancel() or not future.done():  # never started, or hung: left behind
@@ -116,6 +120,30 @@ def _run_checks(
         else:
             results[key] = future.result()
     return results
+
+
+def _wait_for(
+    futures: Mapping[tuple[str, str], Future[CheckResult]],
+    checks: Mapping[tuple[str, str], Check],
+    until: float,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Wait for every check until `until`, telling `progress` which still run, and on what."""
+    started = time.monotonic()
+    note_at = started + PROGRESS_AFTER if progress is not None else until
+    while True:
+        _, pending = wait(
+            futures.values(), timeout=max(0.0, min(until, note_at) - time.monotonic())
+        )
+        now = time.monotonic()
+        if not pending or now >= until:
+            return
+        if progress is not None and now >= note_at:
+            for key, future in futures.items():
+                if future.running():
+                    progress(f"{key[0]}.{key[1]} still running after {now - started:.0f} s"
+                             f"{_reading(checks[key])}")  # fmt: skip
+            note_at += PROGRESS_EVERY
 
 
 def _asks_server(registry: Registry, check: Check) -> bool:

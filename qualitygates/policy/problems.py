@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from qualitygates.formatting import suggest as suggest  # noqa: PLC0414 (re-exported)
 from qualitygates.policy.yaml_source import Located
+
+
+class Place(NamedTuple):
+    """A problem taken apart: its file, line and column (None when it has none), message."""
+
+    file: str | None
+    line: int | None
+    column: int | None
+    message: str
+
+
+_PLACED = re.compile(r"(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.*)", re.S)
+
+
+def place_of(problem: str) -> Place:
+    """`FILE:LINE:COL: message` taken apart (for JSON and annotations); a problem that names
+    no place (a command-line problem) is all message."""
+    found = _PLACED.fullmatch(problem)
+    if found is None:
+        return Place(None, None, None, problem)
+    return Place(found["file"], int(found["line"]), int(found["col"]), found["message"])
 
 
 class Problems:

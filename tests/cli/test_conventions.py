@@ -1,0 +1,140 @@
+"""What people expect of a command line: colour on their terms, the policy found from any
+subfolder, `validate` for machines, and a word on stderr while a slow check runs."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from qualitygates.adapters.interface import Collection, CollectRequest
+from qualitygates.engine import RunOptions, run
+from qualitygates.engine import runner as engine_runner
+from qualitygates.policy import load_policy
+from tests.fakes import FakeAdapter, registry_with_fake, write_fake
+from tests.helpers import ROOT, qualitygates
+
+ANSI = "\x1b["
+NO_CI = {"GITHUB_ACTIONS": "", "NO_COLOR": "", "FORCE_COLOR": "", "QUALITYGATES_CONFIG": ""}
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "coloured"),
+    [
+        ([], {}, False),  # not a terminal
+        ([], {"FORCE_COLOR": "1"}, True),  # a CI log that renders colour
+        ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins over FORCE_COLOR
+        (["--color", "always"], {"NO_COLOR": "1"}, True),  # the flag wins over both
+        (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+        (["--color", "always", "--no-color"], {}, False),
+    ],
+)
+def test_colour_follows_the_flag_then_no_color_then_force_color(
+    example: Path, args: list[str], env: dict[str, str], coloured: bool
+) -> None:
+    done = qualitygates("run", *args, cwd=example, env={**NO_CI, **env})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (ANSI in done.stdout) is coloured
+
+
+def test_the_policy_is_found_from_a_subfolder_up_to_the_repository_root(example: Path) -> None:
+    (example / ".git").mkdir()  # the repository's root
+    deep = example / "examples" / "reports"
+    done = qualitygates("validate", cwd=deep, env=NO_CI)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{example / 'gates.yaml'}: valid (4 gates")
+    assert qualitygates("run", "-q", cwd=deep, env=NO_CI).returncode == 0  # paths from the policy
+
+
+def test_the_search_stops_at_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / "gates.yaml").write_text((ROOT / "gates.yaml").read_text())  # outside the repo
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    done = qualitygates("validate", cwd=repo, env=NO_CI)
+    assert done.returncode == 2
+    assert "gates.yaml" in done.stderr and str(tmp_path / "gates.yaml") not in done.stdout
+
+
+def test_qualitygates_config_names_the_policy(example: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**NO_CI, "QUALITYGATES_CONFIG": str(example / "gates.yaml")}
+    done = qualitygates("validate", cwd=elsewhere, env=env)
+    assert done.returncode == 0 and done.stdout.startswith(str(example / "gates.yaml"))
+
+
+BAD = """\
+version: 1
+gates:
+  - id: g
+    checks:
+      - id: c
+        adapter: junitt
+        with: {path: r.xml}
+        conditions: [tests > 0]
+"""
+
+
+def test_validate_json_lists_every_problem_with_its_place(tmp_path: Path) -> None:
+    (tmp_path / "gates.yaml").write_text(BAD)
+    done = qualitygates("validate", "--format", "json", cwd=tmp_path, env=NO_CI)
+    assert done.returncode == 2
+    report = json.loads(done.stdout)
+    assert report["valid"] is False and report["policy"] == "gates.yaml"
+    assert report["problems"] == [
+        {"file": "gates.yaml", "line": 6, "column": 18,
+         "message": "unknown adapter 'junitt' (did you mean 'junit'?)"},
+    ]  # fmt: skip
+    good = qualitygates("validate", "--format", "json", cwd=ROOT, env=NO_CI)
+    assert json.loads(good.stdout) | {"policy": ""} == {
+        "policy": "", "valid": True, "gates": 4, "checks": 12, "conditions": 28, "problems": [],
+    }  # fmt: skip
+
+
+def test_validate_github_annotates_the_policy_lines(tmp_path: Path) -> None:
+    (tmp_path / "gates.yaml").write_text(BAD)
+    done = qualitygates("validate", "--format", "github", cwd=tmp_path, env=NO_CI)
+    assert done.returncode == 2
+    assert done.stdout.splitlines() == [
+        "::error file=gates.yaml,line=6,col=18,title=qualitygates validate::"
+        "unknown adapter 'junitt' (did you mean 'junit'?)"
+    ]
+
+
+def test_a_check_still_running_is_told_what_it_reads_and_for_how_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_runner, "PROGRESS_AFTER", 0.2)
+    monkeypatch.setattr(engine_runner, "PROGRESS_EVERY", 0.3)
+    original = FakeAdapter.collect
+
+    def slow(self: FakeAdapter, request: CollectRequest) -> Collection:
+        time.sleep(0.7)
+        return original(self, request)
+
+    monkeypatch.setattr(FakeAdapter, "collect", slow)
+    write_fake(tmp_path / "m.json", {"count": [0, "count"]})
+    (tmp_path / "gates.yaml").write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: slow\n        adapter: fake\n"
+        "        with: {path: m.json}\n        conditions: [count == 0]\n"
+    )
+    registry = registry_with_fake()
+    heard: list[str] = []
+    policy = load_policy(tmp_path / "gates.yaml", {}, registry)
+    result = run(policy, RunOptions(progress=heard.append), registry)
+    assert result.exit_code == 0
+    assert len(heard) == 2  # at 0.2 s and 0.5 s: then it was done
+    assert heard[0] == f"g.slow still running after 0 s (reading {tmp_path / 'm.json'})"
+
+
+def test_the_documented_shell_completion_works(tmp_path: Path) -> None:
+    done = qualitygates(cwd=tmp_path, env={**NO_CI, "_QUALITYGATES_COMPLETE": "bash_source"})
+    assert done.returncode == 0 and "_qualitygates_completion()" in done.stdout
+    words = qualitygates(
+        cwd=tmp_path,
+        env={**NO_CI, "_QUALITYGATES_COMPLETE": "bash_complete", "COMP_WORDS": "qualitygates va",
+             "COMP_CWORD": "1"},
+    )  # fmt: skip
+    assert "plain,validate" in words.stdout.splitlines()
