@@ -226,6 +226,16 @@ class ReportTarget(_TargetType):
 
 
 #: `-c/--config`, on every command that reads the policy.
+def choice_option(
+    name: str, dest: str, choices: tuple[str, ...], help_text: str
+) -> Callable[[F], F]:
+    """An option taking one of `choices`, the first by default."""
+    return click.option(
+        name, dest, type=click.Choice(choices), default=choices[0], show_default=True,
+        help=help_text,
+    )  # fmt: skip
+
+
 POLICY_NAME = "gates.yaml"
 
 

@@ -17,6 +17,7 @@ from qualitygates.cli.common import (
     Process,
     ReportTarget,
     Seconds,
+    choice_option,
     config_option,
     configure_logging,
     fails_cleanly,
@@ -124,14 +125,12 @@ def requested_reports(
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
 @click.option("-v", "--verbose", count=True, help="Print every condition and finding.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
-@click.option(
+@choice_option(
     "--color",
     "color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the console: auto colours a terminal, or a log when FORCE_COLOR is set, "
-    "never when NO_COLOR is.",
+    ("auto", "always", "never"),
+    "Colour the console: auto colours a terminal, or a log when FORCE_COLOR is set, never "
+    "when NO_COLOR is.",
 )
 @click.option("--no-color", is_flag=True, help="Same as --color never.")
 @fails_cleanly
@@ -211,14 +210,12 @@ def report(result_file: str, format_: str, output: str | None) -> None:
 @click.command()
 @config_option
 @var_option
-@click.option(
+@choice_option(
     "--format",
     "format_",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text: one line per problem on stderr; json: one object on stdout; github: "
-    "annotations on the policy's lines.",
+    ("text", "json", "github"),
+    "text: one line per problem on stderr; json: one object on stdout; github: annotations "
+    "on the policy's lines.",
 )
 @fails_cleanly
 def validate(config: str, variables: tuple[str, ...], format_: str) -> None:
