@@ -39,11 +39,24 @@ def test_the_action_runs_the_gates_and_sets_its_outputs(example: Path) -> None:
     inputs.pop("QG_VERSION")
     outputs = example / "github-output"
     summary = example / "step-summary.md"
-    env = {**inputs, "QG_ARGS": "--gate code-quality", "GITHUB_OUTPUT": str(outputs),
+    env = {**inputs, "QG_ARGS": "--gate\ncode-quality\n\n--var\nRELEASE=2026 Q4\n",
+           "QG_HTML": "qualitygates-report/report.html", "GITHUB_OUTPUT": str(outputs),
            "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"}  # fmt: skip
     result = bash(f'bash "{ROOT}/ci/run-action.sh" "{BIN / "qualitygates"}"', example, env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert outputs.read_text() == "status=passed\nexit-code=0\n"
+    assert outputs.read_text().splitlines() == [
+        "status=passed",
+        "exit-code=0",
+        'gates={"code-quality":"passed","performance":"skipped","security":"skipped",'
+        '"operational-readiness":"skipped"}',
+        "gate-code-quality=passed",
+        "gate-performance=skipped",
+        "gate-security=skipped",
+        "gate-operational-readiness=skipped",
+    ]  # one argument per line: "RELEASE=2026 Q4" reached --var whole
+    assert (example / "qualitygates-report" / "report.html").is_file()
+    assert {"html", "sarif", "gates"} <= set(action["outputs"])
+    assert "invalid" in action["outputs"]["status"]["description"]
     for declared in ("junit", "json", "markdown"):
         assert (example / action["inputs"][declared]["default"]).is_file()
     assert "Quality gates passed" in summary.read_text()
@@ -56,14 +69,27 @@ def test_the_action_reports_a_failure_as_its_output_and_exit_code(example: Path)
     env = {"QG_CONFIG": "gates.yaml", "QG_JUNIT": "r/junit.xml", "GITHUB_OUTPUT": str(outputs)}
     result = bash(f'bash "{ROOT}/ci/run-action.sh" qualitygates', example, env)
     assert result.returncode == 1
-    assert outputs.read_text() == "status=failed\nexit-code=1\n"
+    assert outputs.read_text().splitlines()[:3] == [
+        "status=failed",
+        "exit-code=1",
+        'gates={"code-quality":"failed","performance":"passed","security":"passed",'
+        '"operational-readiness":"passed"}',
+    ]
+    invalid = bash(f'bash "{ROOT}/ci/run-action.sh" qualitygates', example,
+                   {**env, "QG_CONFIG": "missing.yaml"})  # fmt: skip
+    assert invalid.returncode == 2
+    assert outputs.read_text().splitlines()[-3:] == ["status=invalid", "exit-code=2", "gates={}"]
 
 
 def test_the_gitlab_template_script_writes_its_artifacts(example: Path) -> None:
     template = yaml.safe_load((ROOT / "ci" / "gitlab" / "qualitygates.yml").read_text())
     job = template[".qualitygates"]
-    script = [line for line in job["script"] if not line.startswith("pip install")]
+    script = job["script"]
     env = {k: str(v) for k, v in job["variables"].items()}
+    version = (ROOT / "qualitygates" / "_version.py").read_text().split('"')[1]
+    assert env["QUALITYGATES_VERSION"] == version  # the image of this release
+    assert job["image"]["name"].endswith(":${QUALITYGATES_VERSION}")
+    assert job["image"]["entrypoint"] == [""]
     result = bash("\n".join(script), example, env)
     assert result.returncode == 0, result.stdout + result.stderr
     for artifact in (
@@ -78,3 +104,13 @@ def test_the_pre_commit_hooks_run(example: Path, hook_id: str) -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     result = bash(hooks[hook_id]["entry"], example, {})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_dockerfile_installs_the_wheel_and_runs_as_a_user_with_git() -> None:
+    """The image the release pushes (built in CI's release workflow, linted by hadolint in
+    .ci/release-check): git for --policy-ref, a non-root user, qualitygates as entrypoint."""
+    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
+    assert lines[0].startswith("#") and "FROM python:3.12-slim" in lines
+    assert any("apt-get install" in line and "git" in line for line in lines)
+    assert "USER 10001" in lines and 'ENTRYPOINT ["qualitygates"]' in lines
+    assert any(line.startswith("COPY dist/*.whl") for line in lines)
