@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import textwrap
 import threading
 import time
@@ -200,6 +201,7 @@ def test_timeout_bounds_the_whole_run(tmp_path: Path, monkeypatch: pytest.Monkey
     assert error.startswith("did not finish within the run's --timeout of 0.3 s (reading ")
     assert error.endswith("m.json)")
     assert result.exit_code == 3
+    assert gc.isenabled()  # the check left behind, still asleep, does not keep it off
 
 
 def test_a_check_out_of_time_names_its_server_without_secrets(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -121,6 +122,11 @@ def requested_reports(
     metavar="S",
     help="Bound the whole run; the process ends within S + 5 s (default: 600).",
 )
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False),
+    help="Show finding paths relative to this folder (default: the repository's root).",
+)
 @click.option("--warn-only", is_flag=True, help="Judge and report everything, but exit 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the total line.")
 @click.option("-v", "--verbose", count=True, help="Print every condition and finding.")
@@ -156,6 +162,7 @@ def run(**given: Any) -> None:
             warn_only=given["warn_only"],
             summary_metrics=False,  # the console shows none; a report or a store turns it on
             progress=None if given["quiet"] else _show_progress,
+            root=Path(given["root"]).resolve() if given["root"] else None,
         ),
         baseline=Baseline(given["baseline"], given["baseline_any"], given["baseline_branch"]),
         history=given["history"],

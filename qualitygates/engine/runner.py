@@ -11,20 +11,22 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import partial
+from pathlib import Path
 
 from qualitygates._version import __version__
 from qualitygates.adapters.interface import Adapter, CollectRequest, OptionKind
 from qualitygates.deadline import DEFAULT_TIMEOUT, start_workers
 from qualitygates.engine.check_result import asked_metrics, error_result, judge_check
 from qualitygates.engine.judge import gate_status, run_status
+from qualitygates.engine.paths import relative_to, repository_root
 from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.model import CheckResult, GateResult, RunResult, Status
 from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.model import Check, Gate, Policy
-from qualitygates.readers import paused_gc
+from qualitygates.readers import paused_gc, resume_gc
 
 log = logging.getLogger("qualitygates.engine")
 MAX_WORKERS = 8
@@ -49,6 +51,9 @@ class RunOptions:
     # Told, in one sentence, of each check still running PROGRESS_AFTER seconds into the
     # run, and every PROGRESS_EVERY seconds after (the command line prints it on stderr).
     progress: Callable[[str], None] | None = None
+    # Finding paths under this folder are made relative to it (see engine.paths); None:
+    # the repository that holds the policy (its nearest folder up with `.git`).
+    root: Path | None = None
 
 
 def run(
@@ -56,6 +61,8 @@ def run(
 ) -> RunResult:
     """Judge every gate of `policy` and return the result; raises only PolicyError."""
     options = options or RunOptions()
+    if options.root is None:  # found once, not once per check
+        options = replace(options, root=repository_root(policy.base_dir))
     registry = registry or adapter_registry()
     _check_gate_selection(policy, options.gates)
     now = options.now or datetime.now(timezone.utc)
@@ -119,6 +126,8 @@ def _run_checks(
             results[key] = error_result(checks[key], _late(options) + _reading(checks[key]))
         else:
             results[key] = future.result()
+    if any(not future.done() for future in futures.values()):
+        resume_gc()  # a check left behind must not keep the collector off
     return results
 
 
@@ -209,6 +218,7 @@ def _run_check(
         log.debug("adapter %s crashed", check.adapter, exc_info=True)
         message = f"the {check.adapter} adapter failed unexpectedly: {type(exc).__name__}: {exc}"
         return error_result(check, message, time.monotonic() - started)
+    collection = replace(collection, findings=relative_to(options.root, collection.findings))
     baseline = (options.baseline or {}).get(f"{gate_id}.{check.id}")
     return judge_check(
         policy, check, adapter, collection, now, baseline, time.monotonic() - started

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from qualitygates.errors import AdapterError
-from qualitygates.readers._gc import paused_gc
+from qualitygates.readers._gc import paused_gc, resume_gc
 from qualitygates.readers._slimmer import KeepValue, Visit
 from qualitygates.readers._strict import REPORT_HINT, DuplicateKey, loads_strict, repeated_key
 from qualitygates.readers.files import (
@@ -45,6 +45,7 @@ __all__ = [
     "read_json",
     "read_regular",
     "regular_file_problem",
+    "resume_gc",
 ]
 
 

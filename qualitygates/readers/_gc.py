@@ -34,9 +34,25 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         with _gc_lock:
-            _gc_pauses[0] -= 1
-            if _gc_pauses[0] == 0 and _gc_pauses[1]:
-                if gc.get_freeze_count() == 0:
-                    gc.freeze()
-                    gc.unfreeze()
-                gc.enable()
+            if _gc_pauses[0] > 0:  # 0: `resume_gc` gave up on this one, already let go
+                _gc_pauses[0] -= 1
+                if _gc_pauses[0] == 0:
+                    _switch_back_on()
+
+
+def resume_gc() -> None:
+    """Switch the collector back on now, whatever checks are still in `paused_gc`: the
+    engine calls it when it leaves checks behind at the deadline, which may never return
+    (a program that runs qualitygates in-process must not keep its collector off)."""
+    with _gc_lock:
+        if _gc_pauses[0] > 0:
+            _gc_pauses[0] = 0
+            _switch_back_on()
+
+
+def _switch_back_on() -> None:
+    if _gc_pauses[1]:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
