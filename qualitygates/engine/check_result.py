@@ -20,6 +20,7 @@ from qualitygates.engine.baseline import (
     uses_baseline,
 )
 from qualitygates.engine.judge import check_status, judge_condition, judge_provenance
+from qualitygates.engine.severities import mapped
 from qualitygates.engine.waivers import apply_waivers
 from qualitygates.model import (
     NEW_PREFIX,
@@ -59,7 +60,8 @@ def judge_check(
     return replace(
         _verdict(check, _judge_conditions(check, collection, metrics, baseline, now), None),
         metrics={k: v for k, v in metrics.items() if k in wanted or k in summary},
-        findings=findings,
+        # After counting: the policy's severities change how findings show, never a count.
+        findings=mapped(check.severity_map, findings),
         waivers=notes,
         sources=collection.sources,
         duration=duration,

@@ -29,6 +29,7 @@ CHECK_KEYS: dict[str, str] = {
     "waivers": "Waivers of this check: a list, or the path of a waivers file.",
     "max_age": "The report's own timestamp must be this recent, e.g. 24h or 7d.",
     "commit": "The commit the report must describe, e.g. ${GITHUB_SHA}.",
+    "severity_map": "Findings' severities by rule or id (a glob): {D*: info, S608: critical}.",
 }
 CONDITION_KEYS: dict[str, str] = {
     "expr": "The condition, e.g. 'line_rate >= 80%'.",

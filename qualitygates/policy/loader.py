@@ -27,6 +27,7 @@ from qualitygates.policy.nodes import (
     node_id,
     node_string,
     on_error_of,
+    severity_map_of,
 )
 from qualitygates.policy.options import metric_units, validate_options
 from qualitygates.policy.problems import Problems
@@ -260,5 +261,6 @@ class _Loader:
             waivers=waivers,
             max_age=max_age_of(self.problems, node.value.get("max_age"), adapter),
             commit=commit_of(self.problems, node, adapter),
+            severity_map=severity_map_of(self.problems, node.value.get("severity_map")),
             where=self.problems.where(node),
         )

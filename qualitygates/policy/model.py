@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from qualitygates.finding import Severity
 from qualitygates.policy.expressions import Expression, Threshold
 
 
@@ -76,6 +77,8 @@ class Check:
     waivers: tuple[Waiver, ...] = ()
     max_age: timedelta | None = None  # the report's own timestamp must be this recent
     commit: str | None = None  # the commit the report must describe
+    # (glob of a rule or id, severity), in the policy's order: the first that matches wins
+    severity_map: tuple[tuple[str, Severity], ...] = ()
     where: str = ""
 
 

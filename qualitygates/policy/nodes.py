@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from qualitygates.adapters.interface import Adapter
 from qualitygates.durations import parse_duration
+from qualitygates.finding import Severity
 from qualitygates.plugins import PluginError, Registry
 from qualitygates.policy.model import OnFail
 from qualitygates.policy.problems import Problems, suggest
@@ -34,6 +35,25 @@ def max_age_of(
     except ValueError as exc:
         problems.add(node, f"max_age: {exc}")
         return None
+
+
+def severity_map_of(problems: Problems, node: Located | None) -> tuple[tuple[str, Severity], ...]:
+    """`severity_map:` as (glob, severity) pairs; each bad entry is a problem at its line."""
+    if node is None:
+        return ()
+    if not node.is_mapping:
+        problems.add(node, "severity_map must map rules or ids (globs) to severities")
+        return ()
+    words = [s.value for s in Severity]
+    pairs = []
+    for pattern, value in node.value.items():
+        word = value.value if isinstance(value.value, str) else None
+        if word not in words:
+            hint = suggest(str(value.value), words) or f" (one of {', '.join(words)})"
+            problems.add(value, f"severity_map: {value.value!r} is not a severity{hint}")
+            continue
+        pairs.append((pattern, Severity(word)))
+    return tuple(pairs)
 
 
 def commit_of(problems: Problems, node: Located, adapter: type[Adapter]) -> str | None:

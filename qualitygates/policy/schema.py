@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from qualitygates.adapters.interface import Adapter, OptionKind, OptionSpec
+from qualitygates.finding import Severity
 from qualitygates.plugins import PluginError, Registry, adapter_registry
 from qualitygates.policy.keys import CHECK_KEYS, CONDITION_KEYS, GATE_KEYS, TOP_KEYS, WAIVER_KEYS
 
@@ -103,6 +104,7 @@ def _check(adapters: list[type[Adapter]]) -> dict[str, Any]:
         "on_error": {"enum": ["fail", "warn"]},
         "waivers": {"$ref": "#/$defs/waivers"},
         "max_age": {"type": "string", "pattern": r"^(\d+[smhdw])+$"},
+        "severity_map": {"type": "object", "additionalProperties": {"enum": [s.value for s in Severity]}},
     })  # fmt: skip
     check["allOf"] = [_adapter_rule(adapter) for adapter in adapters]
     return check

@@ -30,6 +30,14 @@ SARIF goes to the `sarif` adapter; a GitLab Code Quality file is refused with a 
 
 from __future__ import annotations
 
-from qualitygates.adapters.lint.adapter import LintAdapter
+from typing import TYPE_CHECKING
+
+from qualitygates._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from qualitygates.adapters.lint.adapter import LintAdapter
 
 __all__ = ["LintAdapter"]
+
+# Imported on first use: the sarif adapter reads ruff's severities (`severity`) alone.
+__getattr__ = lazy_exports(__name__, {"LintAdapter": ".adapter"})

@@ -19,7 +19,7 @@ from qualitygates.adapters.interface import (
     count_metric,
 )
 from qualitygates.adapters.lint.parsers import (
-    ERROR_SEVERITIES,
+    LEVEL,
     Report,
     parse_eslint,
     parse_pylint,
@@ -41,9 +41,15 @@ _KEEP = frozenset(
         "filePath", "messages", "results", "metadata", "ruleId", "severity", "message",
         "line", "fatal", "fix", "statistics", "type", "symbol", "message-id", "messageId",
         "path", "code", "filename", "location", "row", "applicability", "check_name",
-        "fingerprint", "runs", "column",
+        "fingerprint", "runs", "column", "rulesMeta",
     }
 )  # fmt: skip
+
+
+def _rule_meta(key: str, value: Any) -> bool:
+    """Keeps objects under other keys, their own keys filtered in turn: json-with-metadata's
+    `rulesMeta` is keyed by rule, and each rule's `type` grades its findings."""
+    return isinstance(value, dict)
 
 
 def detect(data: Any, path: Path) -> str | None:
@@ -87,7 +93,7 @@ def _detect_entry(entry: dict[str, Any]) -> str | None:
 def read_report(path: Path, base_dir: Path, wanted: str | None) -> tuple[str | None, list[Finding]]:
     """The format of one report, detected from the content (None for an empty list), and
     its findings."""
-    data = read_json(path, "lint", _KEEP)
+    data = read_json(path, "lint", _KEEP, _rule_meta)
     found = detect(data, path)
     if found is None:
         return None, []
@@ -100,12 +106,26 @@ def _parse(data: Any, found: str, report: Report) -> list[Finding]:
         return parse_ruff(data, report)
     if found == "eslint":
         if isinstance(data, dict):  # json-with-metadata: {"results": [...], "metadata": {...}}
-            data = report.field(data, "results", list, "report")
+            results = report.field(data, "results", list, "report")
+            return parse_eslint(results, report, _rule_types(data.get("metadata")))
         return parse_eslint(data, report)
     if isinstance(data, dict):  # pylint json2: {"messages": [...], "statistics": {...}}
         messages = report.field(data, "messages", list, "report")
         return parse_pylint(messages, report, "messageId")
     return parse_pylint(data, report, "message-id")
+
+
+def _rule_types(metadata: Any) -> dict[str, str]:
+    """rule -> its type (problem, suggestion, layout) from json-with-metadata's rulesMeta;
+    a rule of no readable type is left out (and counts as a problem)."""
+    rules = metadata.get("rulesMeta") if isinstance(metadata, dict) else None
+    if not isinstance(rules, dict):
+        return {}
+    return {
+        rule: meta["type"]
+        for rule, meta in rules.items()
+        if isinstance(meta, dict) and isinstance(meta.get("type"), str)
+    }
 
 
 def _tools(options: Mapping[str, Any]) -> tuple[str, ...]:
@@ -192,7 +212,7 @@ class LintAdapter(Adapter):
 
     def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
         """Counts by level, fixable and by rule, of the findings left after waivers."""
-        errors = sum(1 for f in findings if f.severity in ERROR_SEVERITIES)
+        errors = sum(1 for f in findings if f.extra.get(LEVEL, "error") == "error")
         metrics = {
             "errors": count_metric(errors),
             "warnings": count_metric(len(findings) - errors),

@@ -2,8 +2,9 @@
 
 Each parser takes the already loaded document and validates every field it reads, so an
 odd report raises `AdapterError` naming the file and the field, never a `KeyError`.
-Severities are normalised to two levels: `ERROR` (HIGH) and the warning levels (MEDIUM
-for warnings, LOW for pylint conventions and refactors, INFO for pylint's info).
+Each finding keeps its tool's own level in `extra["level"]` (`error` or `warning`), which
+the `errors` and `warnings` metrics count; its severity, on the one scale, comes from
+`severity` (a ruff rule's family, an ESLint rule's type, a pylint message's type).
 """
 
 from __future__ import annotations
@@ -14,29 +15,23 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from qualitygates.adapters._io import expect_type
+from qualitygates.adapters.lint.severity import PYLINT, eslint_severity, ruff_severity
 from qualitygates.errors import AdapterError
 from qualitygates.finding import NO_EXTRA
 from qualitygates.model import Finding, FindingKind, JsonScalar, Location, Severity
 
-ERROR = Severity.HIGH
-WARNING = Severity.MEDIUM
-#: Severities counted by the `errors` metric; every other one is a warning.
-ERROR_SEVERITIES = frozenset({Severity.CRITICAL, Severity.HIGH})
-
-ESLINT_SEVERITIES = {2: ERROR, 1: WARNING}
+#: A finding's `extra`: its tool's level, shared by the findings of each level.
+LEVEL = "level"
+LEVELS: dict[str, Mapping[str, JsonScalar]] = {w: {LEVEL: w} for w in ("error", "warning")}
+ESLINT_LEVELS = {2: "error", 1: "warning"}
 # pylint's own exit-status bits rank fatal and error above the rest; teams gate on those.
-PYLINT_SEVERITIES = {
-    "fatal": ERROR,
-    "error": ERROR,
-    "warning": WARNING,
-    "refactor": Severity.LOW,
-    "convention": Severity.LOW,
-    "info": Severity.INFO,
+PYLINT_LEVELS = {t: "error" if t in ("fatal", "error") else "warning" for t in PYLINT}
+#: A pylint finding's `extra`: its message type and level, shared by the findings of each.
+_PYLINT_TYPES: dict[str, Mapping[str, JsonScalar]] = {
+    t: {"type": t, LEVEL: level} for t, level in PYLINT_LEVELS.items()
 }
-#: A pylint finding's `extra`: its message type, shared by the findings of each type.
-_PYLINT_TYPES: dict[str, Mapping[str, JsonScalar]] = {t: {"type": t} for t in PYLINT_SEVERITIES}
-# ruff has no severities (every violation fails `ruff check`); newer ruff writes "error".
-RUFF_SEVERITIES = {"error": ERROR, "warning": WARNING}
+# ruff has no levels (every violation fails `ruff check`); newer ruff writes "error".
+RUFF_LEVELS = ("error", "warning")
 
 ESLINT_PARSE_ERROR = "parse-error"
 ESLINT_CORE = "eslint-core"  # a message from ESLint itself (unused directive, ignored file)
@@ -100,8 +95,11 @@ def shown_path(raw: str, base_dir: Path) -> str:
     return path.as_posix()
 
 
-def parse_eslint(results: list[Any], report: Report) -> list[Finding]:
-    """ESLint `--format json` (a list of file results) or json-with-metadata's `results`."""
+def parse_eslint(
+    results: list[Any], report: Report, rule_types: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """ESLint `--format json` (a list of file results) or json-with-metadata's `results`,
+    whose `rulesMeta` gives `rule_types` (rule -> problem, suggestion or layout)."""
     findings: list[Finding] = []
     for index, result in enumerate(results):
         where = f"results[{index}]"
@@ -109,14 +107,18 @@ def parse_eslint(results: list[Any], report: Report) -> list[Finding]:
         file = report.field(result, "filePath", str, where)
         messages = report.field(result, "messages", list, where)
         for number, message in enumerate(messages):
-            findings.append(_eslint_message(message, file, report, f"{where}.messages[{number}]"))
+            findings.append(_eslint_message(
+                message, file, report, f"{where}.messages[{number}]", rule_types or {}
+            ))  # fmt: skip
     return findings
 
 
-def _eslint_message(message: Any, file: str, report: Report, where: str) -> Finding:
+def _eslint_message(
+    message: Any, file: str, report: Report, where: str, rule_types: Mapping[str, str]
+) -> Finding:
     expect_type(message, dict, report.path, where)
     level = message.get("severity")
-    if type(level) is not int or level not in ESLINT_SEVERITIES:  # not True, 2.0 or [2]
+    if type(level) is not int or level not in ESLINT_LEVELS:  # not True, 2.0 or [2]
         raise AdapterError(
             f"{report.path}: {where}.severity is {level!r}, not 1 or 2 (ESLint's warning or error)"
         )
@@ -125,11 +127,15 @@ def _eslint_message(message: Any, file: str, report: Report, where: str) -> Find
     if rule is None:
         fatal = message.get("fatal") is True
         rule = ESLINT_PARSE_ERROR if fatal else ESLINT_CORE
+        severity = Severity.HIGH if fatal else Severity.LOW
+    else:
+        severity = eslint_severity(level, rule_types.get(rule))
     fixable = isinstance(message.get("fix"), dict)  # suggestions are not applied by --fix
     line = report.optional(message, "line", int, where)
     return report.finding(
-        "eslint", rule, ESLINT_SEVERITIES[level], text,
+        "eslint", rule, severity, text,
         file=file, line=line, column=message.get("column"), fixable=fixable,
+        extra=LEVELS[ESLINT_LEVELS[level]],
     )  # fmt: skip
 
 
@@ -147,12 +153,14 @@ def parse_ruff(violations: list[Any], report: Report) -> list[Finding]:
             report.finding(
                 "ruff",
                 rule,
-                RUFF_SEVERITIES.get(level, ERROR),  # an unknown level counts against you
+                ruff_severity(rule),
                 report.field(violation, "message", str, where),
                 file=report.field(violation, "filename", str, where),
                 line=line,
                 column=location.get("column"),
                 fixable=_ruff_fixable(violation, report, where),
+                # an unknown level counts against you, as an error
+                extra=LEVELS[level if level in RUFF_LEVELS else "error"],
             )
         )
     return findings
@@ -174,8 +182,8 @@ def parse_pylint(messages: list[Any], report: Report, id_key: str) -> list[Findi
         where = f"messages[{index}]"
         expect_type(message, dict, report.path, where)
         kind = report.field(message, "type", str, where)
-        if kind not in PYLINT_SEVERITIES:
-            known = ", ".join(PYLINT_SEVERITIES)
+        if kind not in PYLINT:
+            known = ", ".join(PYLINT)
             raise AdapterError(f"{report.path}: {where}.type is {kind!r}, not one of {known}")
         symbol = report.optional(message, "symbol", str, where)
         rule = symbol or report.field(message, id_key, str, where)
@@ -183,7 +191,7 @@ def parse_pylint(messages: list[Any], report: Report, id_key: str) -> list[Findi
             report.finding(
                 "pylint",
                 rule,
-                PYLINT_SEVERITIES[kind],
+                PYLINT[kind],
                 report.field(message, "message", str, where),
                 file=report.field(message, "path", str, where),
                 line=report.optional(message, "line", int, where),

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from qualitygates.adapters._times import in_utc, iso_time
+from qualitygates.adapters.lint.severity import ruff_severity
 from qualitygates.adapters.sarif.fields import BadSeverity, band, text, to_dict, to_list
 from qualitygates.adapters.sarif.records import SKIP, Result, record
 from qualitygates.errors import AdapterError
@@ -113,7 +114,7 @@ class RunReader:
         return Finding(
             id=rule_id,
             tool=self.tool,
-            severity=security or LEVEL_SEVERITY[level],
+            severity=security or self._unscored(rule_id, level),
             message=result.message or rule_id,
             rule=rule_id,
             location=Location(path, result.line),
@@ -123,6 +124,13 @@ class RunReader:
             waived=result.waiver is not None,
             waiver_reason=result.waiver,
         )
+
+    def _unscored(self, rule_id: str, level: str) -> Severity:
+        """A result with no security score: ruff's errors by their rule's family (ruff
+        writes every violation as an error), anything else by its level."""
+        if self.tool.lower() == "ruff" and level == "error":
+            return ruff_severity(rule_id)
+        return LEVEL_SEVERITY[level]
 
     def _rule(self, result: Result) -> _RuleInfo:
         key = (result.rule_index, result.component, result.rule_id, result.ref_id)
