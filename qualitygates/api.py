@@ -182,6 +182,7 @@ def render_saved(
     format_name: str,
     env: Mapping[str, str] | None = None,
     reporters: Registry | None = None,
+    limits: ReportLimits = DEFAULT_LIMITS,
 ) -> bytes:
     """A saved JSON result rendered again as `format_name`, without running anything;
     finding locations link to the CI's repository browser found in `env`."""
@@ -192,7 +193,7 @@ def render_saved(
     except ReportError as exc:  # the caller named a file that is no result: nothing judged
         raise UsageError(str(exc)) from None
     environ = os.environ if env is None else env
-    context = ReportContext(root=Path.cwd(), link_base=link_base_from_env(environ))
+    context = ReportContext(Path.cwd(), link_base_from_env(environ), limits=limits)
     return render_result(saved, format_name, context, reporters)
 
 

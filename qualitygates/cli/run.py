@@ -48,6 +48,16 @@ REPORT_ALIASES: dict[str, str] = {
 }
 
 
+#: `--markdown-limit CHARS`, on run and report.
+markdown_limit_option = click.option(
+    "--markdown-limit",
+    type=click.IntRange(min=1000),
+    metavar="CHARS",
+    help="Keep the Markdown report under CHARS characters (a GitHub comment holds 65536): "
+    "findings are cut first, then rows that passed, and the report says what was cut.",
+)
+
+
 def report_options(func: F) -> F:
     """Add `--report FORMAT=PATH` and its aliases `--junit PATH`, `--json PATH`, ... to a
     command, as `reports` and `<format>_report` arguments."""
@@ -122,6 +132,7 @@ def requested_reports(
     metavar="S",
     help="Bound the whole run; the process ends within S + 5 s (default: 600).",
 )
+@markdown_limit_option
 @click.option(
     "--root",
     type=click.Path(file_okay=False),
@@ -142,7 +153,7 @@ def requested_reports(
 @fails_cleanly
 def run(**given: Any) -> None:
     """Run the gates of a policy, write the reports, exit with the verdict."""
-    from qualitygates.api import Baseline, RunOptions, run_gates
+    from qualitygates.api import Baseline, ReportLimits, RunOptions, run_gates
     from qualitygates.deadline import stop_run_by
     from qualitygates.model import ExitCode
 
@@ -167,6 +178,7 @@ def run(**given: Any) -> None:
         baseline=Baseline(given["baseline"], given["baseline_any"], given["baseline_branch"]),
         history=given["history"],
         reports=reports,
+        limits=ReportLimits(max_chars=given["markdown_limit"]),
         before_reports=console_printer(
             given["quiet"],
             given["verbose"],
@@ -197,17 +209,18 @@ def _show_progress(sentence: str) -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
 )
+@markdown_limit_option
 @fails_cleanly
-def report(result_file: str, format_: str, output: str | None) -> None:
+def report(result_file: str, format_: str, output: str | None, markdown_limit: int | None) -> None:
     """Render a saved JSON result in another format, without running the checks again."""
-    from qualitygates.api import render_saved
+    from qualitygates.api import ReportLimits, render_saved
     from qualitygates.reports.publish import format_problem
     from qualitygates.reports.write import write_atomic
 
     problem = format_problem(format_)
     if problem is not None:
         raise click.BadParameter(problem, param_hint="--format")
-    rendered = render_saved(result_file, format_)
+    rendered = render_saved(result_file, format_, limits=ReportLimits(max_chars=markdown_limit))
     if output:
         write_atomic(output, rendered)
     else:

@@ -36,6 +36,8 @@ class ReportLimits:
     top_findings: int | None = None
     #: Bytes at most (Markdown: 1,000,000, under GitHub's 1 MiB step-summary limit).
     max_bytes: int | None = None
+    #: Characters at most (Markdown, `--markdown-limit`: a GitHub comment holds 65,536).
+    max_chars: int | None = None
 
 
 #: No limit beyond each reporter's own.

@@ -1,10 +1,14 @@
 """The Markdown report: the summary a person reads in a pull request or a CI job summary.
 
-A verdict line, a table per gate (condition, actual, threshold, status), the most severe
-findings with links to their lines, the waivers (applied, expiring, expired, unused), and
-every other finding folded into `<details>`. GitHub refuses a step summary over 1 MiB
-(docs.github.com, "Adding a job summary"), so the report stays under `max_bytes` however
-many findings there are: rows that do not fit are counted in a note instead.
+A verdict line, then a table per gate, failing gates first and passing ones folded
+(condition, actual, threshold, status, and the reason of anything that could not be
+evaluated), the most severe findings with links to their lines, the waivers (applied,
+expiring, expired, unused), and every other finding folded into `<details>`. GitHub refuses
+a step summary over 1 MiB (docs.github.com, "Adding a job summary"), so the report stays
+under `max_bytes` however many findings there are: rows that do not fit are counted in a
+note instead. With a character limit (`max_chars`: a pull-request comment holds 65,536),
+findings are cut first, then the rows of conditions that passed, and the report says what
+was cut.
 
 Everything that comes from a tool is escaped: a message cannot break a table (`|`), inject
 HTML, or mention people (`@name`) when the summary is posted as a comment.
@@ -27,53 +31,22 @@ from qualitygates.reports.interface import (
     link_base_from_env,
     waiver_notes,
 )
+from qualitygates.reports.markdown_text import ICONS, SEVERITY_ICONS, code, escape
 
 # link_base_from_env lives in the interface now; it stays importable from here.
 __all__ = ["MarkdownReporter", "code", "escape", "link_base_from_env"]
 
 MAX_BYTES = 1_000_000  # GitHub's step-summary limit is 1 MiB (1,048,576 bytes)
 TOP_FINDINGS = 10
-MAX_CELL = 300  # characters of a message shown in a table cell
 _RESERVE = 600  # bytes kept for the closing tags and the truncation note
 _Item = tuple[GateResult, CheckResult, Finding]
+#: How much a gate's status asks for attention: the order gates are listed in.
+_ATTENTION = {Status.FAILED: 4, Status.ERROR: 3, Status.WARNED: 2, Status.PASSED: 1,
+              Status.SKIPPED: 0}  # fmt: skip
 
-ICONS = {
-    Status.PASSED: "✅",
-    Status.WARNED: "⚠️",
-    Status.FAILED: "❌",
-    Status.ERROR: "⛔",
-    Status.SKIPPED: "⏭️",
-}
-_SEVERITY_ICONS = {
-    "critical": "🔴",
-    "high": "🟠",
-    "medium": "🟡",
-    "low": "🔵",
-    "info": "⚪",
-    "unknown": "⚫",
-}
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MENTION = re.compile(r"(?<![\w.])@(?=\w)")  # @name after a word is no mention: a@b
 _FINDING_HEADER = (
     "| Severity | Finding | Location | Check | Message |\n| --- | --- | --- | --- | --- |"
 )
-
-
-def escape(text: str, limit: int = MAX_CELL) -> str:
-    """`text` as inline Markdown on one line: no table break, no HTML, no @mention."""
-    text = _shorten(" ".join(text.split()), limit)
-    text = html.escape(text, quote=False)
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _MENTION.sub("@\u2060", text)  # a word joiner keeps GitHub from notifying anyone
-
-
-def code(text: str, limit: int = MAX_CELL) -> str:
-    """`text` as a code span that is safe inside a table cell."""
-    text = _shorten(" ".join(text.split()), limit)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
 
 
 class MarkdownReporter(Reporter):
@@ -86,11 +59,16 @@ class MarkdownReporter(Reporter):
     description = "a Markdown summary for pull requests and $GITHUB_STEP_SUMMARY (under 1 MiB)"
 
     def __init__(
-        self, link_base: str | None = None, max_bytes: int = MAX_BYTES, top: int = TOP_FINDINGS
+        self,
+        link_base: str | None = None,
+        max_bytes: int = MAX_BYTES,
+        top: int = TOP_FINDINGS,
+        max_chars: int | None = None,
     ) -> None:
         self.link_base = link_base
         self.max_bytes = max_bytes
         self.top = top
+        self.max_chars = max_chars
 
     def render(self, result: RunResult, context: ReportContext = NO_CONTEXT) -> bytes:
         limits = context.limits
@@ -98,18 +76,34 @@ class MarkdownReporter(Reporter):
             link_base=context.link_base or self.link_base,
             max_bytes=limits.max_bytes or self.max_bytes,
             top=limits.top_findings or self.top,
+            max_chars=limits.max_chars or self.max_chars,
         )
         return shaped._render(result)
 
     def _render(self, result: RunResult) -> bytes:
-        head = "\n".join([_verdict(result), *(_gate(g) for g in result.gates), _waivers(result)])
+        text = self._compose(result, passing_rows=True)
+        if self.max_chars and len(text) > self.max_chars:  # then the rows that passed go
+            text = self._compose(result, passing_rows=False)
+        if self.max_chars and len(text) > self.max_chars:
+            text = _cut(text, self.max_chars)
+        return text.encode("utf-8")
+
+    def _compose(self, result: RunResult, passing_rows: bool) -> str:
+        gates = sorted(result.gates, key=lambda g: -_ATTENTION[g.status])  # failures first
+        tables = [_gate(g, passing_rows) for g in gates]
+        left_out = sum(_passed_rows(g) for g in gates) if not passing_rows else 0
+        if left_out:
+            tables.append(f"> ✂️ {left_out} conditions that passed are not shown, to fit "
+                          f"{self.max_chars:,} characters.\n")  # fmt: skip
+        head = "\n".join([_verdict(result), *tables, _waivers(result)])
         footer = (
             f"\n<sub>qualitygates {escape(result.version)} · policy {code(result.policy_path)}"
             f" · started {escape(result.started_at)}</sub>\n"
         )
-        budget = _Budget(self.max_bytes - len(head.encode()) - len(footer.encode()) - _RESERVE)
-        body = self._findings(result, budget)
-        return (head + body + footer).encode("utf-8")
+        size: Callable[[str], int] = len if self.max_chars else _bytes
+        room = (self.max_chars or self.max_bytes) - size(head) - size(footer) - _RESERVE
+        body = self._findings(result, _Budget(room, size))
+        return head + body + footer
 
     def _findings(self, result: RunResult, budget: _Budget) -> str:
         found = [(g, c, f) for g in result.gates for c in g.checks for f in c.findings]
@@ -124,9 +118,10 @@ class MarkdownReporter(Reporter):
         )
         parts.append(self._folded(f"Waived findings ({len(waived)})", waived, budget))
         if budget.dropped:
+            limit = f"{self.max_chars:,} characters" if self.max_chars else "GitHub's 1 MiB"
             parts.append(
                 f"\n> ✂️ {budget.dropped} findings are not shown: this summary stays under"
-                " GitHub's 1 MiB limit. The JSON report (`--json`) has every finding.\n"
+                f" {limit}. The JSON report (`--json`) has every finding.\n"
             )
         return "".join(parts)
 
@@ -147,7 +142,7 @@ class MarkdownReporter(Reporter):
         if finding.waived and finding.waiver_reason:
             message += f" (waived: {escape(finding.waiver_reason, 100)})"
         return (
-            f"| {_SEVERITY_ICONS[severity]} {severity} | {code(finding.id, 80)}"
+            f"| {SEVERITY_ICONS[severity]} {severity} | {code(finding.id, 80)}"
             f" | {self._location(finding)} | {escape(gate.id)}/{escape(check.id)} | {message} |\n"
         )
 
@@ -162,10 +157,11 @@ class MarkdownReporter(Reporter):
 
 
 class _Budget:
-    """Bytes left for finding rows; counts the rows that no longer fit."""
+    """Room left for finding rows, in bytes or characters; counts the rows that no longer fit."""
 
-    def __init__(self, remaining: int) -> None:
+    def __init__(self, remaining: int, size: Callable[[str], int]) -> None:
         self.remaining = remaining
+        self.size = size
         self.dropped = 0
 
     def take(self, items: Sequence[_Item], row: Callable[[_Item], str]) -> list[str]:
@@ -173,7 +169,7 @@ class _Budget:
         kept: list[str] = []
         for index, item in enumerate(items):
             text = "" if self.dropped else row(item)
-            size = len(text.encode("utf-8"))
+            size = self.size(text)
             if self.dropped or size > self.remaining:
                 self.dropped += len(items) - index
                 break
@@ -191,11 +187,15 @@ def _verdict(result: RunResult) -> str:
     return f"## {ICONS[result.status]} Quality gates {word}\n\n**{escape(total_line(result))}**\n"
 
 
-def _gate(gate: GateResult) -> str:
+def _gate(gate: GateResult, passing_rows: bool = True) -> str:
+    """The gate's table; a gate that passed is folded, and without `passing_rows` it is
+    one line and the rows of conditions that passed are left out."""
     note = "" if gate.blocking else " (non-blocking)"
+    title = f"{ICONS[gate.status]} {escape(gate.name)} ({code(gate.id)}): {gate.status.value}{note}"
+    folded = gate.status in (Status.PASSED, Status.SKIPPED)
+    if folded and not passing_rows:
+        return f"- {title}\n"
     lines = [
-        f"### {ICONS[gate.status]} {escape(gate.name)} ({code(gate.id)}): {gate.status.value}{note}",
-        "",
         "| Check | Condition | Actual | Threshold | Status |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -205,16 +205,39 @@ def _gate(gate: GateResult) -> str:
         if not check.conditions:
             lines.append(f"| {label} | — | — | — | {_status(check.status)} |")
         for condition in check.conditions:
-            actual, threshold = _values(condition)
             status = Status.SKIPPED if check.status is Status.SKIPPED else condition.status
-            lines.append(
-                f"| {label} | {code(condition.expr)} | {actual} | {threshold} | {_status(status)} |"
-            )
-        if check.error:
-            notes.append(
-                f"- {ICONS[check.status]} **{label}** ({escape(check.adapter)}): {escape(check.error)}"
-            )
-    return "\n".join([*lines, "", *notes, ""] if notes else [*lines, ""])
+            if passing_rows or status is not Status.PASSED:
+                actual, threshold = _values(condition)
+                lines.append(f"| {label} | {code(condition.expr)} | {actual} | {threshold}"
+                             f" | {_status(status)} |")  # fmt: skip
+        notes += _reasons(check, label)
+    table = "\n".join([*lines, "", *notes, ""] if notes else [*lines, ""])
+    if folded:
+        return f"<details><summary>{title}</summary>\n\n{table}\n</details>\n"
+    return f"### {title}\n\n{table}"
+
+
+def _reasons(check: CheckResult, label: str) -> list[str]:
+    """Why a check, or each of its conditions, could not be evaluated: shown, not hidden."""
+    if check.error:
+        return [
+            f"- {ICONS[check.status]} **{label}** ({escape(check.adapter)}): {escape(check.error)}"
+        ]
+    return [
+        f"- {ICONS[Status.ERROR]} **{label}** {code(c.expr)}: {escape(c.message)}"
+        for c in check.conditions
+        if c.status is Status.ERROR
+    ]
+
+
+def _passed_rows(gate: GateResult) -> int:
+    return sum(
+        1
+        for check in gate.checks
+        if check.status is not Status.SKIPPED
+        for condition in check.conditions
+        if condition.status is Status.PASSED
+    )
 
 
 def _values(condition: ConditionResult) -> tuple[str, str]:
@@ -255,5 +278,11 @@ def _is_repo_path(path: str) -> bool:
     return not (path.startswith(("/", "../")) or "://" in path or re.match(r"^[A-Za-z]:", path))
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _cut(text: str, limit: int) -> str:
+    """The last resort under a character limit: the text cut, and a note saying so."""
+    note = "\n\n> ✂️ The rest of this summary is cut to fit; the JSON report has all of it.\n"
+    return text[: max(0, limit - len(note))] + note

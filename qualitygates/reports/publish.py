@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from qualitygates.errors import ReportError, UsageError
@@ -108,7 +109,8 @@ def append_step_summary(
         return
     summary = env["GITHUB_STEP_SUMMARY"]
     shown = clean_result(redact_result(result, secrets), keep_newlines=True)  # no bidi or control
-    data = redact_bytes(render_format("markdown", shown, context), secrets)
+    summary_context = replace(context, limits=replace(context.limits, max_chars=None))  # 1 MiB
+    data = redact_bytes(render_format("markdown", shown, summary_context), secrets)
     try:  # appended, never replaced: other steps write to the same file
         with Path(summary).open("ab") as handle:
             handle.write(b"\n" + data)

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from qualitygates.model import Severity, Status
+from qualitygates.api import render_result
+from qualitygates.cli import cli
+from qualitygates.model import (
+    CheckResult,
+    ConditionResult,
+    GateResult,
+    RunResult,
+    Severity,
+    Status,
+    Unit,
+)
 from qualitygates.plugins import reporter_registry
+from qualitygates.reports import publish
+from qualitygates.reports.interface import ReportContext, ReportLimits
 from qualitygates.reports.markdown_report import (
     MAX_BYTES,
     MarkdownReporter,
@@ -138,3 +152,64 @@ def test_a_passed_run_says_so_and_lists_no_findings() -> None:
     text = render(result)
     assert text.startswith("## ✅ Quality gates passed\n")
     assert "Top findings" not in text and "<details>" not in text and "Waivers" not in text
+
+
+def gates_with(statuses: list[Status], rows: int = 3) -> RunResult:
+    """A run of one gate per status, each with `rows` conditions of that status."""
+    gates = []
+    for number, status in enumerate(statuses):
+        conditions = tuple(
+            ConditionResult(f"m{n} >= 1", f"m{n}", status,
+                            "m is 0" if status is not Status.ERROR else "metric m is not in the report",
+                            0.0, 1.0, Unit.COUNT, ">=")
+            for n in range(rows)
+        )  # fmt: skip
+        check = CheckResult(f"c{number}", "fake", status, True, conditions=conditions)
+        gates.append(GateResult(f"g{number}", f"Gate {number}", status, True, (check,)))
+    return RunResult(Status.FAILED, tuple(gates), "2026-11-24T12:00:00+00:00", 1.0, "p", "0.1.0")
+
+
+def test_failures_come_first_passing_gates_are_folded_and_reasons_shown() -> None:
+    result = gates_with([Status.PASSED, Status.ERROR, Status.WARNED, Status.FAILED])
+    text = MarkdownReporter().render(result).decode()
+    order = [text.index(f"Gate {n} (`g{n}`)") for n in (3, 1, 2, 0)]
+    assert order == sorted(order)  # failed, error, warned, then passed
+    assert "<details><summary>✅ Gate 0 (`g0`): passed</summary>" in text
+    assert "### ❌ Gate 3 (`g3`): failed" in text
+    assert "- ⛔ **c1** `m0 >= 1`: metric m is not in the report" in text  # not on hover only
+
+
+def test_a_character_limit_cuts_findings_then_passing_rows_and_says_so() -> None:
+    base = gates_with([Status.PASSED] * 80 + [Status.FAILED], rows=20)
+    many = [finding(f"R{n}", message="x" * 200) for n in range(400)]
+    check = replace(base.gates[-1].checks[0], findings=tuple(many))
+    result = replace(base, gates=(*base.gates[:-1], replace(base.gates[-1], checks=(check,))))
+    full = MarkdownReporter().render(result).decode()
+    assert len(full) > 65_536
+    limited = MarkdownReporter(max_chars=65_536).render(result).decode()
+    assert len(limited) <= 65_536
+    assert "findings are not shown: this summary stays under 65,536 characters" in limited
+    assert "conditions that passed are not shown, to fit 65,536 characters" in limited
+    assert "- ✅ Gate 0 (`g0`): passed" in limited  # a passing gate is one line
+    assert limited.count("| ❌ failed |") == 20  # every failed row is kept
+    small = MarkdownReporter(max_chars=2_000).render(result).decode()
+    assert len(small) <= 2_000 and small.endswith("the JSON report has all of it.\n")
+
+
+def test_markdown_limit_on_the_command_line_and_not_on_the_job_summary(
+    tmp_path: Path,
+) -> None:
+    result = gates_with([Status.PASSED] * 40 + [Status.FAILED], rows=30)
+    saved = tmp_path / "result.json"
+    saved.write_bytes(render_result(result, "json"))
+    done = CliRunner().invoke(
+        cli, ["report", str(saved), "-f", "markdown", "--markdown-limit", "5000"]
+    )
+    assert done.exit_code == 0 and len(done.output) <= 5001
+    assert "conditions that passed are not shown" in done.output
+    summary = tmp_path / "summary.md"
+    publish.append_step_summary(
+        result, frozenset(), {"GITHUB_STEP_SUMMARY": str(summary)},
+        ReportContext(limits=ReportLimits(max_chars=5000)),
+    )  # fmt: skip
+    assert len(summary.read_text()) > 5000  # the job summary keeps its own 1 MiB cap
