@@ -78,8 +78,8 @@ class HtmlReporter(Reporter):
             policy=esc(result.policy_path),
             started=esc(result.started_at),
             duration=esc(format_value(result.duration, None) + " s"),
-            chips="".join(_chip(g) for g in result.gates),
-            gates="\n".join(_gate(g) for g in result.gates),
+            chips="".join(_chip(g) for g in _first_failures(result.gates)),
+            gates="\n".join(_gate(g) for g in _first_failures(result.gates)),
             trends=_trends(result, history) if history else "",
             waivers=_waivers(result),
             truncated=_truncated(len(findings), len(shown)),
@@ -103,17 +103,32 @@ def _chip(gate: GateResult) -> str:
     return f'<a class="chip" href="#gate-{esc(gate.id)}">{_badge(gate.status)} {esc(gate.name)}</a>'
 
 
+_ATTENTION = {Status.FAILED: 4, Status.ERROR: 3, Status.WARNED: 2, Status.PASSED: 1,
+              Status.SKIPPED: 0}  # fmt: skip
+
+
+def _first_failures(gates: tuple[GateResult, ...]) -> list[GateResult]:
+    """Failing gates first, then those that could not be evaluated, warned, passed."""
+    return sorted(gates, key=lambda gate: -_ATTENTION[gate.status])
+
+
 def _gate(gate: GateResult) -> str:
+    """The gate's table; a gate that passed (or did not run) is folded."""
     note = "" if gate.blocking else ' <span class="muted">non-blocking</span>'
     rows = "\n".join(row for check in gate.checks for row in _check_rows(check))
     metrics = "".join(_metrics(check) for check in gate.checks)
-    return (
-        f'<section class="gate" id="gate-{esc(gate.id)}" data-status="{gate.status.value}">'
-        f"<header>{_badge(gate.status)}<h3>{esc(gate.name)}</h3>"
-        f'<span class="muted">{esc(gate.id)}</span>{note}</header>\n'
-        "<table><thead><tr><th>Check</th><th>Condition</th><th>Actual</th><th>Threshold</th>"
-        f"<th>Status</th></tr></thead>\n<tbody>\n{rows}\n</tbody></table>{metrics}</section>"
+    header = (
+        f"{_badge(gate.status)}<h3>{esc(gate.name)}</h3>"
+        f'<span class="muted">{esc(gate.id)}</span>{note}'
     )
+    table = (
+        "<table><thead><tr><th>Check</th><th>Condition</th><th>Actual</th><th>Threshold</th>"
+        f"<th>Status</th></tr></thead>\n<tbody>\n{rows}\n</tbody></table>{metrics}"
+    )
+    start = f'<section class="gate" id="gate-{esc(gate.id)}" data-status="{gate.status.value}">'
+    if gate.status in (Status.PASSED, Status.SKIPPED):
+        return f"{start}<details><summary>{header}</summary>\n{table}</details></section>"
+    return f"{start}<header>{header}</header>\n{table}</section>"
 
 
 def _check_rows(check: CheckResult) -> list[str]:
@@ -124,11 +139,14 @@ def _check_rows(check: CheckResult) -> list[str]:
         rows.append(
             f"<tr><td>{label}</td><td>—</td><td></td><td></td><td>{_badge(check.status)}</td></tr>"
         )
-    if check.error:
-        rows.append(
-            f'<tr class="check-note s-text-{check.status.value}"><td>{esc(check.name or check.id)}</td>'
-            f'<td colspan="4">{esc(check.error)}</td></tr>'
-        )
+    reasons = [check.error] if check.error else [
+        f"{c.expr}: {c.message}" for c in check.conditions if c.status is Status.ERROR
+    ]  # fmt: skip
+    rows += [  # shown, not only on hover: why it could not be evaluated
+        f'<tr class="check-note s-text-{check.status.value}"><td>{esc(check.name or check.id)}</td>'
+        f'<td colspan="4">{esc(reason)}</td></tr>'
+        for reason in reasons
+    ]
     return rows
 
 

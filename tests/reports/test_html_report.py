@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from qualitygates.model import Severity
+from qualitygates.model import Severity, Status
 from qualitygates.plugins import reporter_registry
 from qualitygates.reports import html_report
 from qualitygates.reports.html_report import HtmlReporter
@@ -204,3 +204,15 @@ def test_browser_screenshot(tmp_path: Path) -> None:
     shot = tmp_path / "gates.png"
     run_browser(tmp_path, path.as_uri(), f"--screenshot={shot}", "--window-size=1280,1400")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_failures_first_passing_gates_folded_and_reasons_on_the_page() -> None:
+    from tests.reports.test_markdown_report import gates_with
+
+    result = gates_with([Status.PASSED, Status.ERROR, Status.FAILED])
+    page = HtmlReporter().render(result).decode()
+    order = [page.index(f'id="gate-g{n}"') for n in (2, 1, 0)]
+    assert order == sorted(order)  # failed, could not be evaluated, passed
+    assert re.search(r'id="gate-g0" data-status="passed"><details><summary>', page)
+    assert 'id="gate-g2" data-status="failed"><header>' in page
+    assert '<td colspan="4">m0 &gt;= 1: metric m is not in the report</td>' in page
