@@ -17,6 +17,7 @@ COMMANDS = {
     "history": "history:history_command",
     "trend": "history:trend",
     "compare": "history:compare",
+    "comment": "comment:comment",
     "init": "tools:init",
     "adapters": "tools:adapters",
     "explain": "tools:explain",
