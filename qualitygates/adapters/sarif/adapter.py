@@ -24,9 +24,9 @@ from qualitygates.adapters.interface import (
 from qualitygates.adapters.sarif.fields import BANDS
 from qualitygates.adapters.sarif.records import load_log
 from qualitygates.adapters.sarif.rules import RunRules
-from qualitygates.adapters.sarif.run import GRADED, LEVEL, LEVELS, RunReader
+from qualitygates.adapters.sarif.run import BAND, GRADED, LEVEL, LEVELS, RunReader
 from qualitygates.errors import AdapterError
-from qualitygates.model import Finding, Measurement, Unit
+from qualitygates.model import Finding, Measurement, Severity, Unit
 
 _LEVEL_RE = "(error|warning|note|none|total)"
 _SECURITY_METRICS = [f"security.{b.value}" for _, b in BANDS]
@@ -124,7 +124,7 @@ class SarifAdapter(Adapter):
         # Findings share a few (tool, rule, level) combinations: count those, then name them
         # in the order the findings first show them.
         kinds = Counter(
-            (f.tool, f.id, f.extra.get(LEVEL), GRADED in f.extra, f.severity)
+            (f.tool, f.id, f.extra.get(LEVEL), GRADED in f.extra, _band(f))
             for f in findings
             if not f.waived
         )
@@ -139,6 +139,12 @@ class SarifAdapter(Adapter):
             if security:
                 counts[f"security.{severity.value}"] += number
         return {name: count_metric(value) for name, value in counts.items()}
+
+
+def _band(finding: Finding) -> Severity:
+    """The band a graded finding is counted in: its severity, unless shown lower."""
+    band = finding.extra.get(BAND)
+    return Severity(band) if isinstance(band, str) else finding.severity
 
 
 def _zero_counts(tools: set[str], requested: tuple[str, ...]) -> dict[str, Measurement]:

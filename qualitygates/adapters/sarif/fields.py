@@ -16,9 +16,9 @@ BANDS = (
 )
 
 _KEEP_WORDS = """version runs tool driver extensions name rules id defaultConfiguration level
-properties security-severity issue_severity results ruleId ruleIndex rule index toolComponent kind message text
-locations physicalLocation artifactLocation uri uriBaseId region startLine suppressions status
-justification baselineState partialFingerprints invocations executionSuccessful exitCode
+properties security-severity issue_severity issue_confidence results ruleId ruleIndex rule index
+toolComponent kind message text locations physicalLocation artifactLocation uri uriBaseId region
+startLine suppressions status justification baselineState partialFingerprints invocations executionSuccessful exitCode
 originalUriBaseIds versionControlProvenance revisionId endTimeUtc artifacts location"""
 KEEP = frozenset(_KEEP_WORDS.split())
 

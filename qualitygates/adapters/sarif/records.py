@@ -44,6 +44,7 @@ class Result(NamedTuple):
     line: int | None = None
     prints: tuple[str, ...] = ()  # partial fingerprints, "name=value", sorted by name
     waiver: str | None = None  # the reason, when a suppression waives the result
+    doubtful: bool = False  # bandit's `issue_confidence` is LOW: shown one step lower
 
 
 SKIP = Result(kind="pass")
@@ -86,6 +87,7 @@ def record(result: Any) -> Result:
             line if type(line) is int and line > 0 else None,
             _prints(get("partialFingerprints")),
             suppression(result) if "suppressions" in result else None,
+            str(properties.get("issue_confidence")).upper() == "LOW",
         ),
     )
 

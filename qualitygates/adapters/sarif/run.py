@@ -31,7 +31,21 @@ EXTRAS: dict[tuple[str, bool], Mapping[str, JsonScalar]] = {
     for level in LEVELS
     for graded in (False, True)
 }
+BAND = "band"  # the security band a finding is counted in, when its severity shows lower
+_LOWER = {Severity.CRITICAL: Severity.HIGH, Severity.HIGH: Severity.MEDIUM,
+          Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.INFO}  # fmt: skip
+_BANDED: dict[tuple[str, Severity], Mapping[str, JsonScalar]] = {}
 _ADVISORY_PREFIXES = ("CVE-", "GHSA-")
+
+
+def _banded(level: str, band: Severity | None) -> Mapping[str, JsonScalar]:
+    """The `extra` of a graded finding shown below its band (shared, made once each)."""
+    assert band is not None
+    key = (level, band)
+    if key not in _BANDED:
+        _BANDED[key] = {LEVEL: level, GRADED: True, BAND: band.value}
+    return _BANDED[key]
+
 
 #: What a result's rule reference resolves to: rule id, default level, rule band.
 _RuleInfo = tuple[str, str, Severity | None]
@@ -110,16 +124,20 @@ class RunReader:
         if result.band is not None and not isinstance(result.band, Severity):
             raise AdapterError(f"{self.path}: {where}.properties.{result.band}")
         security = result.band or rule_band
+        # bandit's low confidence: shown one step lower, counted in its band (`band`)
+        shown = _LOWER[security] if security is not None and result.doubtful else security
         path = self._path(result)
         return Finding(
             id=rule_id,
             tool=self.tool,
-            severity=security or self._unscored(rule_id, level),
+            severity=shown or self._unscored(rule_id, level),
             message=result.message or rule_id,
             rule=rule_id,
             location=Location(path, result.line),
             kind=_kind(rule_id, security is not None),
-            extra=EXTRAS[level, security is not None],
+            extra=EXTRAS[level, security is not None]
+            if shown is security
+            else _banded(level, security),
             identity=(self.tool, rule_id, path, *result.prints),
             waived=result.waiver is not None,
             waiver_reason=result.waiver,
