@@ -4,6 +4,8 @@ subfolder, `validate` for machines, and a word on stderr while a slow check runs
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -138,3 +140,20 @@ def test_the_documented_shell_completion_works(tmp_path: Path) -> None:
              "COMP_CWORD": "1"},
     )  # fmt: skip
     assert "plain,validate" in words.stdout.splitlines()
+
+
+def test_json_on_standard_output_is_what_its_consumers_read(example: Path) -> None:
+    """`--json -`: the result alone on stdout (the verdict goes to stderr), read back by
+    a program at the other end of a pipe, as a shell pipeline would."""
+    done = qualitygates("run", "--json", "-", cwd=example, env=NO_CI)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["schema"] == "qualitygates/result/v2" and result["status"] == "passed"
+    assert "4/4 gates passed" in done.stderr
+    consumer = "import json, sys; print(json.load(sys.stdin)['summary']['gates_passed'])"
+    piped = subprocess.run(
+        f'"{sys.executable}" -m qualitygates run -q --json - | "{sys.executable}" -c "{consumer}"',
+        shell=True, cwd=example, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == "4\n"  # the pipe holds the result and nothing else
