@@ -59,6 +59,7 @@ class RunReader:
         tool = to_dict(run.get("tool"))
         driver = to_dict(tool.get("driver"))
         self.tool = text(driver.get("name"))
+        self._ruff = self.tool.lower() == "ruff"  # its errors are graded by rule family
         if not self.tool:
             raise AdapterError(
                 f"{path}: {self.where} has no tool.driver.name: this is not valid SARIF"
@@ -146,7 +147,7 @@ class RunReader:
     def _unscored(self, rule_id: str, level: str) -> Severity:
         """A result with no security score: ruff's errors by their rule's family (ruff
         writes every violation as an error), anything else by its level."""
-        if self.tool.lower() == "ruff" and level == "error":
+        if self._ruff and level == "error":
             return ruff_severity(rule_id)
         return LEVEL_SEVERITY[level]
 
