@@ -25,6 +25,7 @@ from qualitygates.errors import ReportError, UsageError
 MARKER = "<!-- qualitygates: sticky comment, edited by every run -->"
 LIMITS = {"github": 65_536, "gitlab": 1_000_000}  # characters a comment may hold
 ATTEMPTS, MAX_WAIT = 3, 10.0
+MAX_PAGES = 100  # 10,000 comments: a server that pages for ever is not followed for ever
 _BUSY = frozenset({429, 502, 503, 504})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -103,23 +104,34 @@ def _find_ours(target: Target, http: Any) -> int | None:
         path = f"/projects/{project}/merge_requests/{target.number}/notes"
     page: int | None = 1
     while page is not None:
+        if page > MAX_PAGES:
+            raise ReportError(f"{target.provider} lists more than {MAX_PAGES} pages of comments "
+                              f"on #{target.number}: not looking further")  # fmt: skip
         reply = _call(target, http, "GET", f"{path}?per_page=100&page={page}")
-        comments = reply.json() if reply.content else []
-        if not isinstance(comments, list):
-            raise ReportError(f"{target.provider} answered the comments of #{target.number} "
-                              "with something other than a list")  # fmt: skip
-        for comment in comments:
-            if isinstance(comment, dict) and MARKER in str(comment.get("body") or ""):
+        for comment in _comments(target, reply):
+            if MARKER in str(comment.get("body") or "") and type(comment.get("id")) is int:
                 return int(comment["id"])
         page = _next_page(reply, page)
     return None
 
 
+def _comments(target: Target, reply: Any) -> list[dict[str, Any]]:
+    """A page of comments, as objects; ReportError for anything else."""
+    try:
+        comments = reply.json() if reply.content else []
+    except ValueError:
+        comments = None
+    if not isinstance(comments, list):
+        raise ReportError(f"{target.provider} answered the comments of #{target.number} "
+                          "with something other than a JSON list")  # fmt: skip
+    return [comment for comment in comments if isinstance(comment, dict)]
+
+
 def _next_page(reply: Any, page: int) -> int | None:
     """GitHub says `rel="next"` in its Link header; GitLab gives X-Next-Page."""
     following = reply.headers.get("X-Next-Page")
-    if following is not None:
-        return int(following) if str(following).isdigit() else None
+    if following is not None:  # only forward: a page that points back would loop
+        return int(following) if str(following).isdigit() and int(following) > page else None
     return page + 1 if 'rel="next"' in reply.headers.get("Link", "") else None
 
 

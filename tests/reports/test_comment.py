@@ -118,3 +118,18 @@ def test_a_large_result_fits_githubs_comment(tmp_path: Path) -> None:
         done = qualitygates("comment", saved(tmp_path, big), "--pr", "7", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert len(host.comments[-1]["body"]) <= 65_536
+
+
+def test_a_server_that_pages_for_ever_or_answers_garbage_is_an_error(tmp_path: Path) -> None:
+    with CodeHost("gitlab", page_size=1, others=150) as host:  # 150 pages of one comment
+        env = {**GITLAB_ENV, "CI_API_V4_URL": host.url}
+        endless = qualitygates("comment", saved(tmp_path), cwd=tmp_path, env=env)
+    assert endless.returncode == 0
+    assert "lists more than 100 pages of comments on #7: not looking further" in endless.stderr
+    assert len(host.comments) == 150  # nothing posted
+    with CodeHost("github") as host:
+        host.faults = [(200, {})]  # a JSON object where the page of comments should be
+        env = {**GITHUB_ENV, **github_event(tmp_path), "GITHUB_API_URL": host.url}
+        garbage = qualitygates("comment", saved(tmp_path), cwd=tmp_path, env=env)
+    assert "answered the comments of #7 with something other than a JSON list" in garbage.stderr
+    assert len(host.comments) == 3
