@@ -25,7 +25,7 @@ from qualitygates.adapters.interface import CollectRequest
 from qualitygates.adapters.junit import JUnitAdapter, parse_seconds, parse_timestamp
 from qualitygates.errors import AdapterError
 from qualitygates.model import Location, Severity, Unit
-from tests.helpers import DATA, FIXED_NOW, collect
+from tests.helpers import DATA, FIXED_NOW, collect, qualitygates
 
 FIXTURES = DATA / "junit"
 COUNTS = ("tests", "passed", "failures", "errors", "skipped", "flaky")
@@ -481,3 +481,29 @@ def test_times_are_added_up_only_when_duration_is_read() -> None:
     assert "duration" not in counts_only
     assert counts_only == {k: v for k, v in every.items() if k != "duration"}
     assert metrics(("duration",), False) == every
+
+
+def test_no_time_on_any_case_gives_no_duration_rather_than_zero(tmp_path: Path) -> None:
+    """tap-junit and others write no `time`: `duration < 1s` must not pass on no data."""
+    report = tmp_path / "untimed.xml"
+    cases = "".join(f'<testcase classname="qs" name="parses {n}"/>' for n in range(50))
+    report.write_text(
+        f'<testsuites><testsuite name="qs">{cases}'
+        '<testcase classname="qs" name="fails"><failure message="no"/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    collection = collect(JUnitAdapter, path=str(report))
+    assert "duration" not in collection.metrics
+    assert collection.unavailable["duration"].startswith("no test case in the reports has a time")
+    assert collection.metrics["tests"].value == 51
+    timed = tmp_path / "timed.xml"
+    timed.write_text(report.read_text().replace('name="fails">', 'name="fails" time="0">'))
+    assert collect(JUnitAdapter, path=str(timed)).metrics["duration"].value == 0.0  # one timed
+    policy = tmp_path / "gates.yaml"
+    policy.write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: t\n        adapter: junit\n"
+        "        with: {path: untimed.xml}\n        conditions: [duration < 1s]\n"
+    )
+    done = qualitygates("run", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "duration: no test case in the reports has a time attribute" in done.stdout

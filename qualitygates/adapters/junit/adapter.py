@@ -37,6 +37,11 @@ from qualitygates.adapters.junit.cases import Tally
 from qualitygates.adapters.junit.reader import FileReader
 from qualitygates.model import Unit
 
+NO_TIMES = (
+    "no test case in the reports has a time attribute: the tool wrote none, so there is "
+    "no duration to judge"
+)
+
 
 class JUnitAdapter(Adapter):
     """Test results from JUnit XML files: counts, pass rate, duration and failed tests."""
@@ -64,7 +69,12 @@ class JUnitAdapter(Adapter):
             "passed over tests that ran (skipped excluded); absent when none ran",
             summary=True,
         ),
-        MetricSpec("duration", Unit.SECONDS, "sum of the test cases' times", summary=True),
+        MetricSpec(
+            "duration",
+            Unit.SECONDS,
+            "sum of the test cases' times; unavailable when no case has a time",
+            summary=True,
+        ),
     )
 
     def collect(self, request: CollectRequest) -> Collection:
@@ -81,4 +91,5 @@ class JUnitAdapter(Adapter):
             timestamp=tally.earliest,
             timestamp_has_zone=tally.zoned,
             available=tuple(metrics),
+            unavailable={} if "duration" in metrics or not tally.timed else {"duration": NO_TIMES},
         )

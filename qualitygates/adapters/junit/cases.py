@@ -25,6 +25,7 @@ class Case:
     classname: str
     name: str
     time: float = 0.0
+    has_time: bool = False  # the case has a `time` attribute (readable or not)
     file: str | None = None
     line: int | None = None
     kinds: set[str] = field(default_factory=set)
@@ -39,6 +40,7 @@ class Case:
             classname=attrs.get("classname", "").strip(),
             name=attrs.get("name", "").strip(),
             time=parse_seconds(attrs.get("time")),
+            has_time="time" in attrs,
             file=attrs.get("file", "").strip() or None,
             line=line if line > 0 else None,
         )
@@ -85,6 +87,7 @@ class Tally:
     flaky: int = 0
     timed: bool = True  # False: `duration` is not measured (no one reads it)
     duration: float = 0.0
+    with_time: int = 0  # test cases that have a `time` attribute
     findings: list[Finding] = field(default_factory=list)
     earliest: datetime | None = None
     zoned: bool = True  # every timestamp read named its zone
@@ -97,6 +100,7 @@ class Tally:
         verdict = case.verdict()
         self.counts[verdict] += 1
         self.duration += case.time
+        self.with_time += case.has_time
         if verdict == "passed" and case.kinds & FLAKY:
             self.flaky += 1
         if verdict in ("failure", "error"):
@@ -120,7 +124,7 @@ class Tally:
             "skipped": count_metric(counts["skipped"]),
             "flaky": count_metric(self.flaky),
         }
-        if self.timed:
+        if self.timed and self.with_time:  # no case timed: no duration, never a 0 s pass
             metrics["duration"] = Measurement(self.duration, Unit.SECONDS)
         if ran:  # with every test skipped there is no rate; a condition on it errors
             metrics["pass_rate"] = percent_metric(100.0 * counts["passed"] / ran)

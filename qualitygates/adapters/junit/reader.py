@@ -94,6 +94,7 @@ class FileReader:
         attributes = columns[0]
         self.passed += len(attributes)
         times = _TIME.findall(b"".join(attributes))  # type: ignore[arg-type]
+        self.tally.with_time += len(times)  # one per case at most: no attribute repeats
         try:
             values = list(map(float, times))
         except ValueError:  # `1,5`, `n/a`: read leniently one by one
@@ -142,6 +143,7 @@ class FileReader:
             if isinstance(case, dict):  # no verdict element inside: passed
                 self.passed += 1
                 self.tally.duration += seconds(case.get("time"))
+                self.tally.with_time += "time" in case
             else:
                 self.tally.add(case)
         elif name in _SUITES:
