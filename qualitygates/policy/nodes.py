@@ -16,6 +16,7 @@ from qualitygates.policy.problems import Problems, suggest
 from qualitygates.policy.yaml_source import Located
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_ID_CHAR = re.compile(r"[A-Za-z0-9_.\-]")
 
 
 def max_age_of(
@@ -101,9 +102,22 @@ def on_error_of(problems: Problems, node: Located | None) -> OnFail:
 def node_id(problems: Problems, node: Located, what: str) -> str:
     id_node = node.value.get("id")
     if id_node is None or not isinstance(id_node.value, str) or not _ID.match(id_node.value):
-        problems.add(id_node or node, f"a {what} needs an 'id' of letters, digits, '-', '_' or '.'")
+        problems.add(id_node or node, _id_problem(what, id_node))
         return f"<{what} on line {node.line}>"
     return str(id_node.value)
+
+
+def _id_problem(what: str, id_node: Located | None) -> str:
+    """What is wrong with an id: none, not text, or the first character it may not hold."""
+    allowed = "letters, digits, '-', '_' or '.'"
+    if id_node is None:
+        return f"a {what} needs an 'id' of {allowed}"
+    if not isinstance(id_node.value, str) or not id_node.value:
+        return f"a {what}'s 'id' must be text of {allowed}, not {id_node.value!r}"
+    bad = next((c for c in id_node.value if not _ID_CHAR.fullmatch(c)), None)
+    if bad is None:
+        return f"{what} id {id_node.value!r} must start with a letter or a digit"
+    return f"{what} id {id_node.value!r} holds {bad!r}: an id is {allowed}"
 
 
 def node_string(problems: Problems, node: Located, key: str) -> str | None:

@@ -9,6 +9,7 @@ an adapter would refuse at run time passes `qualitygates validate`.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -269,5 +270,11 @@ def _is_set(value: Any) -> bool:
 
 
 def _resolve(path: str, base_dir: Path) -> str:
+    """The path from the policy's folder, `..` folded (`ci/../reports/x` is `reports/x`)
+    so that messages name the file as a person would; left as it is where a symlink
+    before the `..` would make the folded path another file."""
     expanded = Path(path).expanduser()
-    return str(expanded if expanded.is_absolute() else base_dir / expanded)
+    joined = str(expanded if expanded.is_absolute() else base_dir / expanded)
+    folded = os.path.normpath(joined)
+    same = folded == joined or os.path.realpath(folded) == os.path.realpath(joined)
+    return folded if same else joined

@@ -324,3 +324,40 @@ def test_a_max_age_too_long_for_the_calendar_is_a_policy_error(tmp_path: Path) -
         "gates.yaml:8:18: max_age: '99999999999999w' is longer than 100 years: "
         "write a shorter duration"
     ]
+
+
+@pytest.mark.parametrize(
+    ("check_id", "sentence"),
+    [
+        ("cov erage", "check id 'cov erage' holds ' ': an id is letters, digits, '-', '_' or '.'"),
+        ("lint/ruff", "check id 'lint/ruff' holds '/': an id is letters, digits"),
+        ("-lint", "check id '-lint' must start with a letter or a digit"),
+    ],
+)
+def test_a_bad_id_names_the_character_it_may_not_hold(
+    tmp_path: Path, check_id: str, sentence: str
+) -> None:
+    (tmp_path / "gates.yaml").write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n"
+        f"      - {{id: '{check_id}', adapter: fake, with: {{path: m.json}}, conditions: [count == 0]}}\n"
+    )
+    with pytest.raises(PolicyError) as raised:
+        load_policy(tmp_path / "gates.yaml", {}, registry_with_fake())
+    assert any(sentence in problem for problem in raised.value.problems), raised.value.problems
+
+
+def test_report_paths_are_folded_where_no_symlink_says_otherwise(tmp_path: Path) -> None:
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "gates.yaml").write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n"
+        "      - {id: c, adapter: fake, with: {path: ci/../m.json}, conditions: [count == 0]}\n"
+    )
+    policy = load_policy(tmp_path / "gates.yaml", {}, registry_with_fake())
+    assert policy.gates[0].checks[0].options["path"] == str(tmp_path / "m.json")
+    (tmp_path / "deep" / "inner").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "deep" / "inner")  # link/.. is deep/, not tmp
+    (tmp_path / "gates.yaml").write_text(
+        (tmp_path / "gates.yaml").read_text().replace("ci/../m.json", "link/../m.json")
+    )
+    policy = load_policy(tmp_path / "gates.yaml", {}, registry_with_fake())
+    assert policy.gates[0].checks[0].options["path"] == str(tmp_path / "link" / ".." / "m.json")
