@@ -78,6 +78,11 @@ class FindingKind(str, enum.Enum):
         return self in _SECURITY_KINDS
 
 
+#: The reason of a finding its source suppressed (`# noqa`, `eslint-disable`, a SARIF
+#: `inSource` suppression): counted out like a waived one, but no waiver of the policy's.
+SUPPRESSED_IN_SOURCE = "suppressed in source"
+_SUPPRESSED = "suppressed "
+
 _SECURITY_KINDS = frozenset({FindingKind.VULNERABILITY, FindingKind.SECRET, FindingKind.WEAKNESS})
 
 
@@ -223,6 +228,12 @@ class Finding:
         fields["cwe"], fields["occurrences"], fields["extra"] = cwe, occurrences, extra
         fields["identity"], fields["waived"] = identity, waived
         fields["waiver_reason"], fields["_fingerprint"] = waiver_reason, fingerprint
+
+    @property
+    def suppressed(self) -> bool:
+        """Counted out by its source or its tool (`SUPPRESSED_IN_SOURCE`, ...), not by a
+        waiver of the policy: reports say "suppressed", never "waived"."""
+        return self.waived and (self.waiver_reason or "").startswith(_SUPPRESSED)
 
     @property
     def is_security(self) -> bool:

@@ -134,9 +134,11 @@ def _finding_lines(findings: tuple[Finding, ...], verbosity: int, value: Value) 
     ]
     if len(active) > limit:
         lines.append(f"        … and {len(active) - limit} more findings (-v shows all)")
-    if waived:
-        ids = sorted({f.id for f in waived})[:5]
-        lines.append(f"        {len(waived)} waived finding(s): " + ", ".join(map(value, ids)))
+    for word, group in (("waived", [f for f in waived if not f.suppressed]),
+                        ("suppressed", [f for f in waived if f.suppressed])):  # fmt: skip
+        if group:
+            ids = sorted({f.id for f in group})[:5]
+            lines.append(f"        {len(group)} {word} finding(s): " + ", ".join(map(value, ids)))
     return lines
 
 

@@ -116,7 +116,7 @@ class MarkdownReporter(Reporter):
         parts.append(
             self._folded(f"More findings ({len(active[self.top :])})", active[self.top :], budget)
         )
-        parts.append(self._folded(f"Waived findings ({len(waived)})", waived, budget))
+        parts.append(self._folded(f"Waived or suppressed findings ({len(waived)})", waived, budget))
         if budget.dropped:
             limit = f"{self.max_chars:,} characters" if self.max_chars else "GitHub's 1 MiB"
             parts.append(
@@ -140,7 +140,8 @@ class MarkdownReporter(Reporter):
         severity = finding.severity.value
         message = escape(finding.message)
         if finding.waived and finding.waiver_reason:
-            message += f" (waived: {escape(finding.waiver_reason, 100)})"
+            said = "" if finding.suppressed else "waived: "  # the reason says "suppressed"
+            message += f" ({said}{escape(finding.waiver_reason, 100)})"
         return (
             f"| {SEVERITY_ICONS[severity]} {severity} | {code(finding.id, 80)}"
             f" | {self._location(finding)} | {escape(gate.id)}/{escape(check.id)} | {message} |\n"

@@ -109,12 +109,11 @@ def test_fingerprints_are_stable_and_ignore_lines() -> None:
     assert ruff[0].fingerprint != ruff[1].fingerprint  # different files
 
 
-def test_suppressed_results_are_listed_as_waived() -> None:
+def test_suppressed_results_are_counted_out_and_said_to_be_suppressed_not_waived() -> None:
     found = findings_by_message()
-    assert found["suppressed in source"].waived
-    assert (
-        found["suppressed in source"].waiver_reason == "suppressed in SARIF (inSource): test data"
-    )
+    suppressed = found["suppressed in source"]
+    assert suppressed.waived and suppressed.suppressed  # not counted, and no waiver of ours
+    assert suppressed.waiver_reason == "suppressed in source: test data"
     assert not found["under review"].waived
 
 

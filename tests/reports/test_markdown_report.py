@@ -63,7 +63,7 @@ def test_verdict_gate_tables_and_waivers() -> None:
     assert "| image | `vulnerabilities.critical == 0` | n/a | — | ⛔ error |" in text
     assert "- ⏭️ **load** (k6): not selected with --gate" in text
     assert "| `CVE-1999-0001` | security/deps | ⚠️ **expired** | — | 2020-01-01 | 0 | old |" in text
-    assert "<details><summary>Waived findings (1)</summary>" in text
+    assert "<details><summary>Waived or suppressed findings (1)</summary>" in text
 
 
 def test_top_findings_link_to_their_lines_and_the_rest_is_folded() -> None:
@@ -213,3 +213,18 @@ def test_markdown_limit_on_the_command_line_and_not_on_the_job_summary(
         ReportContext(limits=ReportLimits(max_chars=5000)),
     )  # fmt: skip
     assert len(summary.read_text()) > 5000  # the job summary keeps its own 1 MiB cap
+
+
+def test_a_finding_its_source_suppressed_is_never_called_waived() -> None:
+    from qualitygates.reports.console import render_console
+
+    result = with_findings(
+        finding("S608", waived=True, waiver_reason="suppressed in source: reviewed"),
+        finding("CVE-1", waived=True, waiver_reason="not reachable"),
+    )
+    text = MarkdownReporter().render(result).decode()
+    assert "(suppressed in source: reviewed)" in text and "waived: suppressed" not in text
+    assert "(waived: not reachable)" in text
+    console = render_console(result, 0)
+    assert "1 suppressed finding(s): S608" in console
+    assert "1 waived finding(s): CVE-1" in console

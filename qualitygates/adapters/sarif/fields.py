@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from qualitygates.finding import SUPPRESSED_IN_SOURCE
 from qualitygates.model import Severity
 from qualitygates.readers import _slimmer
 
@@ -52,9 +53,14 @@ def suppression(result: dict[str, Any]) -> str | None:
         return None
     first = suppressions[0]
     detail = text(first.get("justification"))
-    return f"suppressed in SARIF ({text(first.get('kind')) or 'suppression'})" + (
-        f": {detail}" if detail else ""
+    kind = text(first.get("kind"))
+    # Not "waived": waivers are the policy's own; these the source or the tool made.
+    said = (
+        SUPPRESSED_IN_SOURCE
+        if kind == "inSource"
+        else f"suppressed by the tool ({kind or 'external'})"
     )
+    return said + (f": {detail}" if detail else "")
 
 
 class BadSeverity(ValueError):
