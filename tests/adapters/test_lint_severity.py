@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from qualitygates.adapters.lint.severity import eslint_severity, ruff_severity
+from qualitygates.cli import cli
 from qualitygates.model import Severity
 from tests.adapters.test_lint import FIXTURES, levels, run_lint
 from tests.adapters.test_sarif import run as run_sarif
@@ -90,3 +92,11 @@ def test_ruff_through_sarif_is_graded_as_its_json_is(tmp_path: Path) -> None:
     collection, counts = run_sarif(tmp_path / "ruff.sarif")
     assert [f.severity for f in collection.findings] == [Severity.INFO, Severity.HIGH, Severity.LOW]
     assert counts["results.error"] == 3  # counted by the level ruff wrote
+
+
+def test_explain_names_the_rules_of_messages_without_one() -> None:
+    done = CliRunner().invoke(cli, ["explain", "lint"])
+    assert done.exit_code == 0
+    text = " ".join(done.output.split())
+    for name in ("rule.parse-error", "rule.eslint-core", "rule.invalid-syntax"):
+        assert name in text

@@ -176,7 +176,10 @@ class LintAdapter(Adapter):
         MetricSpec(
             "rule.<rule>",
             Unit.COUNT,
-            "findings of one rule: ESLint ruleId, ruff code, pylint symbol (0 when none)",
+            "findings of one rule: ESLint ruleId, ruff code, pylint symbol (0 when none); "
+            "messages with no rule are counted as rule.parse-error (a file ESLint could not "
+            "parse), rule.eslint-core (ESLint's own notices, such as an unused directive) "
+            "and rule.invalid-syntax (ruff)",
             pattern=RULE_PATTERN,
         ),
     )
