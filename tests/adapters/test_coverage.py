@@ -58,12 +58,19 @@ def cobertura(lines: str, filename: str = "app/calc.py") -> str:
 def test_registered_under_its_name() -> None:
     assert BUILTIN_ADAPTERS["coverage"] == "qualitygates.adapters.coverage:CoverageAdapter"
     assert CoverageAdapter.name == "coverage"
-    assert {s.name for s in CoverageAdapter.metrics if s.summary} == set(SHOP)
+    summary = {"function_rate", "functions_covered", "functions_valid"} | set(SHOP)
+    assert {s.name for s in CoverageAdapter.metrics if s.summary} == summary
 
 
-@pytest.mark.parametrize("name", ["cobertura.xml", "coverage.json"])
-def test_shop_report_counts_lines_not_root_totals(name: str) -> None:
-    assert values(HERE / name) == SHOP
+#: cobertura.xml lists one method, classify, which ran; coverage.json counts no functions.
+ONE_FUNCTION = {"function_rate": 100.0, "functions_covered": 1, "functions_valid": 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "functions"), [("cobertura.xml", ONE_FUNCTION), ("coverage.json", {})]
+)
+def test_shop_report_counts_lines_not_root_totals(name: str, functions: dict[str, float]) -> None:
+    assert values(HERE / name) == SHOP | functions
 
 
 def test_cobertura_timestamp_in_milliseconds() -> None:
@@ -132,8 +139,9 @@ def test_jacoco_without_instruction_counts_uses_file_counters() -> None:
 
 
 def test_lcov_records_of_one_file_merge_per_branch() -> None:
-    # cart.js: lines 1 2 3 5, three ran; line 2's two branches each taken by one test.
-    assert values(HERE / "coverage.lcov") == {
+    # cart.js: lines 1 2 3 5, three ran; line 2's two branches each taken by one test;
+    # its one function (FN/FNDA) ran.
+    assert values(HERE / "coverage.lcov") == ONE_FUNCTION | {
         "total": 62.5,
         "line_rate": 75.0,
         "branch_rate": 50.0,
@@ -152,7 +160,7 @@ def test_lcov_with_crlf_line_ends() -> None:
 def test_gzipped_report(tmp_path: Path) -> None:
     packed = tmp_path / "coverage.xml.gz"
     packed.write_bytes(gzip.compress((HERE / "cobertura.xml").read_bytes()))
-    assert values(packed) == SHOP
+    assert values(packed) == SHOP | ONE_FUNCTION
 
 
 def test_same_data_in_three_formats_is_not_counted_twice() -> None:

@@ -1,14 +1,16 @@
 """The coverage adapter over every coverage report of the shared corpus (both sets).
 
 Each number is checked against an independent count of the same file: an ElementTree
-count of Cobertura `<line>`s, JaCoCo's own root counters, LCOV's `DA`/`BRDA` records and
-`LF`/`LH`/`BRF`/`BRH` summaries, coverage.py JSON `totals`, the TOTAL that `coverage
-report` printed, and istanbul's and gcovr's own summaries of the same run.
+count of Cobertura `<line>`s and `<method>`s, JaCoCo's own root counters, LCOV's
+`DA`/`BRDA` records and `LF`/`LH`/`BRF`/`BRH`/`FNF`/`FNH` summaries, coverage.py JSON
+`totals`, the TOTAL that `coverage report` printed, the `% Funcs` c8 printed, and istanbul's
+and gcovr's own summaries of the same run.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -114,6 +116,38 @@ def test_cobertura_equals_elementtree_count(path: Path) -> None:
     assert counts(got) == expected
     assert got["files"] == len(files)
     check_rates(got)
+    assert function_counts(got) == cobertura_methods(ET.parse(path).getroot())
+
+
+def function_counts(got: dict[str, float | str]) -> tuple[float | str, float | str] | None:
+    """(functions that ran, functions), checking the rate; None when they are unavailable."""
+    if "functions_valid" not in got:
+        assert "function_rate" not in got and "functions_covered" not in got
+        return None
+    covered, valid = float(got["functions_covered"]), float(got["functions_valid"])
+    assert got.get("function_rate") == (100.0 * covered / valid if valid else None)
+    return got["functions_covered"], got["functions_valid"]
+
+
+def cobertura_methods(root: ET.Element) -> tuple[int, int] | None:
+    """Methods as (ran, all): per file, first line and name, in order; None without any."""
+    if root.get("version", "").startswith("gcovr"):
+        return None  # its methods do not say whether gcov counted a call
+    methods: dict[tuple[str, int, str, int], bool] = {}
+    for cls in root.iter("class"):
+        seen: dict[tuple[int, str], int] = {}
+        for method in cls.iter("method"):
+            hits = [int(line.get("hits", "")) for line in method.iter("line")]
+            numbers = [int(line.get("number", "")) for line in method.iter("line")]
+            first, name = min(numbers, default=0), method.get("name", "")
+            nth = seen[first, name] = seen.get((first, name), -1) + 1
+            if method.get("hits") is not None:
+                ran = int(method.get("hits", "")) > 0
+            else:
+                ran = any(hits) if hits else float(method.get("line-rate", "0")) > 0
+            key = (cls.get("filename", ""), first, name, nth)
+            methods[key] = methods.get(key, False) or ran
+    return (sum(methods.values()), len(methods)) if methods else None
 
 
 @pytest.mark.parametrize("path", corpus_params(*JACOCO))
@@ -137,11 +171,17 @@ def test_jacoco_equals_its_own_root_counters(path: Path) -> None:
         branch_missed + branch_covered,
     )
     check_rates(got)
+    if root.find(".//method") is None:  # gcovr's JaCoCo: no methods, so no functions
+        assert function_counts(got) is None
+    else:
+        method_missed, method_covered = counter["METHOD"]
+        assert function_counts(got) == (method_covered, method_missed + method_covered)
 
 
 def lcov_records(path: Path) -> dict[str, int]:
     """Plain sums: distinct DA lines, BRDA records, and the LF/LH/BRF/BRH summaries."""
     sums = {"DA": 0, "DA+": 0, "BRDA": 0, "BRDA+": 0, "LF": 0, "LH": 0, "BRF": 0, "BRH": 0}
+    sums |= {"FN": 0, "FNF": 0, "FNH": 0}
     for line in path.read_text(encoding="utf-8").splitlines():
         tag, _, rest = line.partition(":")
         if tag == "DA":
@@ -150,8 +190,10 @@ def lcov_records(path: Path) -> dict[str, int]:
         elif tag == "BRDA":
             sums["BRDA"] += 1
             sums["BRDA+"] += rest.rsplit(",", 1)[1] not in ("-", "0")
-        elif tag in ("LF", "LH", "BRF", "BRH"):
+        elif tag in ("LF", "LH", "BRF", "BRH", "FNF", "FNH"):
             sums[tag] += int(rest)
+        elif tag == "FN":
+            sums["FN"] += 1
     return sums
 
 
@@ -165,6 +207,9 @@ def test_lcov_equals_its_records(path: Path) -> None:
     if sums["BRF"]:
         assert (sums["BRH"], sums["BRF"]) == (got["branches_covered"], got["branches_valid"])
     check_rates(got)
+    has_functions = "\nFN" in path.read_text(encoding="utf-8")
+    assert function_counts(got) == ((sums["FNH"], sums["FNF"]) if has_functions else None)
+    assert sums["FN"] == sums["FNF"]
 
 
 @pytest.mark.parametrize("path", corpus_params(*COVERAGEPY_JSON))
@@ -276,6 +321,23 @@ def test_istanbul_reports_equal_istanbul_summary(reports: tuple[str, str], summa
     statements = total["statements"]
     summarised = metrics(corpus_file(summary))
     assert summarised["total"] == 100 * statements["covered"] / statements["total"]
+    functions = total["functions"]
+    for report in (*reports, summary):
+        got = metrics(corpus_file(report))
+        assert function_counts(got) == (functions["covered"], functions["total"])
+    merged = metrics([corpus_file(report) for report in reports])
+    assert function_counts(merged) == (functions["covered"], functions["total"])
+
+
+def test_function_rate_equals_c8s_printed_percent_funcs() -> None:
+    row = next(
+        line
+        for line in corpus_file("set-b/c8/all-text.txt").read_text().splitlines()
+        if line.startswith("All files")
+    )
+    printed = row.split("|")[3].strip()
+    rate = float(metrics(corpus_file("set-b/c8/all-lcov.info"))["function_rate"])
+    assert f"{math.floor(rate * 100) / 100:g}" == printed
 
 
 def test_gcovr_reports_equal_gcovr_summary() -> None:
@@ -292,6 +354,8 @@ def test_gcovr_reports_equal_gcovr_summary() -> None:
         # gcovr's summary counts a line once per function instance (30); the line
         # reports list each line once (24), and the same 23 of them ran.
         assert got["lines_covered"] == summary["line_covered"]
+    lcov = metrics(corpus_file("set-b/lcov/gcovr-virtual-classes-gcc-14.lcov"))
+    assert function_counts(lcov) == (summary["function_covered"], summary["function_total"])
     jacoco = metrics(corpus_file("set-b/jacoco/gcovr-jacoco.xml"))  # its counters: instances
     assert counts(jacoco) == (
         summary["line_covered"],

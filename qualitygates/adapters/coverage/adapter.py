@@ -8,11 +8,18 @@ are merged line by line (see `store`), so overlapping reports never count a line
 `total` is the figure `coverage report` prints, unrounded:
 100 * (covered lines + covered branches) / (lines + branches). A source that measures no
 line is an error, never 100 %; without branches `branch_rate` is left out.
+
+Function coverage (`functions_covered`, `functions_valid`, `function_rate`, what c8, nyc and
+jest print as `% Funcs`) needs every report to count functions: LCOV `FN`/`FNDA`, JaCoCo
+`<method>`, Cobertura `<method>` where the generator writes them, Istanbul json-summary. If
+one report does not (coverage.py's Cobertura or JSON), its files would be left out of the
+rate, so the three are unavailable, with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,17 +39,11 @@ from qualitygates.adapters.coverage.options import (
     format_option,
 )
 from qualitygates.adapters.coverage.store import LineStore, Totals
-from qualitygates.adapters.interface import (
-    Adapter,
-    Collection,
-    CollectRequest,
-    MetricSpec,
-    count_metric,
-    percent_metric,
-)
+from qualitygates.adapters.coverage.summary import METRICS, metrics_of, unavailable_of
+from qualitygates.adapters.interface import Adapter, Collection, CollectRequest, percent_metric
 from qualitygates.errors import AdapterError
-from qualitygates.model import Measurement, Unit
 
+_NO_LINES_HINT = "check that the tests ran with coverage on and measured the right sources"
 _COBERTURA_CHILDREN = frozenset({"sources", "packages"})
 _HEAD_BYTES = 4096
 
@@ -54,7 +55,7 @@ class CoverageAdapter(Adapter):
 
     name = "coverage"
     summary = (
-        "Line and branch coverage from Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON "
+        "Line, branch and function coverage from Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON "
         "and .coverage data files; several reports are merged line by line."
     )
     formats = (
@@ -67,27 +68,7 @@ class CoverageAdapter(Adapter):
         "with other formats",
     )
     options = (REPORTS, format_option((*FORMATS, SUMMARY)), *READING[1:])
-    metrics = (
-        MetricSpec(
-            "total",
-            Unit.PERCENT,
-            "What `coverage report` prints: lines and branches together, where measured "
-            "(Istanbul: statements).",
-            summary=True,
-        ),
-        MetricSpec("line_rate", Unit.PERCENT, "Covered lines over valid lines.", summary=True),
-        MetricSpec(
-            "branch_rate",
-            Unit.PERCENT,
-            "Covered branches over branches; absent when the reports have no branches.",
-            summary=True,
-        ),
-        MetricSpec("lines_covered", Unit.COUNT, "Lines that ran.", summary=True),
-        MetricSpec("lines_valid", Unit.COUNT, "Lines that could run (statements).", summary=True),
-        MetricSpec("branches_covered", Unit.COUNT, "Branches taken.", summary=True),
-        MetricSpec("branches_valid", Unit.COUNT, "Branches (0 without branch data).", summary=True),
-        MetricSpec("files", Unit.COUNT, "Source files the reports list.", summary=True),
-    )
+    metrics = METRICS
 
     def collect(self, request: CollectRequest) -> Collection:
         """Read every report, merge them, and return the coverage metrics."""
@@ -101,6 +82,7 @@ class CoverageAdapter(Adapter):
             return _from_summaries(paths, kinds)
         store = LineStore()
         stamps: list[datetime] = []
+        without_functions: list[Path] = []
         for path in paths:
             # Each report is read on its own first, so one that measures nothing shows.
             report = LineStore()
@@ -109,16 +91,20 @@ class CoverageAdapter(Adapter):
                 raise AdapterError(f"{path} measures no lines: {_NO_LINES_HINT}")
             if stamp is not None:
                 stamps.append(stamp)
+            if not report.functions.counted:
+                without_functions.append(path)
             store.merge(report)
         totals = store.totals()
-        metrics = _metrics(totals)
+        if without_functions and totals.functions is not None:
+            totals = replace(totals, functions=None)  # a rate over part of the files
+        metrics = metrics_of(totals)
         return Collection(
             metrics=metrics,
             sources=tuple(str(p) for p in paths),
             # The oldest report dates the whole measurement (a stale file must show).
             timestamp=min(stamps) if stamps else None,
             available=tuple(metrics),
-            unavailable={} if "branch_rate" in metrics else {"branch_rate": _NO_BRANCHES},
+            unavailable=unavailable_of(metrics, without_functions, len(paths)),
         )
 
 
@@ -131,37 +117,16 @@ def _from_summaries(paths: list[Path], kinds: list[str]) -> Collection:
             "none to merge with: give c8's or nyc's lcov (or json) reports for all of them"
         )
     files, counters = read_summaries(paths)
-    metrics = _metrics(Totals(files, *counters["lines"], *counters["branches"]))
+    totals = Totals(files, *counters["lines"], *counters["branches"], counters["functions"])
+    metrics = metrics_of(totals)
     covered, total = counters["statements"]
     metrics["total"] = percent_metric(100.0 * covered / total)  # Istanbul's own "total"
     return Collection(
         metrics=metrics,
         sources=tuple(str(p) for p in paths),
         available=tuple(metrics),
-        unavailable={} if "branch_rate" in metrics else {"branch_rate": _NO_BRANCHES},
+        unavailable=unavailable_of(metrics, [], len(paths)),
     )
-
-
-_NO_BRANCHES = (
-    "the reports measure no branches: run coverage.py with --branch (or branch = true "
-    "under [run] in its config), or gate on line_rate"
-)
-_NO_LINES_HINT = "check that the tests ran with coverage on and measured the right sources"
-
-
-def _metrics(totals: Totals) -> dict[str, Measurement]:
-    metrics = {
-        "total": percent_metric(totals.total),
-        "line_rate": percent_metric(totals.line_rate),
-        "lines_covered": count_metric(totals.lines_covered),
-        "lines_valid": count_metric(totals.lines_valid),
-        "branches_covered": count_metric(totals.branches_covered),
-        "branches_valid": count_metric(totals.branches_valid),
-        "files": count_metric(totals.files),
-    }
-    if totals.branch_rate is not None:
-        metrics["branch_rate"] = percent_metric(totals.branch_rate)
-    return metrics
 
 
 def read_report(path: Path, store: LineStore, options: Mapping[str, Any]) -> datetime | None:

@@ -5,6 +5,15 @@ attributes, which generators often get wrong or leave out. A line listed twice (
 `<method>` and in its `<class>`, or twice in one class) counts once. Its branches come
 from `condition-coverage="50% (1/2)"`; a `branch="true"` line without that attribute
 says nothing about how many branches it has, so it counts as a line only.
+
+Functions come from `<method>` elements, where the generator writes them (istanbul/c8,
+coverlet, Cobertura; coverage.py and gcovr write none, and such a report counts no
+functions). A method ran when its `hits` (istanbul) is positive; without `hits`, when any of
+its lines ran (coverlet, Cobertura), or, with no lines either, when its `line-rate` is.
+Its first line and its name (not the signature, so that c8's LCOV and Cobertura of one run
+name a function alike) identify it. gcovr's methods are not read: whether gcovr counts a
+function as called comes from gcov's call counts, which its Cobertura does not hold (a
+called destructor's lines may show no hits), so its LCOV or JSON has to be given instead.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ _LINE = re.compile(
 _CONDITION = re.compile(rb' condition-coverage="([^"]*)"')
 _ZERO = b"0"
 _MAX_KNOWN = 4096
+#: Bulk reading stops at these tags, so that a method's lines are taken while it is open.
+_CUTS = (b"<class", b"<method", b"</method")
 
 
 def read_cobertura(path: Path, store: LineStore) -> datetime | None:
@@ -42,7 +53,8 @@ def read_cobertura(path: Path, store: LineStore) -> datetime | None:
     reader = _Reader(store)
     parser = hardened_parser(ordered=True)
     parser.StartElementHandler = reader.start
-    skim_parse(path, parser, Skim(_LINE, reader.take, cuts=(b"<class",)))
+    parser.EndElementHandler = reader.end
+    skim_parse(path, parser, Skim(_LINE, reader.take, cuts=_CUTS))
     reader.finish_file()
     return reader.stamp
 
@@ -61,17 +73,27 @@ class _Reader:
         self.covered: set[int] = set()
         self.stamp: datetime | None = None
         self.conditions: dict[bytes, Branches] = {}  # `50% (1/2)`: a report repeats a few
+        self.method: _Method | None = None
+        self.reads_methods = True
+        self.methods: list[tuple[int, str, bool]] = []  # the class's: first line, name, ran
 
     def start(self, tag: str, attrs: list[str]) -> None:
         if tag == "line":
             lines = None if self.filename is None else self.store.file_lines(self.filename)
-            _add_line(lines, self.store, self.filename or "", attrs)
+            number, ran = _add_line(lines, self.store, self.filename or "", attrs)
+            if self.method is not None:
+                self.method.saw(number, ran)
+        elif tag == "method":
+            if self.filename is None:
+                raise BadReport("<method> outside a <class>: this is not a Cobertura report")
+            self.method = _Method(attrs) if self.reads_methods else None
         elif tag == "class":
             self.finish_file()
             # coverlet writes filename="" for code without a source file: still lines.
             self.filename = _attribute(attrs, "filename") or ""
         elif tag == "coverage":
             self.stamp = epoch_time(_attribute(attrs, "timestamp"))
+            self.reads_methods = not (_attribute(attrs, "version") or "").startswith("gcovr")
 
     def take(self, columns: Columns) -> None:
         """The usual `<line>`s of a stretch of the report: numbers, hits and branches."""
@@ -80,7 +102,10 @@ class _Reader:
         numbers, hits, conditions, rest = columns
         lines = list(map(int, numbers))  # type: ignore[arg-type]
         self.measured.update(lines)
-        self.covered.update(compress(lines, map(_ZERO.__ne__, hits)))
+        ran = list(compress(lines, map(_ZERO.__ne__, hits)))
+        self.covered.update(ran)
+        if self.method is not None:
+            self.method.saw(min(lines), bool(ran))
         if conditions.count(None) != len(conditions):
             present = compress(range(len(lines)), map(is_not, conditions, repeat(None)))
             self._take_branches((lines[i], conditions[i] or b"") for i in present)
@@ -102,10 +127,18 @@ class _Reader:
                     known[text] = pair
             merge_branches(branches, line, *pair)
 
+    def end(self, tag: str) -> None:
+        if tag == "method" and self.method is not None:
+            self.methods.append(self.method.function())
+            self.method = None
+
     def finish_file(self) -> None:
-        """Pack the lines of the class that just ended into the store."""
+        """Pack the lines (and add the methods) of the class that just ended into the store."""
         if self.filename is None:
             return
+        if self.methods:
+            self.store.functions.add(self.filename, self.methods)
+            self.methods = []
         if self.measured:
             self.store.add_lines(self.filename, self.measured, self.covered)
             self.measured, self.covered = set(), set()
@@ -114,10 +147,36 @@ class _Reader:
         self.store.pack(self.filename)
 
 
+class _Method:
+    """An open `<method>`: its name, its own `hits` or `line-rate`, and its lines so far."""
+
+    def __init__(self, flat: list[str]) -> None:
+        self.name = _attribute(flat, "name") or ""
+        self.hits = _attribute(flat, "hits")
+        self.line_rate = _attribute(flat, "line-rate")
+        self.first: int | None = None
+        self.any_ran = False
+
+    def saw(self, first: int, ran: bool) -> None:
+        """Some of its lines: the first of them, and whether any ran."""
+        self.first = first if self.first is None else min(self.first, first)
+        self.any_ran = self.any_ran or ran
+
+    def function(self) -> tuple[int, str, bool]:
+        if self.hits is not None:
+            ran = _ran(self.hits)
+        elif self.first is not None:
+            ran = self.any_ran
+        else:
+            ran = self.line_rate is not None and _rate(self.line_rate) > 0
+        return self.first or 0, self.name, ran
+
+
 def _add_line(
     lines: dict[int, int] | None, store: LineStore, filename: str, flat: list[str]
-) -> None:
-    """Any other <line>: attributes in another order or missing, or outside a <class>."""
+) -> tuple[int, bool]:
+    """Any other <line>: attributes in another order or missing, or outside a <class>;
+    its number, and whether it ran."""
     if lines is None:
         raise BadReport("<line> outside a <class>: this is not a Cobertura report")
     attrs = dict(zip(flat[::2], flat[1::2], strict=True))
@@ -126,7 +185,8 @@ def _add_line(
         hits = attrs["hits"]
     except (KeyError, ValueError):
         raise BadReport("<line> needs an integer 'number' and a 'hits'") from None
-    if _ran(hits):
+    ran = _ran(hits)
+    if ran:
         lines[number] = 1
     elif number not in lines:
         lines[number] = 0
@@ -134,6 +194,7 @@ def _add_line(
     if condition is not None:
         taken, total = _condition(condition)
         merge_branches(store.file_branches(filename), number, taken, total)
+    return number, ran
 
 
 def _attribute(attrs: list[str], name: str) -> str | None:
@@ -165,6 +226,13 @@ def cobertura_sources(path: Path) -> list[str]:
     finally:
         events.close()  # type: ignore[attr-defined]
     return sources
+
+
+def _rate(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise BadReport(f"<method> has line-rate={text!r}, which is not a number") from None
 
 
 def _positive(hits: str) -> bool:

@@ -5,6 +5,9 @@ LINE and BRANCH counters are: a line with instructions is valid, and covered whe
 one of them ran (`ci > 0`); its branches are `mb + cb`, of which `cb` are covered. A file
 is named `group/…/package/sourcefile`. gcovr writes lines without any instruction counts;
 such a file is taken from its own `<counter type="LINE">`/`"BRANCH"` totals instead.
+Functions are the `<method>`s of each `<class>`, as JaCoCo's METHOD counter counts them: one
+ran when its own METHOD counter says covered. They belong to the class's `sourcefilename`,
+and are known by their class, name and descriptor.
 JaCoCo's own `<line nr mi ci mb cb/>` is read in bulk (`_xmlskim`); any other shape of
 `<line>` through the handler.
 """
@@ -46,6 +49,10 @@ class _JacocoReader:
     has_instructions: bool = False
     counters: dict[str, tuple[int, int]] = field(default_factory=dict)
     started: int = 0
+    klass: str | None = None  # the open <class>'s source file
+    class_name: str = ""
+    method: tuple[int, str] | None = None  # the open <method>: line, class, name, descriptor
+    methods: list[tuple[int, str, bool]] = field(default_factory=list)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == "line":
@@ -53,6 +60,22 @@ class _JacocoReader:
         elif tag == "counter":
             if self.source is not None:
                 self.counters[attrs.get("type", "")] = _counter(attrs)
+            elif self.method is not None and attrs.get("type") == "METHOD":
+                self.methods.append((*self.method, _counter(attrs)[1] > 0))
+        elif tag == "method":
+            if self.klass is None:
+                raise BadReport("<method> outside a <class>: this is not a JaCoCo report")
+            line = _int(attrs.get("line") or "0", "line")
+            # The class too: a file's inner and lambda classes repeat `<init>` on one line.
+            named = f"{self.class_name}.{attrs.get('name', '')}{attrs.get('desc', '')}"
+            self.method = line, named
+        elif tag == "class":
+            if self.package is None:
+                raise BadReport("<class> outside a <package>: this is not a JaCoCo report")
+            source, self.class_name = attrs.get("sourcefilename"), attrs.get("name", "")
+            # Without a source file, the class's own name (its package's path already).
+            path = [self.package, source] if source else [attrs.get("name", "")]
+            self.klass = "/".join([*self.groups, *path]).lstrip("/")
         elif tag == "sourcefile":
             if self.package is None:
                 raise BadReport("<sourcefile> outside a <package>: this is not a JaCoCo report")
@@ -71,6 +94,12 @@ class _JacocoReader:
         if tag == "sourcefile" and self.source is not None:
             self._flush(self.source)
             self.source = None
+        elif tag == "method":
+            self.method = None
+        elif tag == "class" and self.klass is not None:
+            if self.methods:  # a report without methods (gcovr's) counts no functions
+                self.store.functions.add(self.klass, self.methods)
+            self.klass, self.methods = None, []
         elif tag == "package":
             self.package = None
         elif tag == "group":

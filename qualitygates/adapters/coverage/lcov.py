@@ -3,7 +3,14 @@
 Counted from the `DA` and `BRDA` records, not from `LF`/`LH`/`BRF`/`BRH`. A file may have
 several records (one per test name); within one tracefile its branches are merged per
 branch (`BRDA:line,block,branch,taken`: covered when any record took it), and a `-`
-count (the line never ran) is a branch not taken. Function records are ignored.
+count (the line never ran) is a branch not taken.
+
+Functions are counted from `FN:<line>[,<end>],<name>` and `FNDA:<count>,<name>` (a function
+ran when its count is positive), or from lcov 2's `FNL:<index>,<line>[,<end>]` and
+`FNA:<index>,<count>,<name>` (aliases of one index are one function), never from `FNF`/`FNH`.
+Two functions may share a name (c8 writes both `helper`s of a module), so a record's `FNDA`s
+of a name go to its `FN`s of that name in order. A tracefile with none of these records
+counts no functions.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import io
 from pathlib import Path
 
 from qualitygates.adapters._io import open_report
+from qualitygates.adapters.coverage.functions import FunctionStore
 from qualitygates.adapters.coverage.store import LineStore, merge_branches
 from qualitygates.errors import AdapterError
 
@@ -20,6 +28,9 @@ RECORDS = frozenset(
     {"TN", "SF", "VER", "FN", "FNDA", "FNF", "FNH", "FNL", "FNA", "DA", "LF", "LH"}
     | {"BRDA", "BRF", "BRH", "MCDC", "MCF", "MCH", "end_of_record"}
 )
+
+#: Records about functions; FNF/FNH (counts only) say that the tool counts them.
+_FUNCTION_RECORDS = frozenset({"FN", "FNDA", "FNL", "FNA", "FNF", "FNH"})
 
 # file -> line -> branch id -> taken
 _Branches = dict[str, dict[int, dict[str, bool]]]
@@ -50,6 +61,7 @@ def _read_records(
 ) -> None:
     name: str | None = None
     lines: dict[int, int] = {}
+    functions: _RecordFunctions | None = None
     row = 0
     try:
         for row, line in enumerate(text, 1):
@@ -73,8 +85,15 @@ def _read_records(
                 if not name:
                     raise ValueError("SF record without a file name")
                 lines = store.file_lines(name)
+            elif tag in _FUNCTION_RECORDS:
+                if name is None:
+                    raise ValueError(f"{tag} record outside an SF record")
+                functions = functions or _RecordFunctions()
+                functions.record(tag, rest)
             elif tag == "end_of_record":
-                name = None
+                if functions is not None and name is not None:
+                    functions.finish(name, store.functions)
+                name, functions = None, None
             elif row == 1 and tag.strip() and tag.strip() not in RECORDS:
                 raise ValueError(f"{tag.strip()[:40]!r} is not an LCOV record")
     except ValueError as exc:
@@ -105,3 +124,64 @@ def _branch(rest: str, per_line: dict[int, dict[str, bool]]) -> None:
     hit = taken.strip() not in ("-", "0") and float(taken) > 0
     per_branch = per_line.setdefault(int(first), {})
     per_branch[ident] = per_branch.get(ident, False) or hit
+
+
+class _RecordFunctions:
+    """One record's function records, turned into functions when the record ends."""
+
+    def __init__(self) -> None:
+        self.declared: list[tuple[int, str]] = []  # FN: first line, name
+        self.counts: dict[str, list[bool]] = {}  # FNDA: name -> ran, in order
+        self.indexed: dict[str, int] = {}  # FNL: index -> first line
+        self.aliases: dict[str, list[tuple[str, bool]]] = {}  # FNA: index -> (name, ran)
+
+    def record(self, tag: str, rest: str) -> None:
+        if tag == "FN":
+            first, _, tail = rest.partition(",")
+            end, comma, named = tail.partition(",")
+            function = named if comma and end.strip().isdigit() else tail
+            self.declared.append((int(first), _named(function, "FN", rest)))
+        elif tag == "FNDA":
+            count, _, function = rest.partition(",")
+            ran = _positive(count, "FNDA", rest)
+            self.counts.setdefault(_named(function, "FNDA", rest), []).append(ran)
+        elif tag == "FNL":
+            index, _, tail = rest.partition(",")
+            self.indexed[index] = int(tail.partition(",")[0])
+        elif tag == "FNA":
+            index, _, tail = rest.partition(",")
+            count, _, function = tail.partition(",")
+            alias = (_named(function, "FNA", rest), _positive(count, "FNA", rest))
+            self.aliases.setdefault(index, []).append(alias)
+
+    def finish(self, file: str, functions: FunctionStore) -> None:
+        """Pair each FNDA with its FN (by name, in order) and add the record's functions."""
+        found: list[tuple[int, str, bool]] = []
+        for line, function in self.declared:
+            runs = self.counts.get(function)
+            found.append((line, function, runs.pop(0) if runs else False))
+        left = next((f for f, runs in self.counts.items() if runs), None)
+        if left is not None:
+            raise ValueError(f"FNDA:…,{left[:60]} has no FN record of its own in {file}")
+        for index, aliases in self.aliases.items():
+            if index not in self.indexed:
+                raise ValueError(f"FNA:{index},… has no FNL:{index} record in {file}")
+            found.append((self.indexed.pop(index), aliases[0][0], any(r for _, r in aliases)))
+        found.extend((line, "", False) for line in self.indexed.values())  # never called
+        functions.add(file, found)
+
+
+def _named(function: str, tag: str, rest: str) -> str:
+    if not function.strip():
+        raise ValueError(f"{tag}:{rest[:40]} names no function")
+    return function.strip()
+
+
+def _positive(count: str, tag: str, rest: str) -> bool:
+    """An execution count: a whole number (or a float, as some writers give) above 0."""
+    if count.isdigit():
+        return count.strip("0") != ""
+    try:
+        return float(count) > 0
+    except ValueError:
+        raise ValueError(f"{tag}:{rest[:40]} has a count that is not a number") from None

@@ -13,6 +13,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qualitygates.adapters.coverage.functions import FunctionStore
+
 #: A line's branches: (covered, total).
 Branches = tuple[int, int]
 
@@ -26,6 +28,8 @@ class Totals:
     lines_valid: int
     branches_covered: int
     branches_valid: int
+    #: None when the reports do not count functions (never an invented 0 or 100 %).
+    functions: tuple[int, int] | None = None  # (ran, valid)
 
     @property
     def total(self) -> float:
@@ -43,6 +47,13 @@ class Totals:
         if not self.branches_valid:
             return None
         return (100.0 * self.branches_covered) / self.branches_valid
+
+    @property
+    def function_rate(self) -> float | None:
+        """None when the reports count no function (or list none)."""
+        if not self.functions or not self.functions[1]:
+            return None
+        return (100.0 * self.functions[0]) / self.functions[1]
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ class LineStore:
         self._branches: dict[str, dict[int, Branches]] = {}
         self._packed_branches: dict[str, _PackedBranches] = {}
         self.counted: dict[str, FileCounts] = {}
+        self.functions = FunctionStore()
 
     def file_lines(self, name: str) -> dict[int, int]:
         """The open line map of a file (created empty, so a file without lines still counts)."""
@@ -170,6 +182,7 @@ class LineStore:
             self.pack(name)
         for name, counts in other.counted.items():
             self.add_counts(name, counts)
+        self.functions.merge(other.functions)
 
     def _adopt(self, name: str, other: LineStore) -> None:
         if name in other._packed:
@@ -201,7 +214,10 @@ class LineStore:
             branches_covered += counts.branches_covered
             branches_valid += counts.branches_valid
         files = len(names | self.counted.keys())
-        return Totals(files, lines_covered, lines_valid, branches_covered, branches_valid)
+        functions = self.functions.totals() if self.functions.counted else None
+        return Totals(
+            files, lines_covered, lines_valid, branches_covered, branches_valid, functions
+        )
 
     def _has_lines(self, name: str) -> bool:
         packed = self._packed.get(name)
