@@ -35,6 +35,7 @@ from qualitygates.history.recording import history_target, open_history, record_
 from qualitygates.model import CheckResult, ExitCode, RunResult, Status
 from qualitygates.plugins import Registry, reporter_registry
 from qualitygates.policy import Policy, load_policy
+from qualitygates.policy.extends import BaseOptions
 from qualitygates.reports.interface import (
     DEFAULT_LIMITS,
     ReportContext,
@@ -109,6 +110,7 @@ def run_gates(
     *,
     variables: Mapping[str, str] | None = None,
     policy_ref: str | None = None,
+    bases: BaseOptions | None = None,
     options: RunOptions | None = None,
     baseline: Baseline | None = None,
     history: str | None = None,
@@ -122,7 +124,8 @@ def run_gates(
     """Run a policy as `qualitygates run` does and return its outcome.
 
     `policy` is a loaded Policy or the path of one (then `variables` are set over the
-    environment, as `--var` does, and `policy_ref` reads it from a git ref). `history` is a
+    environment, as `--var` does, `policy_ref` reads it from a git ref, and `bases` says how
+    the bases it extends are read and which it must extend). `history` is a
     SQLite path or a postgresql:// URL; None takes $QUALITYGATES_HISTORY, else the policy's
     `history:`, else no store. `reports` maps a format (built-in or plugin) to a path, `-`
     for standard output. `env` (default: the process's) gives the CI's variables.
@@ -130,7 +133,7 @@ def run_gates(
     environ = dict(os.environ if env is None else env)
     reporters = reporters or reporter_registry()  # its entry points are read once
     targets = report_targets(reports, reporters)  # refused before anything runs
-    policy = _policy_of(policy, variables, policy_ref, environ, adapters)
+    policy = _policy_of(policy, variables, policy_ref, bases, environ, adapters)
     target = history_target(history, policy.history, environ)
     options = options or RunOptions()
     if targets or target is not None or writes_step_summary(environ):  # they show summaries
@@ -150,16 +153,18 @@ def load_gates_policy(
     variables: Mapping[str, str] | None = None,
     policy_ref: str | None = None,
     adapters: Registry | None = None,
+    bases: BaseOptions | None = None,
 ) -> Policy:
     """The policy at `path`, from the working tree or, with `policy_ref`, from a git ref
-    (its waiver files and sign-off records too, so a change cannot lower its own bar).
-    `variables` are all the `${VAR}` values (default: the environment)."""
+    (its waiver files, local bases and sign-off records too, so a change cannot lower its
+    own bar). `variables` are all the `${VAR}` values (default: the environment)."""
     if policy_ref is None:
-        return load_policy(path, variables, registry=adapters)
+        return load_policy(path, variables, registry=adapters, bases=bases)
     from qualitygates.policy.gitref import GitRefReader, pin_signed_files
 
     reader = GitRefReader(policy_ref)
-    return pin_signed_files(load_policy(path, variables, adapters, reader=reader), reader)
+    loaded = load_policy(path, variables, adapters, reader=reader, bases=bases)
+    return pin_signed_files(loaded, reader)
 
 
 def render_result(
@@ -218,15 +223,17 @@ def _policy_of(
     given: Policy | str | Path,
     variables: Mapping[str, str] | None,
     policy_ref: str | None,
+    bases: BaseOptions | None,
     env: Mapping[str, str],
     adapters: Registry | None,
 ) -> Policy:
     """The loaded policy, `variables` set over `env`; a loaded one is taken as it is."""
     if not isinstance(given, Policy):
-        return load_gates_policy(given, {**env, **(variables or {})}, policy_ref, adapters)
-    if variables is not None or policy_ref is not None:  # they would be silently ignored
+        values = {**env, **(variables or {})}
+        return load_gates_policy(given, values, policy_ref, adapters, bases)
+    if variables is not None or policy_ref is not None or bases is not None:  # else ignored
         raise UsageError(
-            "variables and policy_ref apply when run_gates loads the policy: pass its path"
+            "variables, policy_ref and bases apply when run_gates loads the policy: pass its path"
         )
     return given
 

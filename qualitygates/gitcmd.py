@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -53,14 +53,24 @@ class GitLate(GitError):
 
 
 def run(
-    cwd: Path | str | None, *args: str, limit: float, errors: str = "replace"
+    cwd: Path | str | None,
+    *args: str,
+    limit: float,
+    errors: str = "replace",
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`git ARGS` in `cwd`, its output captured as text; GitMissing or GitLate when it
     cannot answer, OSError when it cannot start in `cwd`. `errors="strict"` makes output
-    that is not UTF-8 a UnicodeDecodeError (a file's content, not git's own words)."""
+    that is not UTF-8 a UnicodeDecodeError (a file's content, not git's own words). `env`
+    is the whole environment, when not this process's."""
     try:
         return subprocesses.run(
-            [_executable(), *args], cwd=cwd, limit=limit, encoding="utf-8", errors=errors
+            [_executable(), *args],
+            cwd=cwd,
+            limit=limit,
+            encoding="utf-8",
+            errors=errors,
+            env=None if env is None else dict(env),
         )
     except subprocess.TimeoutExpired as exc:
         raise GitLate(args, float(exc.timeout), cwd) from None
@@ -96,11 +106,15 @@ class Git:
     late: Callable[[GitLate], Exception]
 
     def run(
-        self, cwd: Path | str | None, *args: str, errors: str = "replace"
+        self,
+        cwd: Path | str | None,
+        *args: str,
+        errors: str = "replace",
+        env: Mapping[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """`run`, with this caller's limit and errors."""
         try:
-            return run(cwd, *args, limit=self.limit, errors=errors)
+            return run(cwd, *args, limit=self.limit, errors=errors, env=env)
         except GitMissing:
             raise self.missing() from None
         except GitLate as exc:

@@ -26,13 +26,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qualitygates._version import __version__
-from qualitygates.adapters._httpanswer import JsonResponse, Refused, Retry, decode, read_body
+from qualitygates.adapters._httpanswer import (
+    JsonResponse,
+    Refused,
+    Retry,
+    decode,
+    plain,
+    read_body,
+)
 from qualitygates.adapters._httpproblems import (
     display_url,
     request_problem,
@@ -56,6 +63,7 @@ ATTEMPTS = 3
 ATTEMPT_TIMEOUT = 30.0  # seconds per attempt: connecting, the headers and the body
 CONNECT_TIMEOUT = 10.0
 BACKOFF = 0.5  # first pause between attempts; it doubles each time
+_Answer = TypeVar("_Answer")
 _MIN_ATTEMPT = 0.05  # below this much time left, another attempt cannot succeed
 
 
@@ -142,6 +150,19 @@ class HttpClient:
         `json_statuses` are 4xx statuses whose JSON body the caller reads itself (Prometheus
         explains a bad query in the body of an HTTP 400).
         """
+        return self._get(url, params, lambda r, body: decode(r, body, json_statuses, self._hint))
+
+    def get_bytes(self, url: str) -> bytes:
+        """GET a file's bytes (a policy, not an API), as `get_json` does its JSON."""
+        return self._get(url, None, lambda r, body: plain(r, body, self._hint))
+
+    def _get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        answer: Callable[[requests.Response, bytes], _Answer],
+    ) -> _Answer:
+        """GET `url` and make `answer` of it, retrying what may heal; AdapterError otherwise."""
         shown = display_url(url)
         reason, tried = "was not tried: the check's time had run out", 0
         for attempt in range(1, self.attempts + 1):
@@ -150,7 +171,7 @@ class HttpClient:
                 break
             tried = attempt
             try:
-                return self._attempt(url, params, budget, json_statuses)
+                return self._attempt(url, params, budget, answer)
             except Refused as refused:
                 raise self._error(shown, refused.problem) from None
             except Retry as retry:
@@ -178,8 +199,8 @@ class HttpClient:
         url: str,
         params: Mapping[str, str] | None,
         budget: float,
-        json_statuses: Collection[int],
-    ) -> JsonResponse:
+        answer: Callable[[requests.Response, bytes], _Answer],
+    ) -> _Answer:
         """One GET within `budget` seconds; Retry or Refused when it fails."""
         import requests
 
@@ -205,7 +226,7 @@ class HttpClient:
                     raise Retry(timed_out(budget)) from None
                 problem, heals = request_problem(exc, budget)
                 raise (Retry(problem) if heals else Refused(problem)) from None
-        return decode(response, body, json_statuses, self._hint)
+        return answer(response, body)
 
     def _open(self) -> GuardedSession:
         if self._session is None:

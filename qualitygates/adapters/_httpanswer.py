@@ -68,6 +68,16 @@ def read_body(
     return b"".join(chunks)
 
 
+def plain(response: requests.Response, body: bytes, hint: Callable[[int], str]) -> bytes:
+    """The body of a successful answer, as it is; Retry or Refused for an error status."""
+    status = response.status_code
+    if status == 429 or status >= 500:
+        raise Retry(status_text(status, body), wait=retry_after(response))
+    if status >= 300:
+        raise Refused(status_text(status, body) + hint(status))
+    return body
+
+
 def decode(
     response: requests.Response,
     body: bytes,

@@ -276,3 +276,29 @@ var_option = click.option(
     metavar="KEY=VALUE",
     help="Set a ${VAR} of the policy.",
 )
+
+
+def base_options(func: F) -> F:
+    """`--require-base SOURCE` (repeatable; $QUALITYGATES_REQUIRE_BASE, space-separated)
+    and `--offline`, on every command that loads a policy, as `require_base` and `offline`."""
+    func = click.option(
+        "--offline",
+        is_flag=True,
+        help="Read fetched bases (git, https) only from the cache; one not there is an error.",
+    )(func)
+    return click.option(
+        "--require-base",
+        "require_base",
+        multiple=True,
+        envvar="QUALITYGATES_REQUIRE_BASE",
+        metavar="SOURCE",
+        help="Refuse (exit 2) a policy whose extends: chain lacks this base, as written "
+        "there (a path, git+URL@REF#path or https URL). Repeatable.",
+    )(func)
+
+
+def bases_of(given: dict[str, Any]) -> Any:
+    """The BaseOptions of `--offline` and `--require-base`."""
+    from qualitygates.policy.extends import BaseOptions
+
+    return BaseOptions(bool(given.get("offline")), tuple(given.get("require_base") or ()))

@@ -18,6 +18,8 @@ from qualitygates.cli.common import (
     Process,
     ReportTarget,
     Seconds,
+    base_options,
+    bases_of,
     choice_option,
     config_option,
     configure_logging,
@@ -105,6 +107,7 @@ def requested_reports(
 @click.option(
     "--policy-ref", metavar="REF", help="Read the policy, waivers and sign-offs from this git ref."
 )
+@base_options
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
@@ -166,6 +169,7 @@ def run(**given: Any) -> None:
         given["config"],
         variables=parse_vars(given["variables"]),
         policy_ref=given["policy_ref"],
+        bases=bases_of(given),
         options=RunOptions(
             gates=given["gates"],
             now=parse_now(given["now"]),
@@ -230,6 +234,7 @@ def report(result_file: str, format_: str, output: str | None, markdown_limit: i
 @click.command()
 @config_option
 @var_option
+@base_options
 @choice_option(
     "--format",
     "format_",
@@ -238,14 +243,14 @@ def report(result_file: str, format_: str, output: str | None, markdown_limit: i
     "on the policy's lines.",
 )
 @fails_cleanly
-def validate(config: str, variables: tuple[str, ...], format_: str) -> None:
+def validate(config: str, variables: tuple[str, ...], format_: str, **bases: Any) -> None:
     """Check the policy and run nothing (exit 2 on any problem)."""
     from qualitygates.api import load_gates_policy
     from qualitygates.errors import PolicyError
     from qualitygates.model import ExitCode
 
     try:
-        policy = load_gates_policy(config, parse_vars(variables))
+        policy = load_gates_policy(config, parse_vars(variables), bases=bases_of(bases))
     except PolicyError as exc:
         if format_ == "text":
             raise

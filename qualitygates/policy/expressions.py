@@ -198,6 +198,12 @@ def _check_ratio(value: Fraction, number: str, unit: str, metric: str) -> None:
     raise ExpressionError(f"{metric} is a ratio (0-1): {number}{unit} is outside {bounds}")
 
 
+def exact(number: str) -> Fraction:
+    """A threshold's number, exactly; ExpressionError when it is out of a float's range."""
+    _check_range(number)
+    return Fraction(number)
+
+
 def _check_range(number: str) -> None:
     # Fraction("1e99999999") builds a 40 MB integer for minutes, and float() of a larger
     # one overflows: a threshold outside a float's range is an error, not a hang.

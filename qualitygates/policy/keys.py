@@ -5,6 +5,8 @@ from __future__ import annotations
 
 TOP_KEYS: dict[str, str] = {
     "version": "Policy format version; must be 1.",
+    "extends": "Base policies this one builds on, applied in order: paths, git+URL@REF#path, "
+    "or {source: https://..., sha256: ...}.",
     "gates": "The gates, each a list of checks.",
     "waivers": "Waivers for every check: a list, or the path of a waivers file.",
     "waiver_notice_days": "A waiver expiring within this many days is reported (default 14).",
@@ -16,6 +18,7 @@ GATE_KEYS: dict[str, str] = {
     "description": "What the gate protects.",
     "blocking": "false: failures are reported and the gate only warns.",
     "checks": "The checks of this gate.",
+    "locked": "true: a policy that extends this one cannot change this gate.",
 }
 CHECK_KEYS: dict[str, str] = {
     "id": "Identifier, unique within its gate.",
@@ -30,12 +33,14 @@ CHECK_KEYS: dict[str, str] = {
     "max_age": "The report's own timestamp must be this recent, e.g. 24h or 7d.",
     "commit": "The commit the report must describe, e.g. ${GITHUB_SHA}.",
     "severity_map": "Findings' severities by rule or id (a glob): {D*: info, S608: critical}.",
+    "locked": "true: a policy that extends this one cannot change this check.",
 }
 CONDITION_KEYS: dict[str, str] = {
     "expr": "The condition, e.g. 'line_rate >= 80%'.",
     "on_fail": "fail (default) or warn.",
     "on_no_baseline": "warn (default) or fail, when a baseline condition has no baseline.",
     "description": "Why this threshold.",
+    "locked": "true: a policy that extends this one cannot change this condition.",
 }
 WAIVER_KEYS: dict[str, str] = {
     "id": "The finding's id: a CVE, GHSA, rule id or secret rule.",

@@ -16,6 +16,8 @@ from qualitygates.adapters.interface import Adapter
 from qualitygates.errors import PolicyError
 from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.checks import validate_condition
+from qualitygates.policy.extends import BaseOptions, Extender, missing_required
+from qualitygates.policy.fetch import BaseReader
 from qualitygates.policy.files import Reader, environment_secrets, read_policy, read_policy_file
 from qualitygates.policy.keys import CHECK_KEYS, GATE_KEYS, TOP_KEYS
 from qualitygates.policy.model import Check, Condition, Gate, Policy, Waiver
@@ -51,21 +53,30 @@ def load_policy(
     variables: Mapping[str, str] | None = None,
     registry: Registry | None = None,
     reader: Reader | None = None,
+    bases: BaseOptions | None = None,
 ) -> Policy:
     """Read, substitute and validate a policy; raise PolicyError listing every problem.
 
     `variables` defaults to the environment; `--var` values are merged over it by the
     caller. `reader` reads the policy and the waiver files it names (default: from the
-    working tree; `--policy-ref` reads them from a git ref instead).
+    working tree; `--policy-ref` reads them from a git ref instead), and its local bases.
     """
     path = Path(path)
     reader = reader or read_policy_file
     text = read_policy(path, reader)
     env = dict(os.environ if variables is None else variables)
     loader = _Loader(str(path), path.resolve().parent, env, registry or adapter_registry(), reader)
-    gates, root = loader.load(text)
+    extender = Extender(BaseReader(reader, (bases or BaseOptions()).offline), loader.problems)
+    gates, root = loader.load(text, lambda parsed: extender.resolve(parsed, path))
     if loader.problems:
         raise PolicyError(sorted(loader.problems.messages, key=_position))
+    missing = missing_required(extender.used, (bases or BaseOptions()).require)
+    if missing:
+        chain = ", ".join(base.label for base in extender.used) or "no base"
+        raise PolicyError(
+            f"{path}: the policy must extend {missing[0]} (--require-base), but its chain "
+            f"is {chain}: restore its extends: entry"
+        )
     notice = root.value.get("waiver_notice_days")
     return Policy(
         path=path.resolve(),
@@ -74,6 +85,7 @@ def load_policy(
         secrets=frozenset(loader.secrets) | environment_secrets(env),
         text=text,
         history=_history(root, path.resolve().parent),
+        bases=tuple((base.label, base.pin) for base in extender.used),
     )
 
 
@@ -103,7 +115,9 @@ class _Loader:
         self.registry = registry
         self.secrets: set[str] = set()
 
-    def load(self, text: str) -> tuple[tuple[Gate, ...], Located]:
+    def load(
+        self, text: str, extend: Callable[[Located], Located]
+    ) -> tuple[tuple[Gate, ...], Located]:
         try:
             root = parse_yaml(text)
         except YamlProblem as exc:
@@ -117,6 +131,7 @@ class _Loader:
             raise PolicyError(
                 f"{self.problems.where(root)}: a policy is a mapping with 'version' and 'gates'"
             )
+        root = extend(root)
         self._substitute(root)
         self.problems.unknown_keys(root, TOP_KEYS, "the policy")
         self._version(root)

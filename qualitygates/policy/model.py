@@ -104,6 +104,8 @@ class Policy:
     secrets: frozenset[str] = field(default_factory=frozenset)
     text: str = field(default="", repr=False)  # the policy file as read, for its digest
     history: str | None = None  # the history store the policy names, if any
+    #: The bases it extends, resolved: (source, pin: a commit, or the SHA-256 of the text).
+    bases: tuple[tuple[str, str], ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -111,10 +113,17 @@ class Policy:
 
     @property
     def digest(self) -> str:
-        """The SHA-256 of the policy file as read: recorded with each run in a history."""
+        """The SHA-256 of the resolved policy: of the file as read, and, when it extends
+        bases, of each base's source and pin with it. Recorded in results and histories."""
         import hashlib  # here: only a run with a history store asks for it
 
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        if not self.bases:
+            return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        import json
+
+        pinned = [{"source": source, "pin": pin} for source, pin in self.bases]
+        resolved = json.dumps({"policy": self.text, "bases": pinned}, sort_keys=True)
+        return hashlib.sha256(resolved.encode("utf-8")).hexdigest()
 
     def gate(self, gate_id: str) -> Gate | None:
         return next((g for g in self.gates if g.id == gate_id), None)

@@ -42,7 +42,7 @@ class Problems:
     def where(self, node: Located | None) -> str:
         if node is None:
             return f"{self.filename}:1:1"
-        return f"{self.filename}:{node.line}:{node.col}"
+        return f"{node.source or self.filename}:{node.line}:{node.col}"
 
     def add(self, node: Located | None, message: str) -> None:
         where = self.where(node)
@@ -55,13 +55,13 @@ class Problems:
         self.add(node, message)
         self._causes.add(self.where(node))
 
-    def add_at(self, line: int, col: int, message: str) -> None:
-        self.messages.append(f"{self.filename}:{line}:{col}: {message}")
+    def add_at(self, line: int, col: int, message: str, source: str | None = None) -> None:
+        self.messages.append(f"{source or self.filename}:{line}:{col}: {message}")
 
     def add_key(self, mapping: Located | None, key: str, message: str) -> None:
         """A problem with a mapping key itself (unknown key, unknown option)."""
         if mapping is not None and key in mapping.key_marks:
-            self.add_at(*mapping.key_marks[key], message)
+            self.add_at(*mapping.key_marks[key], message, mapping.source)
         else:
             self.add(mapping, message)
 

@@ -23,7 +23,13 @@ def parse_waivers(
     if not node.is_sequence:
         problems.add(node, "'waivers' must be a list of waivers or the path of a waivers file")
         return ()
-    return tuple(w for w in (_waiver(item, problems) for item in node.value) if w)
+    waivers: list[Waiver] = []
+    for item in node.value:  # a path among them: a waivers file (a base's, then this one's)
+        if isinstance(item.value, str):
+            waivers.extend(_waiver_file(item, problems, base_dir, reader))
+        elif (waiver := _waiver(item, problems)) is not None:
+            waivers.append(waiver)
+    return tuple(waivers)
 
 
 def _waiver_file(

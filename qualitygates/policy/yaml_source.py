@@ -32,6 +32,19 @@ class Located:
     col: int
     key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
     text: str | None = None
+    #: The file it came from, when that is not the policy being loaded (a base it extends).
+    source: str | None = None
+
+    def from_source(self, source: str) -> Located:
+        """Mark this value and everything in it as coming from `source`; return it."""
+        self.source = source
+        if isinstance(self.value, dict):
+            for child in self.value.values():
+                child.from_source(source)
+        elif isinstance(self.value, list):
+            for child in self.value:
+                child.from_source(source)
+        return self
 
     @property
     def is_mapping(self) -> bool:

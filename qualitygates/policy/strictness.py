@@ -1,0 +1,115 @@
+"""Whether one condition is at least as strict as another on the same metric.
+
+`new` is at least as strict as `base` when every value `new` passes, `base` passes too
+(`>= 90%` over `>= 80%`, `< 200ms` over `<= 0.3s`, `== 0` over `<= 5`), and it fails where
+`base` fails rather than warning. Thresholds compare exactly, in one unit; what cannot be
+compared (another unit's dimension, a bare number against one with a unit, a baseline
+form) is not taken as stricter: the extending policy writes it as its base does.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from fractions import Fraction
+
+from qualitygates.policy.expressions import (
+    UNITS,
+    Expression,
+    ExpressionError,
+    Threshold,
+    exact,
+    parse_expression,
+)
+from qualitygates.policy.yaml_source import Located
+
+#: For a base operator: which operators of a new condition can be as strict, and how its
+#: value must compare with the base's ((new, base) -> bool).
+_WITHIN: dict[str, dict[str, Callable[[Fraction, Fraction], bool]]] = {
+    ">=": {">=": operator.ge, ">": operator.ge, "==": operator.ge},
+    ">": {">=": operator.gt, ">": operator.ge, "==": operator.gt},
+    "<=": {"<=": operator.le, "<": operator.le, "==": operator.le},
+    "<": {"<=": operator.lt, "<": operator.le, "==": operator.lt},
+    "==": {"==": operator.eq},
+    "!=": {"!=": operator.eq, "==": operator.ne},
+}
+
+
+def condition_text(node: Located) -> str:
+    """The expression of a condition node (short or long form), as written."""
+    expr = node.value.get("expr") if node.is_mapping else node
+    return str(expr.value) if expr is not None else ""
+
+
+def metric_of(node: Located) -> str | None:
+    """The metric a condition node judges; None when it is not a valid expression."""
+    expression = _expression(node)
+    return expression.metric if expression is not None else None
+
+
+def at_least_as_strict(base: Located, new: Located) -> str | None:
+    """None when `new` is at least as strict as `base`; else why it is not."""
+    old, tighter = _expression(base), _expression(new)
+    if old is None or tighter is None:
+        return None  # validation reports the expression itself
+    if _on(base, "on_fail", "fail") == "fail" and _on(new, "on_fail", "fail") == "warn":
+        return "on_fail: warn where the base fails"
+    if (
+        _on(base, "on_no_baseline", "warn") == "fail"
+        and _on(new, "on_no_baseline", "warn") == "warn"
+    ):
+        return "on_no_baseline: warn where the base fails"
+    if old.threshold.baseline or tighter.threshold.baseline:
+        same = old.operator == tighter.operator and old.threshold.text == tighter.threshold.text
+        return None if same else f"{tighter.text!r} cannot be compared with a baseline threshold"
+    return _passes_less(old, tighter)
+
+
+def _passes_less(old: Expression, new: Expression) -> str | None:
+    allowed = _WITHIN[old.operator].get(new.operator)
+    if allowed is None:
+        return f"{new.text!r} passes values that {old.text!r} fails"
+    if old.threshold.word is not None or new.threshold.word is not None:
+        both = old.threshold.word is not None and new.threshold.word is not None
+        # Words are only the same or not: 1 for the same word, 0 for another, against 1.
+        holds = both and allowed(Fraction(_words_equal(old, new)), Fraction(1))
+        return None if holds else f"{new.text!r} passes values that {old.text!r} fails"
+    try:
+        values = _values(old.threshold, new.threshold)
+    except ExpressionError:
+        return None  # validation says the number is out of range
+    if values is None:
+        return f"{new.text!r} cannot be compared with it: write the threshold in its unit"
+    if not allowed(values[1], values[0]):
+        return f"{new.text!r} passes values that {old.text!r} fails"
+    return None
+
+
+def _words_equal(old: Expression, new: Expression) -> int:
+    return int(old.threshold.word == new.threshold.word)
+
+
+def _values(old: Threshold, new: Threshold) -> tuple[Fraction, Fraction] | None:
+    """Both thresholds in one unit, or None when they cannot be compared."""
+    if old.number is None or new.number is None:
+        return None
+    if old.unit is None or new.unit is None:
+        if old.unit != new.unit:
+            return None
+        return exact(old.number), exact(new.number)
+    (old_kind, old_factor), (new_kind, new_factor) = UNITS[old.unit], UNITS[new.unit]
+    if old_kind != new_kind:
+        return None
+    return exact(old.number) * old_factor, exact(new.number) * new_factor
+
+
+def _expression(node: Located) -> Expression | None:
+    try:
+        return parse_expression(condition_text(node))
+    except (ExpressionError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _on(node: Located, key: str, default: str) -> object:
+    found = node.value.get(key) if node.is_mapping else None
+    return found.value if found is not None else default
