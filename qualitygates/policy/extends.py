@@ -103,9 +103,11 @@ def shown_label(label: str) -> str:
     if not os.path.isabs(label):
         return label
     try:
-        return os.path.relpath(label)
+        relative = os.path.relpath(label)
     except ValueError:  # another drive (Windows)
         return label
+    # `../org/base.yaml` beside the repository reads well; `../../../tmp/x` does not.
+    return label if relative.startswith(os.path.join(os.pardir, os.pardir)) else relative
 
 
 def missing_required(used: Iterable[BaseUsed], required: Iterable[str]) -> list[str]:
