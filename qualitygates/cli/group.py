@@ -14,6 +14,7 @@ COMMANDS = {
     "run": "run:run",
     "report": "run:report",
     "validate": "run:validate",
+    "policy": "policy:policy_group",
     "history": "history:history_command",
     "trend": "history:trend",
     "compare": "history:compare",

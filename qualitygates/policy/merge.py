@@ -103,6 +103,8 @@ class Merger:
         marks = dict(base.key_marks)
         for key, node in child.value.items():
             old = merged.get(key)
+            if key == "id":
+                continue  # the same id: the base's, which made the item
             if key in special and old is not None:
                 merged[key] = special[key](old, node)
             elif key in _LOOSER and _looser(key, old, node):
