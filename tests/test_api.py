@@ -270,7 +270,9 @@ def test_a_loaded_policy_is_taken_as_it_is(tmp_path: Path) -> None:
     loaded = qualitygates.load_policy(policy(tmp_path), registry=registry_with_fake())
     outcome = run_gates(loaded, adapters=registry_with_fake(), env={})
     assert outcome.exit_code is ExitCode.PASSED
-    with pytest.raises(UsageError, match="variables, policy_ref and bases apply when run_gates loads"):
+    with pytest.raises(
+        UsageError, match="variables, policy_ref and bases apply when run_gates loads"
+    ):
         run_gates(loaded, variables={"TOKEN": "x"}, adapters=registry_with_fake(), env={})
 
 
