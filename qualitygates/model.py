@@ -121,7 +121,7 @@ class WaiverNote:
     """What happened to a waiver in a run: applied, expired, expiring soon or unused."""
 
     id: str
-    state: str  # applied | expired | expiring | unused
+    state: str  # applied | expired | expiring | unused | refused (above the waiver_ceiling)
     reason: str
     expires: str | None = None
     owner: str | None = None

@@ -44,7 +44,7 @@ def judge_check(
 ) -> CheckResult:
     """The check's result from its adapter's collection (and the baseline's same check)."""
     findings, notes = apply_waivers(
-        collection.findings, check.waivers, now, policy.waiver_notice_days
+        collection.findings, check.waivers, now, policy.waiver_notice_days, policy.waiver_ceiling
     )
     metrics = dict(collection.metrics)
     counted = adapter.count_findings([f for f in findings if not f.waived])

@@ -2,7 +2,9 @@
 
 A waiver is valid through the end of its `expires` day (UTC). An expired waiver no longer
 applies and is reported as `expired`; one that expires within the notice period is
-`expiring`; one that matched nothing is `unused`, so stale exceptions get cleaned up.
+`expiring`; one that matched nothing is `unused`, so stale exceptions get cleaned up. A
+finding more severe than the policy's `waiver_ceiling` cannot be waived: a waiver that
+matches one is `refused`, and counts the findings it could not accept.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from fnmatch import fnmatchcase
 
+from qualitygates.finding import Severity
 from qualitygates.model import Finding, WaiverNote
 from qualitygates.policy.model import Waiver
 
 
 def apply_waivers(
-    findings: Sequence[Finding], waivers: Sequence[Waiver], now: datetime, notice_days: int = 14
+    findings: Sequence[Finding],
+    waivers: Sequence[Waiver],
+    now: datetime,
+    notice_days: int = 14,
+    ceiling: Severity | None = None,
 ) -> tuple[tuple[Finding, ...], tuple[WaiverNote, ...]]:
     """Mark the findings that active waivers accept; return them with one note per waiver."""
     today = now.astimezone(timezone.utc).date()
@@ -26,13 +33,18 @@ def apply_waivers(
     for waiver in waivers:
         expired = waiver.expires is not None and waiver.expires < today
         matched = [i for i, f in enumerate(result) if matches(waiver, f)]
+        above = [i for i in matched if ceiling and result[i].severity.rank > ceiling.rank]
         if not expired:
             for i in matched:
-                if not result[i].waived:
+                if not result[i].waived and i not in above:
                     result[i] = dataclasses.replace(
                         result[i], waived=True, waiver_reason=waiver.reason
                     )
-        notes.append(_note(waiver, len(matched), expired, today + timedelta(days=notice_days)))
+        until = today + timedelta(days=notice_days)
+        note = _note(waiver, len(matched), expired, until)
+        if above and not expired:
+            note = dataclasses.replace(note, state="refused", matched=len(above))
+        notes.append(note)
     return tuple(result), tuple(notes)
 
 

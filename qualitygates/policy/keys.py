@@ -10,6 +10,8 @@ TOP_KEYS: dict[str, str] = {
     "gates": "The gates, each a list of checks.",
     "waivers": "Waivers for every check: a list, or the path of a waivers file.",
     "waiver_notice_days": "A waiver expiring within this many days is reported (default 14).",
+    "waiver_ceiling": "The most severe finding a waiver may accept, e.g. high: a critical one "
+    "then cannot be waived. A policy that extends a base cannot raise it.",
     "history": "Where runs are recorded: a SQLite file, or a postgresql:// URL.",
 }
 GATE_KEYS: dict[str, str] = {

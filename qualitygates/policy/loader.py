@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from qualitygates.adapters.interface import Adapter
 from qualitygates.errors import PolicyError
+from qualitygates.finding import Severity
 from qualitygates.plugins import Registry, adapter_registry
 from qualitygates.policy.checks import validate_condition
 from qualitygates.policy.extends import BaseOptions, Extender, missing_required
@@ -82,6 +83,7 @@ def load_policy(
         path=path.resolve(),
         gates=gates,
         waiver_notice_days=int(notice.value) if notice is not None else 14,
+        waiver_ceiling=loader.ceiling,
         secrets=frozenset(loader.secrets) | environment_secrets(env),
         text=text,
         history=_history(root, path.resolve().parent),
@@ -114,6 +116,7 @@ class _Loader:
         self.env = env
         self.registry = registry
         self.secrets: set[str] = set()
+        self.ceiling: Severity | None = None
 
     def load(
         self, text: str, extend: Callable[[Located], Located]
@@ -136,6 +139,7 @@ class _Loader:
         self.problems.unknown_keys(root, TOP_KEYS, "the policy")
         self._version(root)
         self._notice_days(root)
+        self._ceiling(root)
         history = root.value.get("history")
         if history is not None and (not isinstance(history.value, str) or not history.value):
             self.problems.add(history, "history must be a SQLite file path or a postgresql:// URL")
@@ -182,6 +186,16 @@ class _Loader:
             self.problems.add(
                 version, f"unknown version {version.value!r}; this qualitygates reads version 1"
             )
+
+    def _ceiling(self, root: Located) -> None:
+        node = root.value.get("waiver_ceiling")
+        if node is None:
+            return
+        names = [s.value for s in Severity if s is not Severity.UNKNOWN]
+        if node.value not in names:
+            self.problems.add(node, f"waiver_ceiling must be one of {', '.join(names)}")
+            return
+        self.ceiling = Severity(node.value)
 
     def _notice_days(self, root: Located) -> None:
         node = root.value.get("waiver_notice_days")

@@ -9,7 +9,8 @@
   conditions on that metric, and only when it is at least as strict as each of them:
   every value it passes, they pass too (`line_rate >= 90%` over `>= 80%`), and it fails,
   not warns, where they fail.
-- Waivers are added: the base's, then the extending policy's.
+- Waivers are added: the base's, then the extending policy's. A base's `waiver_ceiling`
+  (the most severe finding a waiver may accept) can be lowered, never raised.
 - `locked: true` on a gate, check or condition: an extending policy cannot change it.
 
 Each refusal is said at the extending policy's `FILE:LINE:COL`, naming the base's place, and
@@ -22,6 +23,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from qualitygates.durations import parse_duration
+from qualitygates.finding import Severity
 from qualitygates.policy.problems import Problems
 from qualitygates.policy.strictness import at_least_as_strict, condition_text, metric_of
 from qualitygates.policy.yaml_source import Located
@@ -49,6 +51,8 @@ class Merger:
                 merged[key] = _concatenated(merged[key], node)
             elif key == "version" and key in merged and merged[key].value != node.value:
                 self._refuse(node, merged[key], "has another version than its base")
+            elif key == "waiver_ceiling" and key in merged and _raises(merged[key], node):
+                self._refuse(node, merged[key], f"raises the base's waiver_ceiling to {node.value}")
             else:
                 merged[key] = node
         merged.pop("extends", None)
@@ -165,6 +169,12 @@ class Merger:
         here, there = self.problems.where(child), self.problems.where(base)
         self.problems.add(child, f"{message} (base: {there})")
         self.problems.add(base, f"this base setting is loosened or changed at {here}")
+
+
+def _raises(base: Located, new: Located) -> bool:
+    """Whether a waiver_ceiling lets waivers accept more severe findings than the base's."""
+    ranks = {s.value: s.rank for s in Severity}
+    return ranks.get(str(new.value), 0) > ranks.get(str(base.value), 0)
 
 
 def _id(node: Located) -> object:

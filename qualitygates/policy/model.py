@@ -104,6 +104,8 @@ class Policy:
     secrets: frozenset[str] = field(default_factory=frozenset)
     text: str = field(default="", repr=False)  # the policy file as read, for its digest
     history: str | None = None  # the history store the policy names, if any
+    #: The most severe finding a waiver may accept (None: any).
+    waiver_ceiling: Severity | None = None
     #: The bases it extends, resolved: (source, pin: a commit, or the SHA-256 of the text).
     bases: tuple[tuple[str, str], ...] = ()
 

@@ -39,12 +39,20 @@ def policy_schema(registry: Registry | None = None) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "qualitygates policy (gates.yaml)",
-        **_object(TOP_KEYS, ["version", "gates"], {
+        **_object(TOP_KEYS, ["version"], {
             "version": {"const": 1},
-            "gates": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/gate"}},
+            "extends": {"anyOf": [{"$ref": "#/$defs/base"},
+                                  {"type": "array", "items": {"$ref": "#/$defs/base"}}]},
+            "gates": {"type": "array"},
             "waivers": {"$ref": "#/$defs/waivers"},
             "waiver_notice_days": {"type": "integer", "minimum": 0},
+            "waiver_ceiling": {"enum": [s.value for s in Severity if s is not Severity.UNKNOWN]},
         }),
+        # A policy that extends bases may restate only what it changes of a gate or check.
+        "if": {"required": ["extends"]},
+        "then": {"properties": {"gates": {"items": {"$ref": "#/$defs/partial_gate"}}}},
+        "else": {"required": ["gates"],
+                 "properties": {"gates": {"minItems": 1, "items": {"$ref": "#/$defs/gate"}}}},
         "$defs": _definitions(adapters),
     }  # fmt: skip
 
@@ -65,14 +73,24 @@ def _definitions(adapters: list[Any]) -> dict[str, Any]:
         "gate": _object(GATE_KEYS, ["id", "checks"], {
             "id": {"type": "string", "pattern": _ID_PATTERN},
             "blocking": {"type": "boolean"},
+            "locked": {"type": "boolean"},
             "checks": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/check"}},
         }),
         "check": _check(adapters),
+        "base": {"anyOf": [{"type": "string", "minLength": 1}, {
+            "type": "object", "required": ["source"], "additionalProperties": False,
+            "properties": {"source": {"type": "string"},
+                           "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                           "allow_moving_ref": {"type": "boolean"}}}]},
+        "partial_gate": {"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "string", "pattern": _ID_PATTERN},
+            "checks": {"type": "array", "items": {"type": "object", "required": ["id"]}}}},
         "condition": {"anyOf": [
             {"type": "string", "pattern": r"(<|>|==|!=)"},
             _object(CONDITION_KEYS, ["expr"], {
                 "on_fail": {"enum": ["fail", "warn"]},
                 "on_no_baseline": {"enum": ["fail", "warn"]},
+                "locked": {"type": "boolean"},
             }),
         ]},
         "waivers": {"anyOf": [{"type": "string"}, {"type": "null"},
@@ -102,6 +120,7 @@ def _check(adapters: list[type[Adapter]]) -> dict[str, Any]:
         "conditions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}},
         "blocking": {"type": "boolean"},
         "on_error": {"enum": ["fail", "warn"]},
+        "locked": {"type": "boolean"},
         "waivers": {"$ref": "#/$defs/waivers"},
         "max_age": {"type": "string", "pattern": r"^(\d+[smhdw])+$"},
         "severity_map": {"type": "object", "additionalProperties": {"enum": [s.value for s in Severity]}},

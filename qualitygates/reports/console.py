@@ -112,6 +112,8 @@ def waiver_lines(check: CheckResult, with_check: bool = True, value: Value = _as
         "expiring": "waiver {id} applied to {matched} finding(s), expires on {expires}: {reason}",
         "expired": "waiver {id} EXPIRED on {expires}: it no longer applies",
         "unused": "waiver {id} matched nothing: remove it if it is stale",
+        "refused": "waiver {id} cannot accept {matched} finding(s) more severe than the "
+        "policy's waiver_ceiling: fix them",
     }
     return [
         prefix

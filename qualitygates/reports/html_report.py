@@ -196,7 +196,7 @@ def _waivers(result: RunResult) -> str:
 
 
 def _state_class(state: str) -> str:
-    return ' class="expired"' if state in ("expired", "expiring") else ""
+    return ' class="expired"' if state in ("expired", "expiring", "refused") else ""
 
 
 def _finding_row(gate: GateResult, check: CheckResult, finding: Finding) -> str:

@@ -266,9 +266,8 @@ def _waivers(result: RunResult) -> str:
 
 
 def _waiver_state(state: str) -> str:
-    return {"expired": "⚠️ **expired**", "expiring": "⏳ expiring", "unused": "unused"}.get(
-        state, state
-    )
+    shown = {"expired": "⚠️ **expired**", "expiring": "⏳ expiring", "unused": "unused"}
+    return {**shown, "refused": "🚫 **refused**"}.get(state, state)
 
 
 def _status(status: Status) -> str:

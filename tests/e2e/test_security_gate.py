@@ -110,3 +110,34 @@ def test_without_the_waiver_the_critical_cve_blocks(tmp_path: Path) -> None:
     result = run(tmp_path)
     assert result.returncode == 1
     assert "FAIL  vulnerabilities.critical 1 is not == 0" in result.stdout
+
+
+def test_a_base_waiver_ceiling_keeps_the_critical_cve_from_being_waived(tmp_path: Path) -> None:
+    """The organisation's base says no waiver accepts a critical finding; the repository's
+    own waiver of the critical CVE is refused, so the gate fails, and it cannot raise it."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(DATA / "trivy" / "image.json", reports / "trivy.json")
+    for name, source in (
+        ("dependency-check.json", "dependency_check"),
+        ("gitleaks.json", "gitleaks"),
+        ("zap.json", "zap"),
+    ):
+        shutil.copy(DATA / source / "clean.json", reports / name)
+    (tmp_path / "base.yaml").write_text("version: 1\nwaiver_ceiling: high\ngates: []\n")
+    policy = textwrap.dedent(POLICY).replace("version: 1\n", "version: 1\nextends: [base.yaml]\n")
+    (tmp_path / "gates.yaml").write_text(policy)
+    result = run(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAIL  vulnerabilities.critical 1 is not == 0" in result.stdout
+    assert (
+        "waiver CVE-2026-0001 cannot accept 1 finding(s) more severe than the policy's "
+        "waiver_ceiling" in result.stdout
+    )
+    raised = policy.replace(
+        "extends: [base.yaml]\n", "extends: [base.yaml]\nwaiver_ceiling: critical\n"
+    )
+    (tmp_path / "gates.yaml").write_text(raised)
+    refused = run(tmp_path)
+    assert refused.returncode == 2
+    assert "raises the base's waiver_ceiling to critical" in refused.stderr

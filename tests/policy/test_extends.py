@@ -189,3 +189,20 @@ def test_the_digest_covers_the_bases(tmp_path: Path) -> None:
     after = load_policy(path)
     assert after.digest != before
     assert after.bases[0][1] == __import__("hashlib").sha256(base.read_bytes()).hexdigest()
+
+
+def test_with_policy_ref_local_bases_are_read_from_that_ref(tmp_path: Path) -> None:
+    """A pull request that lowers the base in its working tree does not lower the bar
+    when CI reads the policy from main."""
+    from qualitygates.api import load_gates_policy
+    from tests.policy.test_extends_remote import git
+
+    path = project(tmp_path, "")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "policy and base")
+    base = tmp_path / "org" / "base.yaml"
+    base.write_text(base.read_text().replace("line_rate >= 80%", "line_rate >= 10%"))
+    assert conditions(path)["code-quality.coverage"][0] == "line_rate >= 10%"
+    from_main = load_gates_policy(path, {}, policy_ref="main")
+    assert from_main.gates[0].checks[0].conditions[0].expr == "line_rate >= 80%"

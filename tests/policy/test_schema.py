@@ -79,3 +79,21 @@ def test_the_schema_knows_the_choices_of_list_items_and_numeric_bounds(
     sonar = {"id": "s", "adapter": "sonarqube", "with": {"project": "p", "wait": -1}}
     sonar["conditions"] = ["quality_gate == OK"]
     assert list(validator.iter_errors({"version": 1, "gates": [{"id": "g", "checks": [sonar]}]}))
+
+
+def test_a_policy_that_extends_may_restate_only_what_it_changes(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    partial = {
+        "version": 1,
+        "extends": ["../org/base.yaml", {"source": "https://x.example/b.yaml", "sha256": "a" * 64}],
+        "waiver_ceiling": "high",
+        "gates": [{"id": "code-quality", "checks": [{"id": "coverage", "locked": True}]}],
+    }
+    assert list(validator.iter_errors(partial)) == []
+    assert list(validator.iter_errors({"version": 1, "extends": "base.yaml"})) == []
+    # Without extends, a gate must be whole, and the policy must have gates.
+    whole = {k: v for k, v in partial.items() if k != "extends"}
+    assert list(validator.iter_errors(whole))
+    assert list(validator.iter_errors({"version": 1}))
+    assert list(validator.iter_errors({**partial, "waiver_ceiling": "severe"}))
