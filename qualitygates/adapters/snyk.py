@@ -9,8 +9,10 @@ Snyk lists a vulnerability once per dependency path, so findings are unique by
 where older CLIs wrote it (their `severity` stops at high), else `severity`; a word that
 is not Snyk's (low, medium, high, critical) is an error. A finding is
 fixable when Snyk marks it upgradable (`isUpgradable`) or patchable (`isPatchable`).
-License issues (`type: license`) are findings counted under `licenses.total`, not as
-vulnerabilities.
+Reports trimmed by other tools may leave those fields out (snyk-to-html's fixtures keep
+neither) or the severity: when no vulnerability of the reports has one, the counts that
+need it are unavailable, with the reason, never 0. License issues (`type: license`) are
+findings counted under `licenses.total`, not as vulnerabilities.
 
 `ok: true` with no vulnerabilities is a clean project; `ok: false` (issues found) with
 none listed contradicts itself and is an error. A project that carries an `error`
@@ -21,13 +23,14 @@ message, as is a report without `vulnerabilities` at all (e.g. `snyk iac test`).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qualitygates.adapters._counts import family_metrics, severity_counts
-from qualitygates.adapters._io import expect_type, open_report
+from qualitygates.adapters._io import expand_paths, expect_type, open_report
 from qualitygates.adapters._options import path_option
-from qualitygates.adapters.interface import FindingsAdapter, MetricSpec
+from qualitygates.adapters.interface import Collection, CollectRequest, FindingsAdapter, MetricSpec
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity, Unit
 from qualitygates.readers import read_json
@@ -37,6 +40,44 @@ SEVERITIES = ("critical", "high", "medium", "low")
 #: The severities counted: Snyk's, and unknown where a report grades nothing.
 COUNTED = (*SEVERITIES, "unknown")
 LICENSE = "license"
+FIXABLE = "vulnerabilities.fixable"
+_UNGRADED = (
+    "no vulnerability in the reports has a severity (nor severityWithCritical), so none can "
+    "be counted by severity: gate on vulnerabilities.total, or give the report `snyk test "
+    "--json` wrote, not a trimmed copy"
+)
+_NO_FIXABILITY = (
+    "no vulnerability in the reports has isUpgradable or isPatchable, so which ones are "
+    "fixable is unknown: gate on vulnerabilities.<severity>, or give the report `snyk test "
+    "--json` wrote, not a trimmed copy"
+)
+
+
+@dataclass
+class _Told:
+    """What the vulnerabilities (license issues aside) of the reports say at all: a
+    severity, a fixability. Absent from every one, a count by it would read 0."""
+
+    vulnerabilities: int = 0
+    graded: bool = False
+    fixability: bool = False
+
+    def add(self, vuln: dict[str, Any]) -> None:
+        if vuln.get("type") == LICENSE:
+            return
+        self.vulnerabilities += 1
+        self.graded = self.graded or any(k in vuln for k in ("severityWithCritical", "severity"))
+        self.fixability = self.fixability or any(k in vuln for k in ("isUpgradable", "isPatchable"))
+
+    def unavailable(self) -> dict[str, str]:
+        """The reason for each count the reports cannot give; none when nothing was found."""
+        missing: dict[str, str] = {}
+        if self.vulnerabilities and not self.fixability:
+            missing.update({f"{FIXABLE}.{s}": _NO_FIXABILITY for s in (*COUNTED, "total")})
+        if self.vulnerabilities and not self.graded:
+            for family in ("vulnerabilities", FIXABLE):
+                missing.update({f"{family}.{s}": _UNGRADED for s in SEVERITIES})
+        return missing
 
 
 def _severity(vuln: dict[str, Any], path: Path, where: str) -> Severity:
@@ -124,7 +165,7 @@ def _cwes(vuln: dict[str, Any]) -> tuple[int, ...]:
     return tuple(int(n) for n in numbers if n.isascii() and n.isdigit() and int(n) > 0)
 
 
-def _read(path: Path) -> list[Finding]:
+def _read(path: Path, told: _Told | None = None) -> list[Finding]:
     with open_report(path) as stream:
         head = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head and head[:1] not in b"[{":
@@ -142,6 +183,8 @@ def _read(path: Path) -> list[Finding]:
         for i, vuln in _objects(project["vulnerabilities"], path, f"{label}: vulnerabilities"):
             if not isinstance(vuln.get("id"), str):
                 raise AdapterError(f"{path}: {label}: vulnerabilities[{i}] has no id")
+            if told is not None:
+                told.add(vuln)
             finding = _finding(vuln, label, path, f"{label}: vulnerabilities[{i}]")
             # One entry per dependency path: keep the first of each (id, package@version).
             found.setdefault((label, finding.id, finding.location.package or ""), finding)
@@ -162,16 +205,30 @@ class SnykAdapter(FindingsAdapter):
         *family_metrics(
             "vulnerabilities",
             (*COUNTED, "total"),
-            "vulnerabilities by severity (critical, high, medium, low, unknown) or total",
+            "vulnerabilities by severity (critical, high, medium, low, unknown) or total; by "
+            "severity unavailable when no vulnerability has one",
             total="vulnerabilities (not waived)",
         ),
         *family_metrics(
             "vulnerabilities.fixable",
             (*COUNTED, "total"),
-            "upgradable or patchable vulnerabilities, by severity or total",
+            "upgradable or patchable vulnerabilities, by severity or total; unavailable when "
+            "no vulnerability has isUpgradable or isPatchable",
         ),
         MetricSpec("licenses.total", Unit.COUNT, "license policy issues"),
     )
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Every report's findings; a count by a field no vulnerability has is unavailable."""
+        paths = expand_paths(request.options["path"])
+        told = _Told()
+        findings = [finding for path in paths for finding in _read(path, told)]
+        return Collection(
+            metrics={},
+            findings=tuple(findings),
+            sources=tuple(str(p) for p in paths),
+            unavailable=told.unavailable(),
+        )
 
     def read(self, path: Path) -> list[Finding]:
         """The findings of one report, one per (project, issue, package@version)."""

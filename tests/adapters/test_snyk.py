@@ -11,7 +11,7 @@ import pytest
 from qualitygates.adapters.snyk import SnykAdapter
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Severity
-from tests.helpers import DATA, collect
+from tests.helpers import DATA, collect, qualitygates
 
 SNYK = DATA / "snyk"
 
@@ -171,3 +171,56 @@ def test_ok_false_with_no_vulnerability_listed_is_an_error(tmp_path: Path) -> No
         f"{path}: shop says ok: false (issues found) but lists no vulnerability: "
         "the report contradicts itself"
     )
+
+
+def _trimmed(tmp_path: Path, **keys: object) -> Path:
+    """A report whose vulnerabilities carry only what snyk-to-html's fixtures keep."""
+    vulns = [
+        {"id": f"SNYK-JS-X-{n}", "packageName": "x", "version": f"1.{n}", **keys} for n in range(3)
+    ]
+    return _snyk(tmp_path, {"ok": False, "vulnerabilities": vulns})
+
+
+def test_no_isupgradable_nor_ispatchable_anywhere_makes_fixable_unavailable(
+    tmp_path: Path,
+) -> None:
+    """snyk-to-html's test-exploit-maturity.json has neither: no fixable count is 0 of that."""
+    path = _trimmed(tmp_path, severity="high")
+    collection = collect(SnykAdapter, path=str(path))
+    for name in ("total", "critical", "high", "unknown"):
+        reason = collection.unavailable[f"vulnerabilities.fixable.{name}"]
+        assert reason.startswith("no vulnerability in the reports has isUpgradable or isPatchable")
+    assert "vulnerabilities.high" not in collection.unavailable  # still counted: 3
+    told = collect(SnykAdapter, path=str(_trimmed(tmp_path, severity="high", isPatchable=False)))
+    assert told.unavailable == {}  # not fixable is a real 0
+    assert collect(SnykAdapter, path=str(SNYK / "clean.json")).unavailable == {}  # none found
+    _trimmed(tmp_path, severity="high")
+    policy = tmp_path / "gates.yaml"
+    policy.write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: s\n        adapter: snyk\n"
+        "        with: {path: snyk.json}\n"
+        "        conditions: [vulnerabilities.fixable.high == 0]\n"
+    )
+    done = qualitygates("run", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "vulnerabilities.fixable.high: no vulnerability in the reports has isUpgradable" in (
+        done.stdout
+    )
+
+
+def test_no_severity_anywhere_makes_the_counts_by_severity_unavailable(tmp_path: Path) -> None:
+    """Vulnerabilities with no severity are unknown; none graded must not read 0 critical."""
+    collection = collect(SnykAdapter, path=str(_trimmed(tmp_path, isUpgradable=True)))
+    for name in ("critical", "high", "medium", "low"):
+        for family in ("vulnerabilities", "vulnerabilities.fixable"):
+            reason = collection.unavailable[f"{family}.{name}"]
+            assert reason.startswith("no vulnerability in the reports has a severity")
+    for name in (
+        "vulnerabilities.total",
+        "vulnerabilities.unknown",
+        "vulnerabilities.fixable.total",
+    ):
+        assert name not in collection.unavailable
+    assert _counts(collection.findings)["vulnerabilities.unknown"] == 3
+    graded = collect(SnykAdapter, path=str(_trimmed(tmp_path, severity="low", isUpgradable=True)))
+    assert graded.unavailable == {}

@@ -54,6 +54,16 @@ def test_counts_match_a_plain_count(path: Path) -> None:
     collection = collect(SnykAdapter, path=str(path))
     counts = SnykAdapter().count_findings(collection.findings)
     assert {k: int(v.value) for k, v in counts.items()} == _expected(path)
+    # snyk-to-html's test-exploit-maturity.json keeps no isUpgradable nor isPatchable
+    vulns = [
+        v
+        for p in _projects(json.loads(path.read_text(encoding="utf-8")))
+        for v in p["vulnerabilities"]
+        if v.get("type") != "license"
+    ]
+    told = any("isUpgradable" in v or "isPatchable" in v for v in vulns)
+    fixable = "vulnerabilities.fixable.total" in collection.unavailable
+    assert fixable == bool(vulns and not told)
 
 
 @pytest.mark.parametrize(
