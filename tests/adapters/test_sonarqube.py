@@ -405,7 +405,10 @@ def test_a_condition_without_threshold_still_counts(tmp_path: Path) -> None:
 def test_none_means_the_gate_cannot_be_evaluated(tmp_path: Path) -> None:
     with FakeServer({STATUS: answer("project-status-none.json")}) as server:
         collection = run(server, tmp_path, project="shopcart")
-    assert collection.metrics == {"ignored_conditions": Measurement(0.0, Unit.COUNT)}
+    assert collection.metrics == {}  # NONE writes no ignoredConditions either
+    assert collection.unavailable["ignored_conditions"].startswith(
+        "SonarQube computed no quality gate for this analysis, so it says nothing"
+    )
     assert collection.unavailable["quality_gate"].startswith(
         "SonarQube computed no quality gate for this analysis (status NONE)"
     )
@@ -420,6 +423,23 @@ def test_ignored_conditions_are_surfaced(tmp_path: Path) -> None:
     assert collection.sources[-1].startswith(
         "ignoredConditions: true: SonarQube ignored the gate's coverage and duplication"
     )
+
+
+def test_no_ignored_conditions_field_is_unknown_rather_than_zero(tmp_path: Path) -> None:
+    """Servers before 6.4 write no ignoredConditions: `ignored_conditions == 0` must not pass."""
+    data = json.loads((FIXTURES / "project-status-ok.json").read_text())
+    del data["projectStatus"]["ignoredConditions"]
+    with FakeServer({STATUS: json_reply(data)}) as server:
+        collection = run(server, tmp_path, project="shopcart")
+    assert "ignored_conditions" not in collection.metrics
+    assert collection.unavailable["ignored_conditions"].startswith(
+        "SonarQube's gate has no ignoredConditions (servers before 6.4 write none)"
+    )
+    assert collection.metrics["quality_gate"] == Measurement("OK", Unit.TEXT)
+    with FakeServer({STATUS: answer("project-status-ok.json")}) as server:  # false: a real 0
+        told = run(server, tmp_path, project="shopcart")
+    assert told.metrics["ignored_conditions"] == Measurement(0.0, Unit.COUNT)
+    assert "ignored_conditions" not in told.unavailable
 
 
 def test_old_servers_periods(tmp_path: Path) -> None:

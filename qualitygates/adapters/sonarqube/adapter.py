@@ -109,7 +109,8 @@ class SonarQubeAdapter(Adapter):
         MetricSpec(QUALITY_GATE, Unit.TEXT, "the gate's status: OK, WARN, ERROR or NONE "
                    "(no gate; not OK)", summary=True),
         MetricSpec(IGNORED_CONDITIONS, Unit.COUNT, "1 when the fudge factor ignored coverage "
-                   "and duplication conditions (under 20 new lines), else 0", summary=True),
+                   "and duplication conditions (under 20 new lines), else 0; unavailable when "
+                   "the server does not say (before 6.4, or no gate)", summary=True),
         MetricSpec("conditions.<metric key>.status", Unit.TEXT, "a gate condition's status",
                    pattern=rf"conditions\.{METRIC_KEY}\.status"),
         MetricSpec("conditions.<metric key>.actual", Unit.NUMBER, "a gate condition's actual "
@@ -199,6 +200,17 @@ def _read_gate(
     return gate, task.executed_at, task.analysis_id
 
 
+_NO_IGNORED = (
+    "SonarQube's gate has no ignoredConditions (servers before 6.4 write none), so whether "
+    "it ignored coverage and duplication conditions is unknown: upgrade the server, or gate "
+    "on quality_gate alone"
+)
+_NO_IGNORED_NONE = (
+    "SonarQube computed no quality gate for this analysis, so it says nothing of ignored "
+    "conditions: assign the project a quality gate and a New Code definition"
+)
+
+
 def _collection(
     target: Target,
     gate: GateStatus,
@@ -215,6 +227,8 @@ def _collection(
             "SonarQube computed no quality gate for this analysis (status NONE): assign the "
             "project a quality gate and a New Code definition"
         )
+    if gate.ignored_conditions is None:
+        unavailable[IGNORED_CONDITIONS] = _NO_IGNORED_NONE if gate.status == "NONE" else _NO_IGNORED
     if per_function:
         ratio = complexity_per_function(measures)
         if ratio is not None:

@@ -61,7 +61,9 @@ class GateStatus:
 
     status: str
     conditions: tuple[GateCondition, ...]
-    ignored_conditions: bool
+    # None when the answer has no `ignoredConditions` (servers before 6.4, status NONE):
+    # whether the fudge factor dropped conditions is then unknown, not "no".
+    ignored_conditions: bool | None
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ class SonarApi:
         return GateStatus(
             status=status["status"],
             conditions=tuple(self._condition(c) for c in conditions),
-            ignored_conditions=status.get("ignoredConditions") is True,
+            ignored_conditions=_flag(status.get("ignoredConditions")),
         )
 
     def _condition(self, raw: Any) -> GateCondition:
@@ -228,6 +230,11 @@ class SonarApi:
             f"SonarQube at {display_url(self.url)} answered {path} without {expected}: "
             "check that 'url' is a SonarQube server"
         )
+
+
+def _flag(value: Any) -> bool | None:
+    """A boolean the answer may leave out: None when it does."""
+    return None if value is None else value is True
 
 
 def _text(value: Any) -> str | None:

@@ -36,11 +36,11 @@ TYPE_UNITS = {
 
 
 def gate_metrics(gate: GateStatus) -> dict[str, Measurement]:
-    """`quality_gate`, `ignored_conditions` and each condition's status and actual value."""
-    metrics = {
-        QUALITY_GATE: Measurement(gate.status, Unit.TEXT),
-        IGNORED_CONDITIONS: Measurement(1.0 if gate.ignored_conditions else 0.0, Unit.COUNT),
-    }
+    """`quality_gate`, `ignored_conditions` (where the answer says) and each condition's
+    status and actual value."""
+    metrics = {QUALITY_GATE: Measurement(gate.status, Unit.TEXT)}
+    if gate.ignored_conditions is not None:
+        metrics[IGNORED_CONDITIONS] = Measurement(float(gate.ignored_conditions), Unit.COUNT)
     for condition in gate.conditions:
         prefix = f"conditions.{condition.metric}"
         metrics[f"{prefix}.status"] = Measurement(condition.status, Unit.TEXT)
