@@ -11,6 +11,8 @@ sites counts twice. `alerts.<risk>` counts these entries by `riskcode` (3 high,
 2 medium, 1 low, 0 informational); `instances.<risk>` adds up their instance counts
 (the report's `count`, which older versions keep even when they list fewer instances;
 a `count` below the instances listed, or a `confidence` outside 0 to 4, is an error).
+An alert with no `count` that lists no instance stands for an unknown number of them, at
+least one: `instances.*` are then unavailable, with the reason, never a count of 0.
 An alert whose `confidence` is 0 was marked a false positive in ZAP: it is listed as
 waived and not counted.
 
@@ -22,6 +24,7 @@ alerts is a clean scan. An Automation Framework plan that reported errors
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +32,7 @@ from qualitygates.adapters._counts import family_metrics, severity_counts
 from qualitygates.adapters._io import expect_type, looks_like_xml
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters._xml import iter_xml, local_name
-from qualitygates.adapters.interface import FindingsAdapter
+from qualitygates.adapters.interface import Collection, CollectRequest, FindingsAdapter
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Location, Measurement, Severity
 from qualitygates.readers import read_json
@@ -47,6 +50,12 @@ FALSE_POSITIVE = "0"
 CONFIDENCES = frozenset({"0", "1", "2", "3", "4"})
 _FIELDS = ("pluginid", "alertRef", "alert", "name", "riskcode", "confidence", "count", "cweid")
 _TEXT_TAGS = frozenset({*_FIELDS, "uri"})
+_INSTANCES = tuple(f"instances.{name}" for name in (*RISK_NAMES.values(), "total"))
+_UNCOUNTED = (
+    "an alert in the reports has no count and lists no instance, so how many instances "
+    "there are is unknown: gate on alerts.<risk>, or write the report with a traditional "
+    "JSON or XML template of ZAP 2.8 or later"
+)
 
 
 def _alert(
@@ -199,10 +208,19 @@ class ZapAdapter(FindingsAdapter):
         *family_metrics(
             "instances",
             (*RISK_NAMES.values(), "total"),
-            "instances of the alerts, by risk (high, medium, low, informational) or total",
+            "instances of the alerts, by risk (high, medium, low, informational) or total; "
+            "unavailable when an alert has no count and lists no instance",
             placeholder="risk",
         ),
     )
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Every report's alerts; instances are unavailable if one alert has no number."""
+        collection = super().collect(request)
+        # `_count` leaves 0 for an alert that says nothing of its instances: unknown.
+        if any(not f.occurrences and not f.waived for f in collection.findings):
+            return replace(collection, unavailable=dict.fromkeys(_INSTANCES, _UNCOUNTED))
+        return collection
 
     def read(self, path: Path) -> Iterator[Finding]:
         """The alerts of one report, XML or JSON by its content."""

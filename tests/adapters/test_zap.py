@@ -10,7 +10,7 @@ import pytest
 from qualitygates.adapters.zap import ZapAdapter
 from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Severity
-from tests.helpers import DATA, collect
+from tests.helpers import DATA, collect, qualitygates
 
 ZAP = DATA / "zap"
 
@@ -176,3 +176,28 @@ def test_an_alert_that_is_not_zaps_is_an_error(
 def test_a_count_above_the_listed_instances_is_zaps_own(tmp_path: Path) -> None:
     findings = collect(ZapAdapter, path=str(_zap(tmp_path, {"count": "40"}))).findings
     assert [f.occurrences for f in findings] == [40]
+
+
+def test_an_alert_with_no_count_and_no_instance_makes_instances_unavailable(
+    tmp_path: Path,
+) -> None:
+    """Every alert stands for one instance at least: read as 0, `instances.medium == 0`
+    passed beside `alerts.medium == 1`."""
+    path = _zap(tmp_path, {"count": None, "instances": None})
+    collection = collect(ZapAdapter, path=str(path))
+    for name in ("instances.medium", "instances.high", "instances.total"):
+        assert collection.unavailable[name].startswith(
+            "an alert in the reports has no count and lists no instance"
+        )
+    assert not any(name.startswith("alerts.") for name in collection.unavailable)
+    assert _counts(collection.findings)["alerts.medium"] == 1
+    listed = collect(ZapAdapter, path=str(_zap(tmp_path, {"count": None})))
+    assert listed.unavailable == {} and [f.occurrences for f in listed.findings] == [2]
+    _zap(tmp_path, {"count": None, "instances": None})
+    (tmp_path / "gates.yaml").write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n      - id: z\n        adapter: zap\n"
+        "        with: {path: zap.json}\n        conditions: [instances.medium == 0]\n"
+    )
+    done = qualitygates("run", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "instances.medium: an alert in the reports has no count" in done.stdout
