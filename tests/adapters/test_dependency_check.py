@@ -13,6 +13,8 @@ from qualitygates.errors import AdapterError
 from qualitygates.model import Finding, FindingKind, Severity
 from tests.helpers import DATA, collect
 
+SEVERITY_WORDS = ("critical", "high", "medium", "low")
+
 DC = DATA / "dependency_check"
 EXPECTED = {
     "vulnerabilities.critical": 2, "vulnerabilities.high": 2, "vulnerabilities.medium": 1,
@@ -188,3 +190,33 @@ def test_a_severity_dependency_check_would_not_write_is_an_error(
     with pytest.raises(AdapterError) as raised:
         collect(DependencyCheckAdapter, path=str(path))
     assert str(raised.value).startswith(f"{path}: CVE-2026-1 of a.jar has {message}")
+
+
+def _report(tmp_path: Path, *vulns: dict[str, object]) -> Path:
+    report = {"scanInfo": {}, "dependencies": [{"fileName": "a.jar", "vulnerabilities": vulns}]}
+    path = tmp_path / "dependency-check-report.json"
+    path.write_text(json.dumps(report))
+    return path
+
+
+def test_no_severity_nor_cvss_anywhere_makes_the_counts_by_severity_unavailable(
+    tmp_path: Path,
+) -> None:
+    """Ungraded vulnerabilities are unknown; none graded must not read 0 critical."""
+    path = _report(tmp_path, {"name": "CVE-2026-1"}, {"name": "CVE-2026-2"})
+    collection = collect(DependencyCheckAdapter, path=str(path))
+    for name in ("critical", "high", "medium", "low"):
+        reason = collection.unavailable[f"vulnerabilities.{name}"]
+        assert reason.startswith("no vulnerability in the reports has a severity or a CVSS score")
+    assert set(collection.unavailable) == {f"vulnerabilities.{s}" for s in SEVERITY_WORDS}
+    assert _counts(collection.findings)["vulnerabilities.unknown"] == 2
+    one = _report(tmp_path, {"name": "CVE-2026-1"}, {"name": "CVE-2026-2", "severity": "unknown"})
+    assert collect(DependencyCheckAdapter, path=str(one)).unavailable == {}  # graded unknown
+    assert collect(DependencyCheckAdapter, path=str(DC / "clean.xml")).unavailable == {}
+    xml = tmp_path / "dependency-check-report.xml"
+    xml.write_text(
+        "<analysis><dependencies><dependency><fileName>a.jar</fileName><vulnerabilities>"
+        "<vulnerability><name>CVE-2026-1</name></vulnerability>"
+        "</vulnerabilities></dependency></dependencies></analysis>"
+    )
+    assert "vulnerabilities.critical" in collect(DependencyCheckAdapter, path=str(xml)).unavailable

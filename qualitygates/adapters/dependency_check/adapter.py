@@ -1,18 +1,35 @@
-"""The Dependency-Check adapter: which reader a report needs, and the counts."""
+"""The Dependency-Check adapter: which reader a report needs, and the counts.
+
+A vulnerability with no severity word and no CVSS score is counted as unknown. When no
+vulnerability of the reports has either, the counts by severity are unavailable, with the
+reason: 0 critical would be a count of nothing graded.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from qualitygates.adapters._counts import family_metrics, severity_counts
 from qualitygates.adapters._io import looks_like_xml
 from qualitygates.adapters._options import path_option
-from qualitygates.adapters.dependency_check.findings import SEVERITIES
+from qualitygates.adapters.dependency_check.findings import SEVERITIES, UNGRADED
 from qualitygates.adapters.dependency_check.json_report import read_json_report
 from qualitygates.adapters.dependency_check.xml_report import XmlReader
-from qualitygates.adapters.interface import FindingsAdapter, MetricSpec, count_metric
+from qualitygates.adapters.interface import (
+    Collection,
+    CollectRequest,
+    FindingsAdapter,
+    MetricSpec,
+    count_metric,
+)
 from qualitygates.model import Finding, Measurement, Unit
+
+_UNGRADED = (
+    "no vulnerability in the reports has a severity or a CVSS score, so none can be counted "
+    "by severity: gate on vulnerabilities.total, or update Dependency-Check and its data"
+)
 
 
 class DependencyCheckAdapter(FindingsAdapter):
@@ -29,7 +46,8 @@ class DependencyCheckAdapter(FindingsAdapter):
         *family_metrics(
             "vulnerabilities",
             SEVERITIES,
-            "vulnerabilities of one severity: critical, high, medium, low or unknown",
+            "vulnerabilities of one severity: critical, high, medium, low or unknown; the "
+            "first four unavailable when no vulnerability has a severity or a CVSS score",
             total="vulnerabilities not suppressed or waived",
         ),
         MetricSpec(
@@ -39,6 +57,15 @@ class DependencyCheckAdapter(FindingsAdapter):
             summary=True,
         ),
     )
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Every report's findings; counts by severity only if the reports grade any."""
+        collection = super().collect(request)
+        findings = collection.findings
+        if findings and all(f.extra.get(UNGRADED) for f in findings):
+            graded = {f"vulnerabilities.{s}": _UNGRADED for s in SEVERITIES if s != "unknown"}
+            return replace(collection, unavailable=graded)
+        return collection
 
     def read(self, path: Path) -> Iterator[Finding]:
         """The findings of one report, XML or JSON by its content."""

@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualitygates.errors import AdapterError
+from qualitygates.finding import NO_EXTRA
 from qualitygates.model import Finding, FindingKind, Location, Severity
 
 TOOL = "dependency_check"
 SEVERITIES = ("critical", "high", "medium", "low", "unknown")
 SUPPRESSED = "suppressed in Dependency-Check"
+#: The `extra` of a finding whose vulnerability has no severity word and no CVSS score.
+UNGRADED = "ungraded"
+_GRADES = ("v3", "v2", "severity", "v3_score", "v2_score")
 MAX_MESSAGE_CHARS = 300
 _WORDS = {"moderate": Severity.MEDIUM, "info": Severity.LOW, "informational": Severity.LOW}
 _V3_BANDS = (
@@ -77,6 +81,11 @@ class Vulnerability:
     suppressed: bool
     fields: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def graded(self) -> bool:
+        """Whether the report gives it any severity or score ("unknown" included)."""
+        return any(self.fields.get(key, "").strip() for key in _GRADES)
+
     def severity(self) -> Severity:
         get = self.fields.get
         return severity_of(
@@ -121,7 +130,11 @@ class Dependency:
                 identity=(TOOL, vuln_id, package, self.file_path),
                 waived=vuln.suppressed,
                 waiver_reason=SUPPRESSED if vuln.suppressed else None,
+                extra=NO_EXTRA if vuln.graded else _UNGRADED_EXTRA,
             )
+
+
+_UNGRADED_EXTRA = {UNGRADED: True}
 
 
 def _cwe(text: str) -> tuple[int, ...]:
