@@ -502,6 +502,28 @@ def test_a_metric_without_data_is_left_out(tmp_path: Path) -> None:
     assert "functions" in collection.available
 
 
+@pytest.mark.parametrize(
+    ("measures", "reason"),
+    [
+        ([{"metric": "functions", "value": "12"}], "SonarQube has no complexity measure"),
+        ([{"metric": "complexity", "value": "30"}], "SonarQube has no functions measure"),
+        ([{"metric": "functions", "value": "0"}, {"metric": "complexity", "value": "0"}],
+         "the project has no functions to divide by"),
+    ],
+    ids=["no-complexity", "no-functions", "zero-functions"],
+)  # fmt: skip
+def test_complexity_per_function_says_which_measure_is_missing(
+    tmp_path: Path, measures: list[dict[str, str]], reason: str
+) -> None:
+    """A language SonarQube computes no complexity for is not a project without functions."""
+    data = {"component": {"key": "p", "measures": measures},
+            "metrics": [{"key": "functions", "type": "INT"}, {"key": "complexity", "type": "INT"}]}  # fmt: skip
+    routes = {STATUS: answer("project-status-ok.json"), MEASURES: json_reply(data)}
+    with FakeServer(routes) as server:
+        collection = run(server, tmp_path, metrics=("complexity_per_function",), project="p")
+    assert collection.unavailable["complexity_per_function"].startswith(reason)
+
+
 def test_an_unknown_metric_key_is_named(tmp_path: Path) -> None:
     said = "The following metric keys are not found: new_coverag"
     routes = {STATUS: answer("project-status-ok.json"), MEASURES: sonar_error(said, 404)}

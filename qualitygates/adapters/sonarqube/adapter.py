@@ -50,6 +50,7 @@ from qualitygates.adapters.sonarqube.metrics import (
     complexity_per_function,
     gate_metrics,
     measure_metrics,
+    per_function_gap,
 )
 from qualitygates.adapters.sonarqube.target import (
     Target,
@@ -234,7 +235,7 @@ def _collection(
         if ratio is not None:
             metrics[COMPLEXITY_PER_FUNCTION] = ratio
         else:
-            unavailable[COMPLEXITY_PER_FUNCTION] = "the project has no functions to divide by"
+            unavailable[COMPLEXITY_PER_FUNCTION] = per_function_gap(measures)
     return Collection(
         metrics=metrics,
         sources=_sources(target, gate),

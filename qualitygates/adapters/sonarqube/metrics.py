@@ -68,6 +68,17 @@ def complexity_per_function(measures: Mapping[str, Measure]) -> Measurement | No
     return Measurement(complexity / functions, Unit.NUMBER)
 
 
+def per_function_gap(measures: Mapping[str, Measure]) -> str:
+    """Why `complexity_per_function` has no value: a measure missing, or no function."""
+    for key in PER_FUNCTION_INPUTS:
+        if key not in measures or _number(measures[key].value) is None:
+            return (
+                f"SonarQube has no {key} measure for this project (its languages' analyzers "
+                "compute none), so there is nothing to divide: gate on another measure"
+            )
+    return "the project has no functions to divide by"
+
+
 def _measurement(measure: Measure, value: str) -> Measurement:
     unit = TYPE_UNITS.get(measure.type or "")
     number = _number(value)
