@@ -36,6 +36,7 @@ from qualitygates.model import CheckResult, ExitCode, RunResult, Status
 from qualitygates.plugins import Registry, reporter_registry
 from qualitygates.policy import Policy, load_policy
 from qualitygates.policy.extends import BaseOptions
+from qualitygates.policy.projects import ProjectOptions
 from qualitygates.reports.interface import (
     DEFAULT_LIMITS,
     ReportContext,
@@ -111,6 +112,7 @@ def run_gates(
     variables: Mapping[str, str] | None = None,
     policy_ref: str | None = None,
     bases: BaseOptions | None = None,
+    projects: ProjectOptions | None = None,
     options: RunOptions | None = None,
     baseline: Baseline | None = None,
     history: str | None = None,
@@ -125,7 +127,8 @@ def run_gates(
 
     `policy` is a loaded Policy or the path of one (then `variables` are set over the
     environment, as `--var` does, `policy_ref` reads it from a git ref, and `bases` says how
-    the bases it extends are read and which it must extend). `history` is a
+    the bases it extends are read and which it must extend; `projects` the roots it runs
+    over). `history` is a
     SQLite path or a postgresql:// URL; None takes $QUALITYGATES_HISTORY, else the policy's
     `history:`, else no store. `reports` maps a format (built-in or plugin) to a path, `-`
     for standard output. `env` (default: the process's) gives the CI's variables.
@@ -133,7 +136,7 @@ def run_gates(
     environ = dict(os.environ if env is None else env)
     reporters = reporters or reporter_registry()  # its entry points are read once
     targets = report_targets(reports, reporters)  # refused before anything runs
-    policy = _policy_of(policy, variables, policy_ref, bases, environ, adapters)
+    policy = _policy_of(policy, variables, policy_ref, (bases, projects), environ, adapters)
     target = history_target(history, policy.history, environ)
     options = options or RunOptions()
     if targets or target is not None or writes_step_summary(environ):  # they show summaries
@@ -154,16 +157,17 @@ def load_gates_policy(
     policy_ref: str | None = None,
     adapters: Registry | None = None,
     bases: BaseOptions | None = None,
+    projects: ProjectOptions | None = None,
 ) -> Policy:
     """The policy at `path`, from the working tree or, with `policy_ref`, from a git ref
     (its waiver files, local bases and sign-off records too, so a change cannot lower its
     own bar). `variables` are all the `${VAR}` values (default: the environment)."""
     if policy_ref is None:
-        return load_policy(path, variables, registry=adapters, bases=bases)
+        return load_policy(path, variables, registry=adapters, bases=bases, projects=projects)
     from qualitygates.policy.gitref import GitRefReader, pin_signed_files
 
     reader = GitRefReader(policy_ref)
-    loaded = load_policy(path, variables, adapters, reader=reader, bases=bases)
+    loaded = load_policy(path, variables, adapters, reader, bases, projects)
     return pin_signed_files(loaded, reader)
 
 
@@ -223,17 +227,18 @@ def _policy_of(
     given: Policy | str | Path,
     variables: Mapping[str, str] | None,
     policy_ref: str | None,
-    bases: BaseOptions | None,
+    how: tuple[BaseOptions | None, ProjectOptions | None],
     env: Mapping[str, str],
     adapters: Registry | None,
 ) -> Policy:
     """The loaded policy, `variables` set over `env`; a loaded one is taken as it is."""
     if not isinstance(given, Policy):
         values = {**env, **(variables or {})}
-        return load_gates_policy(given, values, policy_ref, adapters, bases)
-    if variables is not None or policy_ref is not None or bases is not None:  # else ignored
+        return load_gates_policy(given, values, policy_ref, adapters, *how)
+    if variables is not None or policy_ref is not None or how != (None, None):  # else ignored
         raise UsageError(
-            "variables, policy_ref and bases apply when run_gates loads the policy: pass its path"
+            "variables, policy_ref, bases and projects apply when run_gates loads the policy: "
+            "pass its path"
         )
     return given
 

@@ -156,6 +156,7 @@ class GateResult:
     blocking: bool
     checks: tuple[CheckResult, ...]
     duration: float = 0.0
+    project: str | None = None  # in a run over projects: its project (the id is "NAME/GATE")
 
 
 _EXIT_CODES = {Status.FAILED: ExitCode.FAILED, Status.ERROR: ExitCode.ERROR}
@@ -182,6 +183,20 @@ class RunResult:
         if self.warn_only:
             return ExitCode.PASSED
         return _EXIT_CODES.get(self.status, ExitCode.PASSED)
+
+    @property
+    def projects(self) -> dict[str, Status]:
+        """In a run over projects: each project's status, in order (a failure wins over an
+        error, as in the run's own status); empty otherwise."""
+        found: dict[str, list[Status]] = {}
+        for gate in self.gates:
+            if gate.project is not None:
+                found.setdefault(gate.project, []).append(gate.status)
+        order = (Status.FAILED, Status.ERROR, Status.WARNED, Status.PASSED)
+        return {
+            name: next((s for s in order if s in statuses), Status.SKIPPED)
+            for name, statuses in found.items()
+        }
 
     @property
     def gates_passed(self) -> int:

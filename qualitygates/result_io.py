@@ -51,12 +51,20 @@ def result_to_dict(result: RunResult) -> dict[str, Any]:
             "gates_total": len(result.gates),
         },
         "gates": [_gate(g) for g in result.gates],
+        # Only in a run over projects, so that a run without them stays v1 as it was.
+        **(
+            {"projects": [{"name": n, "status": s.value} for n, s in result.projects.items()]}
+            if result.projects
+            else {}
+        ),
     }
 
 
 def _gate(gate: GateResult) -> dict[str, Any]:
+    project = {"project": gate.project} if gate.project is not None else {}  # v1 without
     return {
         "id": gate.id,
+        **project,
         "name": gate.name,
         "status": gate.status.value,
         "blocking": gate.blocking,
@@ -132,6 +140,7 @@ def _gate_from(g: dict[str, Any], version: int) -> GateResult:
         g["blocking"],
         tuple(_check_from(c, version) for c in g["checks"]),
         g.get("duration", 0.0),
+        g.get("project"),
     )
 
 

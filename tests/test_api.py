@@ -271,7 +271,7 @@ def test_a_loaded_policy_is_taken_as_it_is(tmp_path: Path) -> None:
     outcome = run_gates(loaded, adapters=registry_with_fake(), env={})
     assert outcome.exit_code is ExitCode.PASSED
     with pytest.raises(
-        UsageError, match="variables, policy_ref and bases apply when run_gates loads"
+        UsageError, match="variables, policy_ref, bases and projects apply when run_gates"
     ):
         run_gates(loaded, variables={"TOKEN": "x"}, adapters=registry_with_fake(), env={})
 

@@ -302,3 +302,33 @@ def bases_of(given: dict[str, Any]) -> Any:
     from qualitygates.policy.extends import BaseOptions
 
     return BaseOptions(bool(given.get("offline")), tuple(given.get("require_base") or ()))
+
+
+def project_options(func: F) -> F:
+    """`--project-dir DIR` and `--project NAME` (both repeatable), as `project_dirs` and
+    `projects`."""
+    func = click.option(
+        "--project",
+        "projects",
+        multiple=True,
+        metavar="NAME",
+        help="Run only this project (of the policy's projects: or --project-dir). Repeatable.",
+    )(func)
+    return click.option(
+        "--project-dir",
+        "project_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="Run the policy over this folder as a project named after it, its reports "
+        "read from there (instead of the policy's projects:). Repeatable.",
+    )(func)
+
+
+def projects_chosen(given: dict[str, Any]) -> Any:
+    """The ProjectOptions of `--project-dir` and `--project`."""
+    from qualitygates.policy.projects import ProjectOptions
+
+    return ProjectOptions(
+        tuple(given.get("project_dirs") or ()), tuple(given.get("projects") or ())
+    )

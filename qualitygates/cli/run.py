@@ -26,6 +26,8 @@ from qualitygates.cli.common import (
     fails_cleanly,
     parse_now,
     parse_vars,
+    project_options,
+    projects_chosen,
     var_option,
 )
 from qualitygates.cli.output import (
@@ -108,6 +110,7 @@ def requested_reports(
     "--policy-ref", metavar="REF", help="Read the policy, waivers and sign-offs from this git ref."
 )
 @base_options
+@project_options
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
@@ -170,6 +173,7 @@ def run(**given: Any) -> None:
         variables=parse_vars(given["variables"]),
         policy_ref=given["policy_ref"],
         bases=bases_of(given),
+        projects=projects_chosen(given),
         options=RunOptions(
             gates=given["gates"],
             now=parse_now(given["now"]),
@@ -235,6 +239,7 @@ def report(result_file: str, format_: str, output: str | None, markdown_limit: i
 @config_option
 @var_option
 @base_options
+@project_options
 @choice_option(
     "--format",
     "format_",
@@ -250,7 +255,9 @@ def validate(config: str, variables: tuple[str, ...], format_: str, **bases: Any
     from qualitygates.model import ExitCode
 
     try:
-        policy = load_gates_policy(config, parse_vars(variables), bases=bases_of(bases))
+        policy = load_gates_policy(
+            config, parse_vars(variables), bases=bases_of(bases), projects=projects_chosen(bases)
+        )
     except PolicyError as exc:
         if format_ == "text":
             raise

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -54,6 +54,8 @@ class RunOptions:
     # Finding paths under this folder are made relative to it (see engine.paths); None:
     # the repository that holds the policy (its nearest folder up with `.git`).
     root: Path | None = None
+    # In a run over projects: each project gate's root, where its adapters work from.
+    gate_roots: Mapping[str, Path] = field(default_factory=dict)
 
 
 def run(
@@ -68,8 +70,10 @@ def run(
     now = options.now or datetime.now(timezone.utc)
     started = time.monotonic()
     deadline = started + options.timeout if options.timeout else None
-    selected = [g for g in policy.gates if not options.gates or g.id in options.gates]
+    selected = [g for g in policy.gates if not options.gates or _wanted(g, options.gates)]
     checks = {(g.id, c.id): c for g in selected for c in g.checks}
+    roots = {g.id: g.root for g in selected if g.root is not None}
+    options = replace(options, gate_roots=roots) if roots else options
     results = _run_checks(policy, checks, registry, now, deadline, options)
     gates = tuple(_gate_result(g, results, g in selected) for g in policy.gates)
     return RunResult(
@@ -84,9 +88,15 @@ def run(
     )
 
 
+def _wanted(gate: Gate, wanted: Sequence[str]) -> bool:
+    """`--gate ID` names a gate, or, in a run over projects, that gate of every project."""
+    return gate.id in wanted or gate.id.partition("/")[2] in wanted
+
+
 def _check_gate_selection(policy: Policy, wanted: Sequence[str]) -> None:
-    known = [g.id for g in policy.gates]
-    unknown = [g for g in wanted if g not in known]
+    known = list(dict.fromkeys(g.id.rpartition("/")[2] for g in policy.gates))
+    known += [g.id for g in policy.gates if g.project is not None]
+    unknown = [g for g in wanted if g not in known]  # NAME/GATE or GATE
     if unknown:
         raise PolicyError(
             f"--gate {unknown[0]!r} is not a gate of {policy.path.name} (its gates: {', '.join(known)})"
@@ -202,7 +212,10 @@ def _run_check(
             check_id=check.id,
             options=check.options,
             metrics=asked_metrics(check),
-            base_dir=policy.base_dir,
+            # A project's adapters work from its root; sign-offs stay the policy's own.
+            base_dir=policy.base_dir
+            if check.adapter == "attestations"
+            else options.gate_roots.get(gate_id, policy.base_dir),
             now=now,
             timeout=None if deadline is None else max(0.1, deadline - time.monotonic()),
             wants_revision=check.commit is not None,
@@ -240,7 +253,9 @@ def _gate_result(
             )
             for c in gate.checks
         )
-        return GateResult(gate.id, gate.name, Status.SKIPPED, gate.blocking, skipped)
+        return GateResult(
+            gate.id, gate.name, Status.SKIPPED, gate.blocking, skipped, project=gate.project
+        )
     checks = tuple(results[(gate.id, c.id)] for c in gate.checks)
     return GateResult(
         id=gate.id,
@@ -249,4 +264,5 @@ def _gate_result(
         blocking=gate.blocking,
         checks=checks,
         duration=sum(c.duration for c in checks),
+        project=gate.project,
     )

@@ -13,6 +13,7 @@ TOP_KEYS: dict[str, str] = {
     "waiver_ceiling": "The most severe finding a waiver may accept, e.g. high: a critical one "
     "then cannot be waived. A policy that extends a base cannot raise it.",
     "history": "Where runs are recorded: a SQLite file, or a postgresql:// URL.",
+    "projects": "Run the policy over each of these roots: {name, root, variables}.",
 }
 GATE_KEYS: dict[str, str] = {
     "id": "Identifier: letters, digits, '-', '_' or '.'.",

@@ -34,6 +34,7 @@ from qualitygates.policy.nodes import (
 )
 from qualitygates.policy.options import metric_units, validate_options
 from qualitygates.policy.problems import Problems
+from qualitygates.policy.projects import Project, ProjectOptions, per_project, projects_of
 from qualitygates.policy.variables import BadVariable, UnsetVariable, expand
 from qualitygates.policy.waivers import parse_waivers
 from qualitygates.policy.yaml_source import Located, YamlProblem, parse_yaml
@@ -55,6 +56,7 @@ def load_policy(
     registry: Registry | None = None,
     reader: Reader | None = None,
     bases: BaseOptions | None = None,
+    projects: ProjectOptions | None = None,
 ) -> Policy:
     """Read, substitute and validate a policy; raise PolicyError listing every problem.
 
@@ -68,9 +70,11 @@ def load_policy(
     env = dict(os.environ if variables is None else variables)
     loader = _Loader(str(path), path.resolve().parent, env, registry or adapter_registry(), reader)
     extender = Extender(BaseReader(reader, (bases or BaseOptions()).offline), loader.problems)
-    gates, root = loader.load(text, lambda parsed: extender.resolve(parsed, path))
-    if loader.problems:
-        raise PolicyError(sorted(loader.problems.messages, key=_position))
+    root = loader.parse(text, lambda parsed: extender.resolve(parsed, path))
+    chosen = projects_of(root, loader.problems, path.resolve().parent, projects or ProjectOptions())
+    gates, root = per_project(root, chosen, loader.judge)
+    if loader.problems:  # a problem of the shared policy is found once per project: say it once
+        raise PolicyError(sorted(dict.fromkeys(loader.problems.messages), key=_position))
     missing = missing_required(extender.used, (bases or BaseOptions()).require)
     if missing:
         chain = ", ".join(base.label for base in extender.used) or "no base"
@@ -88,6 +92,7 @@ def load_policy(
         text=text,
         history=_history(root, path.resolve().parent),
         bases=tuple((base.label, base.pin) for base in extender.used),
+        projects=tuple(project.name for project in chosen),
     )
 
 
@@ -112,15 +117,15 @@ class _Loader:
     ) -> None:
         self.problems = Problems(filename)
         self.base_dir = base_dir
+        self.options_dir = base_dir  # where adapter paths resolve from: a project's root
         self.reader = reader
-        self.env = env
+        self.env = self.shared_env = env
         self.registry = registry
         self.secrets: set[str] = set()
         self.ceiling: Severity | None = None
 
-    def load(
-        self, text: str, extend: Callable[[Located], Located]
-    ) -> tuple[tuple[Gate, ...], Located]:
+    def parse(self, text: str, extend: Callable[[Located], Located]) -> Located:
+        """The policy's document, over its bases; not yet substituted nor validated."""
         try:
             root = parse_yaml(text)
         except YamlProblem as exc:
@@ -134,7 +139,13 @@ class _Loader:
             raise PolicyError(
                 f"{self.problems.where(root)}: a policy is a mapping with 'version' and 'gates'"
             )
-        root = extend(root)
+        return extend(root)
+
+    def judge(self, root: Located, project: Project | None) -> tuple[tuple[Gate, ...], Located]:
+        """Substitute and validate the document (for `project`: its variables, its root)."""
+        if project is not None:
+            self.env = {**self.shared_env, **project.variables}
+            self.options_dir = project.root
         self._substitute(root)
         self.problems.unknown_keys(root, TOP_KEYS, "the policy")
         self._version(root)
@@ -269,8 +280,10 @@ class _Loader:
         adapter = adapter_of(self.problems, node, self.registry)
         if adapter is None:
             return None
+        # Sign-off records are the policy's, like its waivers; reports are the project's.
+        folder = self.base_dir if adapter.name == "attestations" else self.options_dir
         options = validate_options(
-            node.value.get("with"), adapter, self.base_dir, self.problems, self.secrets
+            node.value.get("with"), adapter, folder, self.problems, self.secrets
         )
         conditions = self._conditions(node, check_id, adapter, options)
         if conditions is None:

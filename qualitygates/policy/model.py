@@ -91,6 +91,8 @@ class Gate:
     checks: tuple[Check, ...]
     blocking: bool = True
     description: str | None = None
+    project: str | None = None  # the project it belongs to (its id is then "NAME/GATE")
+    root: Path | None = None  # that project's root: where its adapters work from
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class Policy:
     history: str | None = None  # the history store the policy names, if any
     #: The most severe finding a waiver may accept (None: any).
     waiver_ceiling: Severity | None = None
+    #: The projects it runs over, by name (none: the policy's own folder).
+    projects: tuple[str, ...] = ()
     #: The bases it extends, resolved: (source, pin: a commit, or the SHA-256 of the text).
     bases: tuple[tuple[str, str], ...] = ()
 

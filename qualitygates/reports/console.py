@@ -51,8 +51,16 @@ def render_console(
     lines: list[str] = []
     for gate in result.gates:
         lines.extend(_gate_lines(gate, verbosity, style, value))
+    if result.projects:
+        lines.append(projects_line(result, style, value))
     lines.append(total_line(result))
     return "\n".join(lines) + "\n"
+
+
+def projects_line(result: RunResult, style: Style = plain, value: Value = _as_is) -> str:
+    """In a run over projects: `projects: api passed · web failed`."""
+    shown = (f"{value(name)} {style(s.value, s)}" for name, s in result.projects.items())
+    return "projects: " + " · ".join(shown)
 
 
 def total_line(result: RunResult) -> str:

@@ -33,7 +33,7 @@ from qualitygates.model import (
     RunResult,
     Status,
 )
-from qualitygates.reports.console import total_line
+from qualitygates.reports.console import projects_line, total_line
 from qualitygates.reports.interface import NO_CONTEXT, ReportContext, Reporter, waiver_notes
 
 History: TypeAlias = Mapping[str, Sequence[MetricValue]]
@@ -74,7 +74,9 @@ class HtmlReporter(Reporter):
             status=esc(result.status.value),
             exit_code=result.exit_code,
             verdict=esc(_verdict(result)),
-            total=esc(total_line(result)),
+            total=esc(
+                total_line(result) + (f"; {projects_line(result)}" if result.projects else "")
+            ),
             policy=esc(result.policy_path),
             started=esc(result.started_at),
             duration=esc(format_value(result.duration, None) + " s"),

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from qualitygates.formatting import format_value, honest_pair
 from qualitygates.model import CheckResult, ConditionResult, Finding, GateResult, RunResult, Status
-from qualitygates.reports.console import total_line
+from qualitygates.reports.console import projects_line, total_line
 from qualitygates.reports.interface import (
     NO_CONTEXT,
     ReportContext,
@@ -185,7 +185,11 @@ def _verdict(result: RunResult) -> str:
     )
     if result.status is Status.WARNED:
         word = "passed with warnings"
-    return f"## {ICONS[result.status]} Quality gates {word}\n\n**{escape(total_line(result))}**\n"
+    projects = f"\n{escape(projects_line(result))}\n" if result.projects else ""
+    return (
+        f"## {ICONS[result.status]} Quality gates {word}\n\n**{escape(total_line(result))}**\n"
+        + projects
+    )
 
 
 def _gate(gate: GateResult, passing_rows: bool = True) -> str:

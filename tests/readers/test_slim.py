@@ -257,6 +257,8 @@ def test_paused_gc_switches_the_collector_back_on_and_leaves_frozen_objects_alon
         frozen = gc.get_freeze_count()
         with paused_gc():
             pass
-        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        # Not unfrozen (0) nor frozen more; a frozen object freed meanwhile (by another
+        # thread of an earlier test) may lower the count by itself.
+        assert gc.isenabled() and 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
