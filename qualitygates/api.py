@@ -256,7 +256,8 @@ def _judge_and_record(
     if store is None:
         return run_engine(policy, _with_baseline(options, baseline, None), adapters), None
     with store:
-        result = run_engine(policy, _with_baseline(options, baseline, store), adapters)
+        with_baseline = _with_baseline(options, baseline, store, policy.projects)
+        result = run_engine(policy, with_baseline, adapters)
         trends = trends_for(store, result)
         record_run(
             store,
@@ -271,17 +272,30 @@ def _judge_and_record(
 
 
 def _with_baseline(
-    options: RunOptions, baseline: Baseline, store: HistoryStore | None
+    options: RunOptions,
+    baseline: Baseline,
+    store: HistoryStore | None,
+    projects: tuple[str, ...] = (),
 ) -> RunOptions:
-    """The options with their baseline: the file, else the options' own, else the store's."""
+    """The options with their baseline: the file, else the options' own, else the store's.
+
+    Over projects, each project's baseline is its own last passing run: one failing
+    service does not keep the others from a baseline.
+    """
     if baseline.file is not None:
         from_file = baseline_from_file(baseline.file, baseline.any_status)
         return dataclasses.replace(options, baseline=from_file)
     if options.baseline is not None or store is None:
         return options
-    previous = store.last_passing(baseline.branch)
-    from_store = baseline_index(previous) if previous is not None else None
-    return dataclasses.replace(options, baseline=from_store)
+    found: dict[str, CheckResult] | None = None
+    for project in projects or (None,):
+        previous = store.last_passing(baseline.branch, project=project)
+        if previous is not None:
+            prefix = f"{project}/" if project else ""
+            index = baseline_index(previous).items()
+            found = found or {}
+            found.update((key, check) for key, check in index if key.startswith(prefix))
+    return dataclasses.replace(options, baseline=found)
 
 
 def _publish(

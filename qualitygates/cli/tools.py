@@ -94,21 +94,22 @@ def attest(
 
     from qualitygates.adapters.attestations import append_attestation
 
-    path = _sign_off_record(config, record, check)
+    path, digest = _sign_off_record(config, record, check)
     at = parse_now(now) or datetime.now(timezone.utc)
-    append_attestation(Path(path), check, result, by, evidence, at, approver)
+    append_attestation(Path(path), check, result, by, evidence, at, approver, digest)
     echo(f"recorded {check}: {result} by {by} at {at.isoformat()} in {path}")
 
 
-def _sign_off_record(config: str, record: str | None, check: str) -> str:
-    """The record to append `check` to: `--file`, else the one the policy reads it from.
+def _sign_off_record(config: str, record: str | None, check: str) -> tuple[str, str | None]:
+    """The record to append `check` to (`--file`, else the one the policy reads it from),
+    and the digest of the resolved policy the sign-off was made under, when there is one.
 
     The policy must require `check` in an attestations check reading that record: a
     misspelt name would be recorded, and the required check would stay missing.
     """
     if not Path(config).is_file():
         if record is not None:  # no policy to check against: the record is the user's word
-            return record
+            return record, None
         raise click.UsageError(f"{config} not found: name the record with --file")
     from qualitygates.adapters.attestations.adapter import parse_requirements
     from qualitygates.policy import load_policy
@@ -116,7 +117,8 @@ def _sign_off_record(config: str, record: str | None, check: str) -> str:
 
     wanted = Path(record).resolve() if record is not None else None
     required: dict[str, str] = {}  # check -> the record that requires it
-    for gate in load_policy(config).gates:
+    policy = load_policy(config)
+    for gate in policy.gates:
         for found in gate.checks:
             reads = str(found.options.get("path"))
             if found.adapter != "attestations" or wanted not in (None, Path(reads).resolve()):
@@ -124,7 +126,7 @@ def _sign_off_record(config: str, record: str | None, check: str) -> str:
             for need in parse_requirements(found.options.get("required")):
                 required.setdefault(need.check, reads)
     if check in required:
-        return record or required[check]
+        return record or required[check], f"sha256:{policy.digest}"
     if not required and record is None:
         raise click.UsageError(f"{config} has no attestations check: name the record with --file")
     if not required:

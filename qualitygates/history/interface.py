@@ -158,8 +158,12 @@ class HistoryStore(abc.ABC):
         """The values of `series` in the latest runs `wanted` selects, oldest first."""
 
     @abc.abstractmethod
-    def last_passing(self, branch: str = "main") -> RunResult | None:
-        """The latest run on `branch` whose status is passed or warned, if any."""
+    def last_passing(self, branch: str = "main", project: str | None = None) -> RunResult | None:
+        """The latest run on `branch` whose status is passed or warned, if any.
+
+        With `project`, the latest run that judged that project's gates (`NAME/GATE`) and
+        passed or warned on every one of them, whatever the other projects did.
+        """
 
     @abc.abstractmethod
     def schema_version(self) -> int:

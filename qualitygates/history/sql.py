@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Select, event, exists, insert, select
+from sqlalchemy import ColumnElement, Engine, Select, event, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -192,9 +192,11 @@ class SqlHistoryStore(HistoryStore):
             for row in reversed(found)
         ]
 
-    def last_passing(self, branch: str = "main") -> RunResult | None:
+    def last_passing(self, branch: str = "main", project: str | None = None) -> RunResult | None:
         r = schema.runs
-        passing = select(r.c.id, r.c.result_json).where(r.c.status.in_(PASSING))
+        passing = select(r.c.id, r.c.result_json).where(
+            r.c.status.in_(PASSING) if project is None else _project_passed(project)
+        )
         query = _newest(passing, RunFilter(branch, since=None, limit=1))
         with self._transaction() as conn:
             row = conn.execute(query).one_or_none()
@@ -221,6 +223,17 @@ _SUMMARY_COLUMNS = (
 def _summary(row: Any, gates: dict[str, Status]) -> RunSummary:
     fields = row._asdict()
     return RunSummary(**{**fields, "status": Status(fields["status"])}, gates=gates)
+
+
+def _project_passed(project: str) -> ColumnElement[bool]:
+    """The run judged `project`'s gates and none of them failed or errored."""
+    g = schema.gates
+    of_project = (g.c.run_id == schema.runs.c.id) & g.c.gate_id.startswith(
+        f"{project}/", autoescape=True
+    )
+    judged = exists().where(of_project)
+    not_passing = exists().where(of_project & g.c.status.not_in(PASSING))
+    return judged & ~not_passing
 
 
 def _newest(query: Select[Any], wanted: RunFilter) -> Select[Any]:

@@ -7,7 +7,6 @@ in one `PolicyError`, which the CLI turns into exit code 2.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -25,6 +24,7 @@ from qualitygates.policy.model import Check, Condition, Gate, Policy, Waiver
 from qualitygates.policy.nodes import (
     adapter_of,
     commit_of,
+    history_of,
     max_age_of,
     node_bool,
     node_id,
@@ -33,7 +33,7 @@ from qualitygates.policy.nodes import (
     severity_map_of,
 )
 from qualitygates.policy.options import metric_units, validate_options
-from qualitygates.policy.problems import Problems
+from qualitygates.policy.problems import Problems, problem_order
 from qualitygates.policy.projects import Project, ProjectOptions, per_project, projects_of
 from qualitygates.policy.variables import BadVariable, UnsetVariable, expand
 from qualitygates.policy.waivers import parse_waivers
@@ -74,7 +74,7 @@ def load_policy(
     chosen = projects_of(root, loader.problems, path.resolve().parent, projects or ProjectOptions())
     gates, root = per_project(root, chosen, loader.judge)
     if loader.problems:  # a problem of the shared policy is found once per project: say it once
-        raise PolicyError(sorted(dict.fromkeys(loader.problems.messages), key=_position))
+        raise PolicyError(sorted(dict.fromkeys(loader.problems.messages), key=problem_order))
     missing = missing_required(extender.used, (bases or BaseOptions()).require)
     if missing:
         chain = ", ".join(base.label for base in extender.used) or "no base"
@@ -90,25 +90,10 @@ def load_policy(
         waiver_ceiling=loader.ceiling,
         secrets=frozenset(loader.secrets) | environment_secrets(env),
         text=text,
-        history=_history(root, path.resolve().parent),
+        history=history_of(root, path.resolve().parent),
         bases=tuple((base.label, base.pin) for base in extender.used),
         projects=tuple(project.name for project in chosen),
     )
-
-
-def _position(message: str) -> tuple[str, int, int]:
-    match = re.match(r"^(.*?):(\d+):(\d+): ", message)
-    return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (message, 0, 0)
-
-
-def _history(root: Located, base_dir: Path) -> str | None:
-    """The policy's `history:` store: a URL as written, a file path from the policy's folder."""
-    node = root.value.get("history")
-    if node is None or not isinstance(node.value, str) or not node.value:
-        return None
-    if "://" in node.value:
-        return str(node.value)
-    return str(base_dir / node.value)
 
 
 class _Loader:

@@ -1,11 +1,12 @@
 """The small parts of a policy node, each checked where it is: ids, strings, flags, the
-adapter, `on_error`, `max_age` and `commit`. Each adds its problem at the node's
+adapter, `on_error`, `max_age`, `commit` and `history`. Each adds its problem at the node's
 `FILE:LINE:COL` and returns a safe default, so that loading goes on and finds the rest."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 from qualitygates.adapters.interface import Adapter
 from qualitygates.durations import parse_duration
@@ -140,3 +141,13 @@ def _scalar(problems: Problems, node: Located, key: str, kind: type, must_be: st
         problems.add(value, f"'{key}' must be {must_be}")
         return None
     return value.value
+
+
+def history_of(root: Located, base_dir: Path) -> str | None:
+    """The policy's `history:` store: a URL as written, a file path from the policy's folder."""
+    node = root.value.get("history")
+    if node is None or not isinstance(node.value, str) or not node.value:
+        return None
+    if "://" in node.value:
+        return str(node.value)
+    return str(base_dir / node.value)

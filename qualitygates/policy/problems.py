@@ -31,6 +31,14 @@ def place_of(problem: str) -> Place:
     return Place(found["file"], int(found["line"]), int(found["col"]), found["message"])
 
 
+def problem_order(problem: str) -> tuple[str, int, int]:
+    """Sort key: by file, then line, then column; problems with no place by their text."""
+    found = place_of(problem)
+    if found.file is None or found.line is None or found.column is None:
+        return (problem, 0, 0)
+    return (found.file, found.line, found.column)
+
+
 class Problems:
     """Every problem found in one file, so the user sees them all at once."""
 

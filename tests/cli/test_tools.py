@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 from typing import Any
 
+import yaml
 from click.testing import CliRunner
 
 from qualitygates.cli import cli
@@ -127,3 +129,27 @@ def test_attest_refuses_a_time_in_the_future(tmp_path: Path) -> None:
         "Invalid value for '--now': '2999-01-01T00:00:00Z' is in the future: record a time "
         "that has passed" in result.output
     )
+
+
+def test_attest_records_the_digest_of_the_resolved_policy(tmp_path: Path) -> None:
+    """The sign-off names the policy it was made under: the same digest as the run's
+    result, which moves when a base moves though gates.yaml did not change."""
+    base = tmp_path / "base.yaml"
+    base.write_text(ATTESTED)
+    (tmp_path / "gates.yaml").write_text("version: 1\nextends: [base.yaml]\n")
+    config = ["-c", str(tmp_path / "gates.yaml")]
+    runner = CliRunner()
+
+    def sign(drill: str) -> str:
+        signed = runner.invoke(cli, ["attest", drill, "--result", "pass", "--by", "al", *config])
+        assert signed.exit_code == 0, signed.output
+        entries = yaml.safe_load((tmp_path / "ops" / "attestations.yaml").read_text())
+        return str(entries["attestations"][-1]["policy"])
+
+    first = sign("rollback-drill")
+    out = str(tmp_path / "result.json")
+    assert runner.invoke(cli, ["run", *config, "-q", "--json", out]).exit_code == 1
+    assert first == json.loads(Path(out).read_text())["policy_digest"]
+    assert first.startswith("sha256:") and len(first) == 71
+    base.write_text(ATTESTED.replace("90d", "60d"))
+    assert sign("dr-test") != first

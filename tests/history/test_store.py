@@ -186,6 +186,26 @@ def test_last_passing_is_the_latest_passed_or_warned_run_on_the_branch(store: Hi
     assert store.last_passing("release") is None
 
 
+def test_a_projects_last_passing_run_ignores_the_other_projects(store: HistoryStore) -> None:
+    def run(api: Status, web: Status, lines: float) -> int:
+        gates = (
+            gate("api/quality", check("coverage", {"total": (lines, Unit.PERCENT)}, api)),
+            gate("web/quality", check("coverage", {"total": (lines, Unit.PERCENT)}, web)),
+        )
+        return store.record(result(*gates), ctx(int(lines)))
+
+    run(Status.PASSED, Status.PASSED, 1)
+    web_fails = run(Status.PASSED, Status.FAILED, 2)
+    api_errs = run(Status.ERROR, Status.WARNED, 3)
+    plain = store.record(coverage_run(4), ctx(4))  # no project at all
+    assert store.last_passing(project="api") == store.get(web_fails)
+    assert store.last_passing(project="web") == store.get(api_errs)
+    assert store.last_passing() == store.get(plain)  # the whole run, as before
+    assert store.last_passing(project="worker") is None  # never judged
+    assert store.last_passing(project="ap") is None  # a prefix of a name is not the project
+    assert store.last_passing(project="a_i") is None  # nor is a LIKE pattern
+
+
 def test_every_string_is_redacted_before_it_is_stored(store: HistoryStore) -> None:
     secret = 's3cr"et\\tok'  # a quote and a backslash: caught before JSON escapes them
     leaky = check(

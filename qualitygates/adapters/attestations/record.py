@@ -8,6 +8,7 @@ attestations:
     at: 2026-11-20T10:00:00Z     # when (ISO date or date-time; UTC when no zone)
     evidence: https://ci.example.com/runs/123   # optional link
     approver: bob                # optional; required distinct from `by` when asked
+    policy: sha256:…             # the resolved policy it was signed under (`attest` adds it)
 ```
 A bare list of entries, or the same shape in JSON, is read too. `append_attestation`
 adds one entry, keeping the file's existing text (comments, order) when it is YAML.
@@ -35,10 +36,11 @@ from qualitygates.readers.yamldata import YamlDataError, load_yaml_data
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 RESULTS = ("pass", "fail")
-KEYS = frozenset({"check", "result", "by", "at", "evidence", "approver", "note"})
+KEYS = frozenset({"check", "result", "by", "at", "evidence", "approver", "note", "policy"})
 HEADER = (
     "# Manual checks signed off for qualitygates; add entries with `qualitygates attest`.\n"
-    "# Each entry: check, result (pass|fail), by, at (ISO time), evidence, approver.\n"
+    "# Each entry: check, result (pass|fail), by, at (ISO time), evidence, approver, and the\n"
+    "# policy digest it was signed under.\n"
 )
 _BLANK_OR_COMMENT = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n?)*")
 
@@ -129,6 +131,7 @@ def append_attestation(
     evidence: str | None,
     at: datetime,
     approver: str | None = None,
+    policy_digest: str | None = None,
 ) -> None:
     """Append one entry to the record at `path`, creating it when absent; atomic.
 
@@ -136,6 +139,8 @@ def append_attestation(
     attestations list ends the file; otherwise (and for JSON) the file is rewritten.
     """
     entry = _new_entry(check, result, by, evidence, at, approver)
+    if policy_digest:
+        entry["policy"] = policy_digest
     if not path.exists():
         text = _fresh(path, entry)
     elif path.suffix.lower() == ".json":
