@@ -15,7 +15,7 @@ COMMANDS = {
     "report": "run:report",
     "validate": "run:validate",
     "policy": "policy:policy_group",
-    "history": "history:history_command",
+    "history": "history:history_group",
     "trend": "history:trend",
     "compare": "history:compare",
     "comment": "comment:comment",
@@ -27,19 +27,26 @@ COMMANDS = {
 }
 
 
-class _Commands(click.Group):
-    """The commands of `COMMANDS`, each imported when it is first asked for."""
+class LazyGroup(click.Group):
+    """A group whose commands (`lazy`: name -> "module:attribute" under qualitygates.cli)
+    are each imported when first asked for."""
+
+    lazy: dict[str, str] = {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return [*self.lazy, *super().list_commands(ctx)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        home = COMMANDS.get(cmd_name)
+        home = self.lazy.get(cmd_name)
         if home is None:
-            return None
+            return super().get_command(ctx, cmd_name)
         module, _, name = home.partition(":")
         command: click.Command = getattr(import_module(f"qualitygates.cli.{module}"), name)
         return command
+
+
+class _Commands(LazyGroup):
+    lazy = COMMANDS
 
 
 @click.group(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualitygates.cli.common import config_option, fails_cleanly
+from qualitygates.cli.group import LazyGroup
 from qualitygates.cli.output import echo
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 SHOWN_POINTS = 30  # values `trend` shows by default
 MAX_LIMIT = 100_000  # runs listed at once; a larger number overflows the store's integers
+HISTORY_COMMANDS: dict[str, str] = {}
 
 
 def _store_for(history: str | None, config: str) -> HistoryStore:
@@ -63,7 +65,12 @@ _history_option = click.option(
 )
 
 
-@click.command(name="history")
+class _HistoryCommands(LazyGroup):
+    #: `history SUBCOMMAND`: name -> "module:attribute" under qualitygates.cli
+    lazy = HISTORY_COMMANDS
+
+
+@click.group(name="history", cls=_HistoryCommands, invoke_without_command=True)
 @_history_option
 @config_option
 @click.option("--branch", help="Only runs of this branch.")
@@ -75,8 +82,10 @@ _history_option = click.option(
 )
 @click.option("--since", metavar="AGE|DATE", help="Only runs since then: 7d, 12h, or 2026-11-01.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1, max=MAX_LIMIT))
+@click.pass_context
 @fails_cleanly
-def history_command(
+def history_group(
+    ctx: click.Context,
     history: str | None,
     config: str,
     branch: str | None,
@@ -85,7 +94,9 @@ def history_command(
     since: str | None,
     limit: int,
 ) -> None:
-    """List recorded runs, newest first."""
+    """List recorded runs, newest first (with a subcommand: that instead)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from qualitygates.history import format_runs
 
     with _store_for(history, config) as store:

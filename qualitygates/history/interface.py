@@ -68,6 +68,7 @@ class RunFilter:
     limit: int  # at least 1
     gate: str | None = None  # only runs that judged this gate
     status: str | None = None  # a Status value: that gate's status with `gate`, else the run's
+    until: datetime | None = None  # only runs recorded at or before then
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,26 @@ class HistoryStore(abc.ABC):
     @abc.abstractmethod
     def _trend(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
         """The values of `series` in the latest runs `wanted` selects, oldest first."""
+
+    def passing_values(
+        self,
+        series: MetricSeries,
+        branch: str | None,
+        last: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[TrendPoint]:
+        """The values of `series` in the runs of `branch` whose gate of the series passed
+        or warned, oldest first: the `last` such runs, or those recorded since `since`,
+        in either case recorded no later than `until` (a run's own time, so that a run
+        recorded with `--now` in the past sees only what came before it)."""
+        limit = _limit(last) if last is not None else 1_000_000
+        wanted = RunFilter(branch, since, limit, series.gate, None, until)
+        return self._passing_values(series, wanted)
+
+    @abc.abstractmethod
+    def _passing_values(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
+        """The values of `series` in the runs `wanted` selects whose gate passed or warned."""
 
     @abc.abstractmethod
     def last_passing(self, branch: str = "main", project: str | None = None) -> RunResult | None:

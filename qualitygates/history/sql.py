@@ -171,16 +171,17 @@ class SqlHistoryStore(HistoryStore):
             return resolve(conn, metric, gate, check, self.location)
 
     def _trend(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
-        r, m = schema.runs, schema.metrics
-        query = (
-            select(r.c.id, r.c.recorded_at, r.c.commit_sha, m.c.value, m.c.text_value, m.c.unit)
-            .join(m, m.c.run_id == r.c.id)
-            .where(m.c.gate_id == series.gate, m.c.check_id == series.check)
-            .where(m.c.metric == series.metric)
-        )
-        query = _newest(query, wanted)
+        return self._points(_series_query(series), wanted)
+
+    def _passing_values(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
+        g = schema.gates
+        passed = (g.c.run_id == schema.runs.c.id) & (g.c.gate_id == series.gate)
+        query = _series_query(series).join(g, passed).where(g.c.status.in_(PASSING))
+        return self._points(query, wanted)
+
+    def _points(self, query: Select[Any], wanted: RunFilter) -> list[TrendPoint]:
         with self._transaction() as conn:
-            found = conn.execute(query).all()
+            found = conn.execute(_newest(query, wanted)).all()
         return [
             TrendPoint(
                 row.id,
@@ -236,6 +237,17 @@ def _project_passed(project: str) -> ColumnElement[bool]:
     return judged & ~not_passing
 
 
+def _series_query(series: MetricSeries) -> Select[Any]:
+    """The recorded values of one metric of one check, with their runs' time and commit."""
+    r, m = schema.runs, schema.metrics
+    return (
+        select(r.c.id, r.c.recorded_at, r.c.commit_sha, m.c.value, m.c.text_value, m.c.unit)
+        .join(m, m.c.run_id == r.c.id)
+        .where(m.c.gate_id == series.gate, m.c.check_id == series.check)
+        .where(m.c.metric == series.metric)
+    )
+
+
 def _newest(query: Select[Any], wanted: RunFilter) -> Select[Any]:
     """`query` on the runs table, narrowed to `wanted`'s branch and time, newest first."""
     r = schema.runs
@@ -244,6 +256,8 @@ def _newest(query: Select[Any], wanted: RunFilter) -> Select[Any]:
         query = query.where(r.c.branch == wanted.branch)
     if wanted.since is not None:
         query = query.where(r.c.recorded_at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(r.c.recorded_at <= wanted.until)
     return query
 
 
