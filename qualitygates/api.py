@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 
 from qualitygates.engine import RunOptions
 from qualitygates.engine import run as run_engine
-from qualitygates.engine.baseline import baseline_index
+from qualitygates.engine.compared import Baseline, compared_with
 from qualitygates.errors import ReportError, UsageError
 from qualitygates.history.recording import history_target, open_history, record_run, trends_for
-from qualitygates.model import CheckResult, ExitCode, RunResult, Status
+from qualitygates.model import ExitCode, RunResult
 from qualitygates.plugins import Registry, reporter_registry
 from qualitygates.policy import Policy, load_policy
 from qualitygates.policy.extends import BaseOptions
@@ -55,7 +55,7 @@ from qualitygates.reports.publish import (
 )
 
 if TYPE_CHECKING:
-    from qualitygates.history.interface import HistoryStore
+    pass
 
 __all__ = [
     "Baseline",
@@ -74,20 +74,6 @@ Trends = Mapping[str, list[float]]
 #: Called with the result and the secrets to hide, after judging and before any report is
 #: written (the command line prints its console summary there, so the verdict comes first).
 BeforeReports = Callable[[RunResult, frozenset[str]], None]
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What a run compares with (`baseline` thresholds, `new.*` findings).
-
-    `file`, a saved JSON result, must come from a run that passed unless `any_status`: a
-    failing run as the bar would let a regression in. Without a file, and with a history
-    store, the baseline is the store's last passing run of `branch`.
-    """
-
-    file: str | Path | None = None
-    any_status: bool = False
-    branch: str = "main"
 
 
 @dataclass(frozen=True)
@@ -206,23 +192,6 @@ def render_saved(
     return render_result(saved, format_name, context, reporters)
 
 
-def baseline_from_file(path: str | Path, any_status: bool = False) -> dict[str, CheckResult]:
-    """The baseline's checks from a saved JSON result, which must come from a passing run
-    unless `any_status`."""
-    from qualitygates.result_io import read_result
-
-    try:
-        result = read_result(path)
-    except ReportError as exc:
-        raise UsageError(f"--baseline {exc}") from None
-    if not any_status and result.status not in (Status.PASSED, Status.WARNED):
-        raise UsageError(
-            f"--baseline {os.fspath(path)} is the result of a run that did not pass (status "
-            f"{result.status.value}): give a passing run's result, or add --baseline-any"
-        )
-    return baseline_index(result)
-
-
 def _policy_of(
     given: Policy | str | Path,
     variables: Mapping[str, str] | None,
@@ -254,10 +223,10 @@ def _judge_and_record(
     """Judge against the baseline, recording the run (and reading its trends) with a store."""
     store = open_history(target)
     if store is None:
-        return run_engine(policy, _with_baseline(options, baseline, None), adapters), None
+        return run_engine(policy, compared_with(options, baseline, None, policy), adapters), None
     with store:
-        with_baseline = _with_baseline(options, baseline, store, policy.projects)
-        result = run_engine(policy, with_baseline, adapters)
+        compared = compared_with(options, baseline, store, policy)
+        result = run_engine(policy, compared, adapters)
         trends = trends_for(store, result)
         record_run(
             store,
@@ -269,33 +238,6 @@ def _judge_and_record(
             env=env,
         )
         return result, trends
-
-
-def _with_baseline(
-    options: RunOptions,
-    baseline: Baseline,
-    store: HistoryStore | None,
-    projects: tuple[str, ...] = (),
-) -> RunOptions:
-    """The options with their baseline: the file, else the options' own, else the store's.
-
-    Over projects, each project's baseline is its own last passing run: one failing
-    service does not keep the others from a baseline.
-    """
-    if baseline.file is not None:
-        from_file = baseline_from_file(baseline.file, baseline.any_status)
-        return dataclasses.replace(options, baseline=from_file)
-    if options.baseline is not None or store is None:
-        return options
-    found: dict[str, CheckResult] | None = None
-    for project in projects or (None,):
-        previous = store.last_passing(baseline.branch, project=project)
-        if previous is not None:
-            prefix = f"{project}/" if project else ""
-            index = baseline_index(previous).items()
-            found = found or {}
-            found.update((key, check) for key, check in index if key.startswith(prefix))
-    return dataclasses.replace(options, baseline=found)
 
 
 def _publish(

@@ -103,6 +103,18 @@ class Measurement:
 
 
 @dataclass(frozen=True)
+class HistoryNote:
+    """What a condition on recent history read: the statistic, its value, the window."""
+
+    statistic: str  # "history.median", "anomaly", "drift", ...
+    value: float | None  # the statistic's value (a median, a z-score, a drift percent)
+    window: str  # as written: "last=10" or "30d"
+    branch: str
+    runs: int  # the recorded runs the window held
+    detail: str = ""  # e.g. the median and spread behind a z-score, or the trend test
+
+
+@dataclass(frozen=True)
 class ConditionResult:
     """The verdict on one condition of a check."""
 
@@ -114,6 +126,7 @@ class ConditionResult:
     threshold: MetricValue | None = None
     unit: Unit | None = None
     operator: str | None = None
+    history: HistoryNote | None = None  # set on conditions on recent history
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from qualitygates.model import (
     CheckResult,
     ConditionResult,
     GateResult,
+    HistoryNote,
     Measurement,
     RunResult,
     Status,
@@ -91,7 +92,7 @@ def _check(check: CheckResult) -> dict[str, Any]:
 
 
 def _condition(condition: ConditionResult) -> dict[str, Any]:
-    return {
+    written: dict[str, Any] = {
         "expr": condition.expr,
         "metric": condition.metric,
         "operator": condition.operator,
@@ -101,6 +102,17 @@ def _condition(condition: ConditionResult) -> dict[str, Any]:
         "status": condition.status.value,
         "message": condition.message,
     }
+    if condition.history is not None:  # only on conditions on recent history
+        written["history"] = _finite(vars(condition.history).copy())
+    return written
+
+
+def _finite(note: dict[str, Any]) -> dict[str, Any]:
+    """JSON has no infinity: an infinite z-score or drift is written as a signed string."""
+    value = note.get("value")
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        note["value"] = "inf" if value > 0 else "-inf"
+    return note
 
 
 def result_from_dict(data: Any) -> RunResult:
@@ -183,6 +195,23 @@ def _condition_from(c: dict[str, Any]) -> ConditionResult:
         c.get("threshold"),
         Unit(c["unit"]) if c.get("unit") else None,
         c.get("operator"),
+        _history_note(c.get("history")),
+    )
+
+
+def _history_note(data: Any) -> HistoryNote | None:
+    if not isinstance(data, dict):
+        return None
+    value = data.get("value")
+    if value in ("inf", "-inf"):
+        value = float(value)
+    return HistoryNote(
+        str(data.get("statistic", "")),
+        value if isinstance(value, (int, float)) else None,
+        str(data.get("window", "")),
+        str(data.get("branch", "")),
+        int(data.get("runs", 0)),
+        str(data.get("detail", "")),
     )
 
 

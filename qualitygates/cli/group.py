@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import ClassVar
 
 import click
 
@@ -31,7 +32,7 @@ class LazyGroup(click.Group):
     """A group whose commands (`lazy`: name -> "module:attribute" under qualitygates.cli)
     are each imported when first asked for."""
 
-    lazy: dict[str, str] = {}
+    lazy: ClassVar[dict[str, str]] = {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*self.lazy, *super().list_commands(ctx)]

@@ -19,7 +19,9 @@ from qualitygates.engine.baseline import (
     new_finding_metrics,
     uses_baseline,
 )
-from qualitygates.engine.judge import check_status, judge_condition, judge_provenance
+from qualitygates.engine.history_judge import judge_against_history
+from qualitygates.engine.judge import check_status, judge_condition, judge_provenance, measured
+from qualitygates.engine.recent import NO_STORE, CheckHistory, history_term
 from qualitygates.engine.severities import mapped
 from qualitygates.engine.waivers import apply_waivers
 from qualitygates.model import (
@@ -41,8 +43,10 @@ def judge_check(
     now: datetime,
     baseline: CheckResult | None,
     duration: float,
+    recent: CheckHistory | None = None,
 ) -> CheckResult:
-    """The check's result from its adapter's collection (and the baseline's same check)."""
+    """The check's result from its adapter's collection (and the baseline's same check,
+    and the recent history its conditions read)."""
     findings, notes = apply_waivers(
         collection.findings, check.waivers, now, policy.waiver_notice_days, policy.waiver_ceiling
     )
@@ -58,7 +62,9 @@ def judge_check(
     wanted = {c.metric for c in check.conditions}
     summary = {spec.name for spec in adapter.metrics if spec.summary}
     return replace(
-        _verdict(check, _judge_conditions(check, collection, metrics, baseline, now), None),
+        _verdict(
+            check, _judge_conditions(check, collection, metrics, (baseline, recent), now), None
+        ),
         metrics={k: v for k, v in metrics.items() if k in wanted or k in summary},
         # After counting: the policy's severities change how findings show, never a count.
         findings=mapped(check.severity_map, findings),
@@ -72,17 +78,29 @@ def _judge_conditions(
     check: Check,
     collection: Collection,
     metrics: Mapping[str, Measurement],
-    baseline: CheckResult | None,
+    compared: tuple[CheckResult | None, CheckHistory | None],
     now: datetime,
 ) -> tuple[ConditionResult, ...]:
     """Every condition judged on the metrics, then the report's age and commit."""
     available = collection.available or tuple(metrics)
-    before = baseline_metrics(baseline)
-    conditions = tuple(
-        judge_condition(c, metrics, available, before, collection.unavailable)
-        for c in check.conditions
-    )
-    return conditions + judge_provenance(check, collection.timestamp, collection.revision, now)
+    before = baseline_metrics(compared[0])
+    recent = compared[1] or NO_STORE.for_check("", "")
+    conditions = []
+    for condition in check.conditions:
+        term = history_term(condition)
+        if term is None:
+            judged = judge_condition(condition, metrics, available, before, collection.unavailable)
+        else:
+            value = measured(condition, metrics, available, collection.unavailable)
+            judged = (
+                value
+                if isinstance(value, ConditionResult)
+                else judge_against_history(
+                    condition, term, value, recent.window(condition.metric, term), now
+                )
+            )
+        conditions.append(judged)
+    return (*conditions, *judge_provenance(check, collection.timestamp, collection.revision, now))
 
 
 def _verdict(

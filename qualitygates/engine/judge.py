@@ -25,21 +25,34 @@ def judge_condition(
     unavailable: Mapping[str, str] | None = None,
 ) -> ConditionResult:
     """Compare one metric with its threshold; an absent metric is an error, never a pass."""
-    measurement = metrics.get(condition.metric)
-    if measurement is None and condition.metric.startswith("new.") and baseline is None:
-        return _no_baseline(condition, None)
-    if measurement is None:
-        reason = (unavailable or {}).get(condition.metric)
-        if reason:
-            return _error(condition, f"{condition.metric}: {reason}")
-        return _error(condition, _absent_message(condition.metric, available))
+    if condition.metric.startswith("new.") and baseline is None and condition.metric not in metrics:
+        return no_baseline(condition, None)
+    measurement = measured(condition, metrics, available, unavailable)
+    if isinstance(measurement, ConditionResult):
+        return measurement
     if condition.threshold.baseline:
         return _judge_against_baseline(condition, measurement, baseline)
     try:
         threshold = _threshold_value(condition, measurement)
     except ExpressionError as exc:
-        return _error(condition, str(exc), measurement)
-    return _verdict(condition, measurement, threshold)
+        return error(condition, str(exc), measurement)
+    return verdict(condition, measurement, threshold)
+
+
+def measured(
+    condition: Condition,
+    metrics: Mapping[str, Measurement],
+    available: Sequence[str],
+    unavailable: Mapping[str, str] | None,
+) -> Measurement | ConditionResult:
+    """The condition's metric, or the error that it is not there (with the source's reason)."""
+    measurement = metrics.get(condition.metric)
+    if measurement is not None:
+        return measurement
+    reason = (unavailable or {}).get(condition.metric)
+    if reason:
+        return error(condition, f"{condition.metric}: {reason}")
+    return error(condition, _absent_message(condition.metric, available))
 
 
 def _threshold_value(condition: Condition, measurement: Measurement) -> float | str:
@@ -65,25 +78,28 @@ def _threshold_value(condition: Condition, measurement: Measurement) -> float | 
     return convert(threshold.number, threshold.unit, measurement.unit, condition.metric)
 
 
-def _verdict(
-    condition: Condition, measurement: Measurement, threshold: float | str, note: str = ""
+def verdict(
+    condition: Condition,
+    measurement: Measurement,
+    threshold: float | str,
+    note: str = "",
+    name: str | None = None,
 ) -> ConditionResult:
-    actual = measurement.value
+    """`actual OP threshold` judged and said; `name` is what the message calls the value
+    (default: the metric)."""
+    actual, name = measurement.value, name or condition.metric
     if isinstance(actual, float) and actual != actual:
-        return _error(
+        return error(
             condition, f"{condition.metric} is NaN: the source has no usable value", measurement
         )
     op = condition.expression.operator
     holds = compare(actual, op, threshold)
     shown_actual, shown_threshold = _shown(actual, threshold, measurement.unit)
     if holds:
-        status, message = (
-            Status.PASSED,
-            f"{condition.metric} {shown_actual} is {op} {shown_threshold}{note}",
-        )
+        status, message = (Status.PASSED, f"{name} {shown_actual} is {op} {shown_threshold}{note}")
     else:
         status = Status.WARNED if condition.on_fail is OnFail.WARN else Status.FAILED
-        message = f"{condition.metric} {shown_actual} is not {op} {shown_threshold}{note}"
+        message = f"{name} {shown_actual} is not {op} {shown_threshold}{note}"
     return ConditionResult(
         expr=condition.expr,
         metric=condition.metric,
@@ -107,7 +123,7 @@ def _judge_against_baseline(
 ) -> ConditionResult:
     before = (baseline or {}).get(condition.metric)
     if before is None or isinstance(before.value, str) or isinstance(measurement.value, str):
-        return _no_baseline(condition, measurement)
+        return no_baseline(condition, measurement)
     threshold = condition.threshold
     base = before.value
     if threshold.baseline_op is None:
@@ -120,16 +136,18 @@ def _judge_against_baseline(
                 threshold.number or "0", threshold.unit, measurement.unit, condition.metric
             )
         except ExpressionError as exc:
-            return _error(condition, str(exc), measurement)
+            return error(condition, str(exc), measurement)
         limit = base + delta if threshold.baseline_op == "+" else base - delta
     note = f" (baseline {format_value(base, measurement.unit)})"
-    return _verdict(condition, measurement, limit, note)
+    return verdict(condition, measurement, limit, note)
 
 
-def _no_baseline(condition: Condition, measurement: Measurement | None) -> ConditionResult:
+def no_baseline(
+    condition: Condition, measurement: Measurement | None, why: str = "no baseline to compare with"
+) -> ConditionResult:
     """No baseline value: said visibly, and warned or failed as `on_no_baseline` says."""
     policy = condition.on_no_baseline.value
-    message = f"{condition.metric}: no baseline to compare with (on_no_baseline: {policy})"
+    message = f"{condition.metric}: {why} (on_no_baseline: {policy})"
     status = Status.WARNED if condition.on_no_baseline is OnFail.WARN else Status.FAILED
     return ConditionResult(
         condition.expr, condition.metric, status, message,
@@ -145,7 +163,7 @@ def _absent_message(metric: str, available: Sequence[str]) -> str:
     return f"{metric} is not in the source"
 
 
-def _error(
+def error(
     condition: Condition, message: str, measurement: Measurement | None = None
 ) -> ConditionResult:
     return ConditionResult(

@@ -22,6 +22,7 @@ from qualitygates.deadline import DEFAULT_TIMEOUT, start_workers
 from qualitygates.engine.check_result import asked_metrics, error_result, judge_check
 from qualitygates.engine.judge import gate_status, run_status
 from qualitygates.engine.paths import relative_to, repository_root
+from qualitygates.engine.recent import NO_STORE, RecentHistory
 from qualitygates.errors import AdapterError, PolicyError
 from qualitygates.model import CheckResult, GateResult, RunResult, Status
 from qualitygates.plugins import Registry, adapter_registry
@@ -56,6 +57,9 @@ class RunOptions:
     root: Path | None = None
     # In a run over projects: each project gate's root, where its adapters work from.
     gate_roots: Mapping[str, Path] = field(default_factory=dict)
+    # The windows of recent history the conditions read (see engine.recent), read from the
+    # store before the run; NO_STORE: there is no store, and such conditions say so.
+    recent: RecentHistory = NO_STORE
 
 
 def run(
@@ -233,8 +237,9 @@ def _run_check(
         return error_result(check, message, time.monotonic() - started)
     collection = replace(collection, findings=relative_to(options.root, collection.findings))
     baseline = (options.baseline or {}).get(f"{gate_id}.{check.id}")
+    recent = options.recent.for_check(gate_id, check.id)
     return judge_check(
-        policy, check, adapter, collection, now, baseline, time.monotonic() - started
+        policy, check, adapter, collection, now, baseline, time.monotonic() - started, recent
     )
 
 

@@ -10,7 +10,12 @@ from typing import Any
 
 from qualitygates.adapters.interface import Adapter, MetricSpec
 from qualitygates.model import NEW_PREFIX, Unit
-from qualitygates.policy.expressions import ExpressionError, convert, parse_expression
+from qualitygates.policy.expressions import (
+    Expression,
+    ExpressionError,
+    convert,
+    parse_expression,
+)
 from qualitygates.policy.keys import CONDITION_KEYS
 from qualitygates.policy.model import Condition, OnFail
 from qualitygates.policy.problems import Problems, suggest
@@ -44,6 +49,8 @@ def validate_condition(
         problems.add(text_node, str(exc))
         return None
     metric = expression.metric
+    if expression.derived is not None:
+        return _derived_condition(text_node, expression, adapter, problems, units, form)
     if not _check_metric(text_node, metric, expression.threshold, adapter, problems, units):
         return None
     problem = adapter.metric_problem(metric.removeprefix(NEW_PREFIX), options or {})
@@ -53,6 +60,37 @@ def validate_condition(
     spec = metric_spec(adapter, metric)
     unit_declared = units.get(metric) is not None or (spec is not None and spec.unit is not None)
     return Condition(expression, on_fail, on_no_baseline, problems.where(text_node), unit_declared)
+
+
+def _derived_condition(
+    node: Located,
+    expression: Expression,
+    adapter: type[Adapter],
+    problems: Problems,
+    units: Mapping[str, Unit],
+    form: tuple[Located, OnFail, OnFail],
+) -> Condition | None:
+    """`anomaly(METRIC, W) < 3.5` (a plain number) or `drift(METRIC, W) < 5%` (a percent)
+    on a numeric metric of the adapter."""
+    assert expression.derived is not None
+    metric, function = expression.metric, expression.derived.function
+    spec = metric_spec(adapter, metric)
+    if spec is None:
+        names = [m.name for m in adapter.metrics]
+        hint = suggest(metric, names) or f" (its metrics: {', '.join(names)})"
+        problems.add(node, f"unknown metric {metric!r} for adapter {adapter.name!r}{hint}")
+        return None
+    if (units.get(metric) or spec.unit) is Unit.TEXT:
+        problems.add(node, f"{metric} is a word: {function} needs a number")
+        return None
+    unit = expression.threshold.unit
+    if function == "anomaly" and unit is not None:
+        problems.add(node, f"anomaly is a z-score without a unit: write e.g. < 3.5, not {unit}")
+        return None
+    if function == "drift" and unit != "%":
+        problems.add(node, "drift is a percent of the window's median: write e.g. < 5%")
+        return None
+    return Condition(expression, form[1], form[2], problems.where(node), True)
 
 
 def _condition_form(node: Located, problems: Problems) -> tuple[Located, OnFail, OnFail] | None:
@@ -107,7 +145,10 @@ def _check_metric(
         problems.add(node, f"unknown metric {metric!r} for adapter {adapter.name!r}{hint}")
         return False
     unit = units.get(metric) or spec.unit
-    if unit is None or (threshold.baseline and threshold.number is None):
+    if unit is Unit.TEXT and threshold.history is not None:
+        problems.add(node, f"{metric} is a word: history thresholds compare numbers")
+        return False
+    if unit is None or ((threshold.baseline or threshold.history) and threshold.number is None):
         return True
     if unit is Unit.TEXT and threshold.is_numeric:
         problems.add(node, f"{metric} is a word (such as OK); compare it with == or != and a word")

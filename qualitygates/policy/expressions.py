@@ -16,6 +16,12 @@ from math import isfinite
 from typing import Any
 
 from qualitygates.model import MetricValue, Unit
+from qualitygates.policy.history_terms import (
+    HistoryTerm,
+    HistoryTermError,
+    parse_derived_metric,
+    parse_history_threshold,
+)
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
@@ -77,7 +83,8 @@ class Threshold:
     unit: str | None = None
     word: str | None = None
     baseline: bool = False
-    baseline_op: str | None = None  # '*', '+' or '-'
+    baseline_op: str | None = None  # '*', '+' or '-' after `baseline` or a history term
+    history: HistoryTerm | None = None  # history.median(last=10) and the like
 
     @property
     def is_numeric(self) -> bool:
@@ -89,9 +96,10 @@ class Expression:
     """A parsed condition: `metric operator threshold`."""
 
     text: str
-    metric: str
+    metric: str  # the metric read; inside anomaly(...) or drift(...), the one they read
     operator: str
     threshold: Threshold
+    derived: HistoryTerm | None = None  # anomaly(METRIC, WINDOW) or drift(METRIC, WINDOW)
 
 
 def parse_expression(text: str) -> Expression:
@@ -109,6 +117,15 @@ def parse_expression(text: str) -> Expression:
         raise ExpressionError(f"{text!r} has no value after {op!r}")
     if value[:1] in "<>=!":
         raise ExpressionError(f"{text!r} has an invalid operator; use one of {' '.join(OPERATORS)}")
+    try:
+        derived = parse_derived_metric(metric)
+    except HistoryTermError as exc:
+        raise ExpressionError(str(exc)) from None
+    if derived is not None:
+        threshold = parse_threshold(value, op)
+        if threshold.baseline or threshold.history is not None or not threshold.is_numeric:
+            raise ExpressionError(f"{text!r}: compare {derived[0].function}(...) with a number")
+        return Expression(text.strip(), derived[1], op, threshold, derived[0])
     return Expression(text.strip(), metric, op, parse_threshold(value, op))
 
 
@@ -135,6 +152,14 @@ def parse_threshold(value: str, op: str) -> Threshold:
     """Parse a threshold: a number with an optional unit, a word, or a baseline form."""
     if match := _NUMBER_WITH_UNIT.match(value):
         return Threshold(value, number=match.group(1), unit=match.group(2))
+    if value.startswith("history."):
+        try:
+            term, history_op, number, unit = parse_history_threshold(value)
+        except HistoryTermError as exc:
+            raise ExpressionError(str(exc)) from None
+        if unit is not None and unit not in UNITS:
+            raise ExpressionError(f"{value!r}: {unit!r} is not a unit ({' '.join(UNITS)})")
+        return Threshold(value, number=number, unit=unit, baseline_op=history_op, history=term)
     if match := _BASELINE.match(value):
         return Threshold(
             value,

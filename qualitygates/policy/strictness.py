@@ -44,7 +44,13 @@ def condition_text(node: Located) -> str:
 def metric_of(node: Located) -> str | None:
     """The metric a condition node judges; None when it is not a valid expression."""
     expression = _expression(node)
-    return expression.metric if expression is not None else None
+    if expression is None:
+        return None
+    if expression.derived is not None:  # anomaly(M, W) judges something other than M
+        return (
+            f"{expression.derived.function}({expression.metric}, {expression.derived.window.text})"
+        )
+    return expression.metric
 
 
 def at_least_as_strict(base: Located, new: Located) -> str | None:
@@ -59,10 +65,19 @@ def at_least_as_strict(base: Located, new: Located) -> str | None:
         and _on(new, "on_no_baseline", "warn") == "warn"
     ):
         return "on_no_baseline: warn where the base fails"
-    if old.threshold.baseline or tighter.threshold.baseline:
+    if _relative(old) or _relative(tighter):
         same = old.operator == tighter.operator and old.threshold.text == tighter.threshold.text
-        return None if same else f"{tighter.text!r} cannot be compared with a baseline threshold"
+        return (
+            None
+            if same
+            else f"{tighter.text!r} cannot be compared with a baseline or history threshold"
+        )
     return _passes_less(old, tighter)
+
+
+def _relative(expression: Expression) -> bool:
+    """A threshold known only at run time: the baseline's value, or recent history's."""
+    return expression.threshold.baseline or expression.threshold.history is not None
 
 
 def _passes_less(old: Expression, new: Expression) -> str | None:

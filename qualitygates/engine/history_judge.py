@@ -1,0 +1,164 @@
+"""Judging a condition against recent history: an aggregate threshold, anomaly or drift.
+
+A window with too few runs (or no history store at all) is not a pass: it is said, and
+warned or failed as the condition's `on_no_baseline` says. The statistics are those of
+`qualitygates.history.stats`; each result carries a `HistoryNote` (the statistic, its
+value, the window and how many runs it held) that the reports show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from statistics import fmean, median
+
+from qualitygates.engine.judge import error, no_baseline, verdict
+from qualitygates.engine.recent import RecentRuns
+from qualitygates.formatting import format_value
+from qualitygates.history.stats import MAD_TO_SIGMA, drift, mad, robust_z
+from qualitygates.model import ConditionResult, HistoryNote, Measurement, Unit
+from qualitygates.policy.expressions import ExpressionError, convert
+from qualitygates.policy.history_terms import HistoryTerm
+from qualitygates.policy.model import Condition
+
+AGGREGATE: dict[str, Callable[[list[float]], float]] = {
+    "median": median,
+    "mean": fmean,
+    "min": min,
+    "max": max,
+}
+
+
+def judge_against_history(
+    condition: Condition,
+    term: HistoryTerm,
+    measurement: Measurement,
+    recent: RecentRuns | None,
+    now: datetime,
+) -> ConditionResult:
+    """The condition judged on this run's value and the window `recent` holds."""
+    if isinstance(measurement.value, str):
+        return error(condition, f"{condition.metric} is a word: history compares numbers")
+    if recent is None:
+        return no_baseline(condition, measurement, "no history store to compare with")
+    points = [p for p in recent.points if isinstance(p.value, (int, float))]
+    units = {p.unit for p in points}
+    if units - {measurement.unit}:
+        shown = ", ".join(sorted(u.value for u in units))
+        return error(
+            condition,
+            f"{condition.metric} is in {measurement.unit.value} now, but its recorded values "
+            f"are in {shown}: the window cannot be compared",
+            measurement,
+        )
+    where = term.window.describe(recent.branch)
+    if len(points) < term.minimum_runs:
+        runs = _runs(len(points))
+        why = f"{runs} in {where}, fewer than the {term.minimum_runs} needed"
+        return no_baseline(condition, measurement, why)
+    values = [float(p.value) for p in points]
+    if term.function == "anomaly":
+        return _anomaly(condition, term, measurement, values, recent)
+    if term.function == "drift":
+        days = [(p.recorded_at - now).total_seconds() / 86400 for p in points]
+        return _drift(condition, term, measurement, (days, values), recent)
+    return _aggregate(condition, term, measurement, values, recent)
+
+
+def _aggregate(
+    condition: Condition,
+    term: HistoryTerm,
+    measurement: Measurement,
+    values: list[float],
+    recent: RecentRuns,
+) -> ConditionResult:
+    statistic = float(AGGREGATE[term.function](values))
+    threshold = condition.threshold
+    limit = statistic
+    if threshold.baseline_op == "*":
+        limit = statistic * float(threshold.number or 1)
+    elif threshold.baseline_op in ("+", "-"):
+        try:
+            delta = convert(
+                threshold.number or "0", threshold.unit, measurement.unit, condition.metric
+            )
+        except ExpressionError as exc:
+            return error(condition, str(exc), measurement)
+        limit = statistic + delta if threshold.baseline_op == "+" else statistic - delta
+    name = f"history.{term.function}"
+    shown = format_value(statistic, measurement.unit)
+    note = f" ({name} of {term.window.describe(recent.branch)}: {shown})"
+    judged = verdict(condition, measurement, limit, note)
+    return _noted(judged, name, statistic, term, recent, len(values))
+
+
+def _anomaly(
+    condition: Condition,
+    term: HistoryTerm,
+    measurement: Measurement,
+    values: list[float],
+    recent: RecentRuns,
+) -> ConditionResult:
+    value = float(measurement.value)
+    z = robust_z(value, values)
+    unit = measurement.unit
+    centre, spread = median(values), MAD_TO_SIGMA * mad(values)
+    detail = (
+        f"{format_value(value, unit)} against a median of {format_value(centre, unit)} "
+        f"and a spread of {format_value(spread, unit)} over {term.window.describe(recent.branch)}"
+    )
+    name = f"anomaly({condition.metric}, {term.window.text})"
+    threshold = float(condition.threshold.number or 0)
+    judged = verdict(condition, Measurement(z, Unit.NUMBER), threshold, f" ({detail})", name)
+    if math.isinf(z):  # JSON has no infinity: the note keeps it, `actual` says nothing
+        judged = replace(judged, actual=None)
+    return _noted(judged, "anomaly", z, term, recent, len(values), detail)
+
+
+def _drift(
+    condition: Condition,
+    term: HistoryTerm,
+    measurement: Measurement,
+    series: tuple[list[float], list[float]],
+    recent: RecentRuns,
+) -> ConditionResult:
+    days, values = [*series[0], 0.0], [*series[1], float(measurement.value)]
+    span = term.window.span
+    window_days = span.total_seconds() / 86400 if span is not None else -min(days)
+    try:
+        found = drift(days, values, window_days)
+    except ValueError as exc:
+        return no_baseline(condition, measurement, str(exc))
+    weekly = found.percent_per_week
+    reading = "significant" if found.significant else "not significant, so 0"
+    detail = (
+        f"Theil-Sen {weekly:+.3g} %/week, Mann-Kendall p = {found.p_value:.3g} ({reading}), "
+        f"{len(values)} runs: {_runs(len(values) - 1)} of {term.window.describe(recent.branch)} "
+        "and this one"
+    )
+    name = f"drift({condition.metric}, {term.window.text})"
+    threshold = float(condition.threshold.number or 0)
+    judged = verdict(condition, Measurement(found.percent, Unit.PERCENT), threshold, "", name)
+    judged = replace(judged, message=f"{judged.message} ({detail})")
+    if math.isinf(found.percent):
+        judged = replace(judged, actual=None)
+    return _noted(judged, "drift", found.percent, term, recent, len(values) - 1, detail)
+
+
+def _noted(
+    judged: ConditionResult,
+    statistic: str,
+    value: float,
+    term: HistoryTerm,
+    recent: RecentRuns,
+    runs: int,
+    detail: str = "",
+) -> ConditionResult:
+    note = HistoryNote(statistic, value, term.window.text, recent.branch, runs, detail)
+    return replace(judged, history=note)
+
+
+def _runs(count: int) -> str:
+    return f"{count} run" if count == 1 else f"{count} runs"
