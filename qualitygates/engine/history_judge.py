@@ -53,10 +53,9 @@ def judge_against_history(
             f"are in {shown}: the window cannot be compared",
             measurement,
         )
-    where = term.window.describe(recent.branch)
     if len(points) < term.minimum_runs:
-        runs = _runs(len(points))
-        why = f"{runs} in {where}, fewer than the {term.minimum_runs} needed"
+        where = term.window.describe(recent.branch, len(points))
+        why = f"{_statistic(term)} over {where}, fewer than the {term.minimum_runs} needed"
         return no_baseline(condition, measurement, why)
     values = [float(p.value) for p in points]
     if term.function == "anomaly":
@@ -87,9 +86,9 @@ def _aggregate(
         except ExpressionError as exc:
             return error(condition, str(exc), measurement)
         limit = statistic + delta if threshold.baseline_op == "+" else statistic - delta
-    name = f"history.{term.function}"
+    name = _statistic(term)
     shown = format_value(statistic, measurement.unit)
-    note = f" ({name} of {term.window.describe(recent.branch)}: {shown})"
+    note = f" ({name} over {term.window.describe(recent.branch, len(values))}: {shown})"
     judged = verdict(condition, measurement, limit, note)
     return _noted(judged, name, statistic, term, recent, len(values))
 
@@ -107,7 +106,8 @@ def _anomaly(
     centre, spread = median(values), MAD_TO_SIGMA * mad(values)
     detail = (
         f"{format_value(value, unit)} against a median of {format_value(centre, unit)} "
-        f"and a spread of {format_value(spread, unit)} over {term.window.describe(recent.branch)}"
+        f"and a spread of {format_value(spread, unit)} over "
+        f"{term.window.describe(recent.branch, len(values))}"
     )
     name = f"anomaly({condition.metric}, {term.window.text})"
     threshold = float(condition.threshold.number or 0)
@@ -135,8 +135,7 @@ def _drift(
     reading = "significant" if found.significant else "not significant, so 0"
     detail = (
         f"Theil-Sen {weekly:+.3g} %/week, Mann-Kendall p = {found.p_value:.3g} ({reading}), "
-        f"{len(values)} runs: {_runs(len(values) - 1)} of {term.window.describe(recent.branch)} "
-        "and this one"
+        f"over {term.window.describe(recent.branch, len(values) - 1)} and this one"
     )
     name = f"drift({condition.metric}, {term.window.text})"
     threshold = float(condition.threshold.number or 0)
@@ -160,5 +159,6 @@ def _noted(
     return replace(judged, history=note)
 
 
-def _runs(count: int) -> str:
-    return f"{count} run" if count == 1 else f"{count} runs"
+def _statistic(term: HistoryTerm) -> str:
+    """`history.median`, `anomaly` or `drift`: what the condition computes."""
+    return term.function if term.function in ("anomaly", "drift") else f"history.{term.function}"

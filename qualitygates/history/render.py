@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from qualitygates.formatting import format_value
 from qualitygates.history.interface import MetricSeries, RunSummary, TrendPoint
+from qualitygates.model import Unit
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 GAP = " "  # a value that is not a number (a word metric, NaN)
@@ -53,11 +54,39 @@ def format_trend(series: MetricSeries, points: Sequence[TrendPoint]) -> str:
         low, high = min(numbers), max(numbers)
         head += f" (min {format_value(low, last.unit)}, max {format_value(high, last.unit)})"
     lines = [f"{head}, {len(points)} run{'s' if len(points) != 1 else ''}"]
+    reading = trend_reading(series, points)
+    if reading:
+        lines.append(reading)
     for point in points:
         commit = (point.commit or "-")[:10]
         when = point.recorded_at.strftime("%Y-%m-%d %H:%M")
         lines.append(f"  #{point.run_id:<6} {when}  {commit:<10}  {_show(point)}")
     return "\n".join(lines) + "\n"
+
+
+def trend_reading(series: MetricSeries, points: Sequence[TrendPoint]) -> str | None:
+    """One line: `p(95) rising 3 %/week, significant (Theil-Sen …, Mann-Kendall p = …)`;
+    None when the values are too few (3 numbers at 2 times) to read a trend from."""
+    numeric = [(p.recorded_at, n) for p in points if (n := _number(p.value)) is not None]
+    if len(numeric) < 3 or len({at for at, _ in numeric}) < 2:
+        return None
+    from qualitygates.history.stats import drift
+
+    origin = numeric[0][0]
+    days = [(at - origin).total_seconds() / 86400 for at, _ in numeric]
+    found = drift(days, [n for _, n in numeric], days[-1])
+    weekly = found.percent_per_week
+    direction = "flat" if weekly == 0 else ("rising" if weekly > 0 else "falling")
+    verdict = "significant" if found.significant else "not significant"
+    unit = points[-1].unit
+    slope = abs(found.slope_per_day)
+    # A percent metric moves in points: "+1.2% a day" would read as relative, like %/week.
+    per_day = f"{slope:.3g} points" if unit is Unit.PERCENT else format_value(slope, unit)
+    sign = "-" if found.slope_per_day < 0 else "+"
+    return (
+        f"{series.metric} {direction} {abs(weekly):.3g} %/week, {verdict} (Theil-Sen "
+        f"{sign}{per_day} a day, Mann-Kendall p = {found.p_value:.2g}, {len(numeric)} runs)"
+    )
 
 
 def _show(point: TrendPoint) -> str:

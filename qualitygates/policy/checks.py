@@ -98,6 +98,13 @@ def _condition_form(node: Located, problems: Problems) -> tuple[Located, OnFail,
     string) or long form (a mapping with `expr`); None when the long form has no `expr`."""
     if not node.is_mapping:
         return node, OnFail.FAIL, OnFail.WARN
+    if "expr" not in node.value and _split_by_colon(node):
+        problems.add(
+            node,
+            "this condition was read as a YAML mapping, split at ': ' (write last=10, not "
+            "last: 10, or quote the condition)",
+        )
+        return None
     problems.unknown_keys(node, CONDITION_KEYS, "a condition")
     if "expr" not in node.value:
         problems.add(
@@ -108,6 +115,11 @@ def _condition_form(node: Located, problems: Problems) -> tuple[Located, OnFail,
     on_fail = _on_fail(node, "on_fail", OnFail.FAIL, problems)
     on_no_baseline = _on_fail(node, "on_no_baseline", OnFail.WARN, problems)
     return node.value["expr"], on_fail, on_no_baseline
+
+
+def _split_by_colon(node: Located) -> bool:
+    """`- p95 <= history.median(last: 10)` is YAML for {"p95 <= history.median(last": "10)"}."""
+    return len(node.value) == 1 and any(char in str(key) for key in node.value for char in "<>=!(")
 
 
 def _on_fail(node: Located, key: str, default: OnFail, problems: Problems) -> OnFail:

@@ -45,11 +45,10 @@ class Window:
     last: int | None = None
     span: timedelta | None = None
 
-    def describe(self, branch: str) -> str:
-        """`the last 10 passing runs of main` / `passing runs of main in the last 30d`."""
-        if self.last is not None:
-            return f"the last {self.last} passing runs of {branch}"
-        return f"passing runs of {branch} in the last {self.text}"
+    def describe(self, branch: str, runs: int) -> str:
+        """`last=10, 10 passing runs of main` / `30d, 1 passing run of main`."""
+        plural = "run" if runs == 1 else "runs"
+        return f"{self.text}, {runs} passing {plural} of {branch or 'any branch'}"
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,23 @@ def test_format_trend_shows_the_line_the_range_and_each_run() -> None:
     points = [_point(0, 70.0), _point(1, 75.5), _point(2, 72.25)]
     assert format_trend(series, points) == (
         "quality.coverage.total  ▁█▄  70% → 72.25% (min 70%, max 75.5%), 3 runs\n"
+        "total rising 10.9 %/week, not significant (Theil-Sen +1.12 points a day, "
+        "Mann-Kendall p = 1, 3 runs)\n"
         "  #1      2026-01-05 10:00  -           70%\n"
         "  #2      2026-01-06 10:00  1111111111  75.5%\n"
         "  #3      2026-01-07 10:00  2222222222  72.25%\n"
+    )
+
+
+def test_format_trend_reads_a_significant_fall_per_week() -> None:
+    """8 runs falling 4 ms a day from 300 ms: 4 * 7 / 286 (the median) = 9.79 % a week,
+    and Mann-Kendall's exact p for a perfect fall of 8 is 2 / 8! = 5e-05."""
+    series = MetricSeries("perf", "load", "p95")
+    points = [_point(i, 300.0 - 4 * i, Unit.MILLISECONDS) for i in range(8)]
+    reading = format_trend(series, points).splitlines()[1]
+    assert reading == (
+        "p95 falling 9.79 %/week, significant (Theil-Sen -4ms a day, Mann-Kendall p = 5e-05, "
+        "8 runs)"
     )
 
 
