@@ -206,3 +206,31 @@ def test_with_policy_ref_local_bases_are_read_from_that_ref(tmp_path: Path) -> N
     assert conditions(path)["code-quality.coverage"][0] == "line_rate >= 10%"
     from_main = load_gates_policy(path, {}, policy_ref="main")
     assert from_main.gates[0].checks[0].conditions[0].expr == "line_rate >= 80%"
+
+
+def test_history_conditions_merge_by_what_they_judge(tmp_path: Path) -> None:
+    """anomaly(M, W) and drift(M, W) judge something other than M: adding one keeps the
+    base's condition on M; a history threshold cannot be compared, so only the same one
+    stands in for the base's."""
+    history = "http_req_duration.p(95) <= history.median(last=10) * 1.10"
+    base = BASE.replace(
+        "conditions: [http_req_duration.p(95) < 300ms]",
+        f'conditions: [http_req_duration.p(95) < 300ms, "{history}"]',
+    )
+    added = (
+        "gates:\n  - id: performance\n    checks:\n      - id: load\n        conditions:\n"
+        '          - "anomaly(http_req_duration.p(95), last=20) < 3.5"\n'
+    )
+    assert conditions(project(tmp_path, added, base))["performance.load"] == [
+        "http_req_duration.p(95) < 300ms",
+        history,
+        "anomaly(http_req_duration.p(95), last=20) < 3.5",
+    ]
+    looser = added.replace(
+        "anomaly(http_req_duration.p(95), last=20) < 3.5",
+        "http_req_duration.p(95) <= history.median(last=10) * 1.50",
+    )
+    found = problems(project(tmp_path, looser, base))
+    assert any(
+        "cannot be compared with a baseline or history threshold" in p for p in found
+    ), found
