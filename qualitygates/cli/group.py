@@ -19,6 +19,7 @@ COMMANDS = {
     "history": "history:history_group",
     "trend": "history:trend",
     "compare": "history:compare",
+    "improvement": "improvement:improvement_group",
     "comment": "comment:comment",
     "init": "tools:init",
     "adapters": "tools:adapters",

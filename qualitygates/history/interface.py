@@ -149,9 +149,11 @@ class HistoryStore(abc.ABC):
         branch: str | None = None,
         since: datetime | None = None,
         limit: int = 50,
+        until: datetime | None = None,
     ) -> list[TrendPoint]:
-        """The latest `limit` values of one metric, oldest first (see `resolve_metric`)."""
-        wanted = RunFilter(branch, since, _limit(limit))
+        """The latest `limit` values of one metric, oldest first (see `resolve_metric`),
+        recorded from `since` to `until` (both included) when given."""
+        wanted = RunFilter(branch, since, _limit(limit), until=until)
         return self._trend(self.resolve_metric(metric, gate, check), wanted)
 
     @abc.abstractmethod

@@ -16,7 +16,7 @@ from qualitygates.cli import cli
 
 PACKAGE = Path(__file__).resolve().parents[2] / "qualitygates" / "cli"
 COMMANDS = {
-    "run", "report", "validate", "policy", "history", "trend", "compare", "comment",
+    "run", "report", "validate", "policy", "history", "trend", "compare", "improvement", "comment",
     "init", "adapters", "explain", "attest", "schema",
 }  # fmt: skip
 

@@ -10,17 +10,7 @@ import pytest
 from qualitygates.history import HistoryStore, open_store
 from tests.history import pg
 
-BACKENDS = ("sqlite", "postgresql")
-
-
-@pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[str]:
-    """The admin URL of a PostgreSQL server for the session (ours, or CI's)."""
-    try:
-        with pg.server() as url:
-            yield url
-    except pg.Unavailable as exc:
-        pytest.skip(f"no PostgreSQL server: {exc}")
+BACKENDS = ("sqlite", "postgresql")  # `postgres_admin` is tests/conftest.py's: e2e tests use it too
 
 
 @pytest.fixture(params=BACKENDS)
