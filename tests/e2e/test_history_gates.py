@@ -21,7 +21,6 @@ import pytest
 
 from tests.helpers import qualitygates
 from tests.history import pg
-from tests.history.conftest import postgres_admin  # noqa: F401 (a fixture)
 
 START = datetime(2026, 10, 1, 10, 0, tzinfo=timezone.utc)
 LOAD = """\
