@@ -24,6 +24,8 @@ def format_number(value: float, digits: int = 2) -> str:
     """
     if value != value:  # NaN
         return "NaN"
+    if math.isinf(value):  # an anomaly against a window of equal values
+        return "inf" if value > 0 else "-inf"
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     if abs(value) < 1:

@@ -23,6 +23,7 @@ from qualitygates.policy.expressions import ExpressionError, convert
 from qualitygates.policy.history_terms import HistoryTerm
 from qualitygates.policy.model import Condition
 
+MAX_DRIFT_POINTS = 2_000  # runs a drift weighs, this one included (see _thinned)
 AGGREGATE: dict[str, Callable[[list[float]], float]] = {
     "median": median,
     "mean": fmean,
@@ -41,9 +42,12 @@ def judge_against_history(
     """The condition judged on this run's value and the window `recent` holds."""
     if isinstance(measurement.value, str):
         return error(condition, f"{condition.metric} is a word: history compares numbers")
+    if not math.isfinite(measurement.value):
+        message = f"{condition.metric} is {measurement.value}: the source has no usable value"
+        return error(condition, message, measurement)
     if recent is None:
         return no_baseline(condition, measurement, "no history store to compare with")
-    points = [p for p in recent.points if isinstance(p.value, (int, float))]
+    points = [p for p in recent.points if _finite(p.value)]
     units = {p.unit for p in points}
     if units - {measurement.unit}:
         shown = ", ".join(sorted(u.value for u in units))
@@ -124,7 +128,10 @@ def _drift(
     series: tuple[list[float], list[float]],
     recent: RecentRuns,
 ) -> ConditionResult:
-    days, values = [*series[0], 0.0], [*series[1], float(measurement.value)]
+    recorded = len(series[1])
+    days, values = _thinned(series[0], series[1], MAX_DRIFT_POINTS - 1)
+    thinned = f" (weighing {len(values)} of them)" if len(values) < recorded else ""
+    days, values = [*days, 0.0], [*values, float(measurement.value)]
     span = term.window.span
     window_days = span.total_seconds() / 86400 if span is not None else -min(days)
     try:
@@ -135,7 +142,7 @@ def _drift(
     reading = "significant" if found.significant else "not significant, so 0"
     detail = (
         f"Theil-Sen {weekly:+.3g} %/week, Mann-Kendall p = {found.p_value:.3g} ({reading}), "
-        f"over {term.window.describe(recent.branch, len(values) - 1)} and this one"
+        f"over {term.window.describe(recent.branch, recorded)}{thinned} and this one"
     )
     name = f"drift({condition.metric}, {term.window.text})"
     threshold = float(condition.threshold.number or 0)
@@ -143,7 +150,7 @@ def _drift(
     judged = replace(judged, message=f"{judged.message} ({detail})")
     if math.isinf(found.percent):
         judged = replace(judged, actual=None)
-    return _noted(judged, "drift", found.percent, term, recent, len(values) - 1, detail)
+    return _noted(judged, "drift", found.percent, term, recent, recorded, detail)
 
 
 def _noted(
@@ -157,6 +164,20 @@ def _noted(
 ) -> ConditionResult:
     note = HistoryNote(statistic, value, term.window.text, recent.branch, runs, detail)
     return replace(judged, history=note)
+
+
+def _thinned(days: list[float], values: list[float], most: int) -> tuple[list[float], list[float]]:
+    """At most `most` points spread evenly over the window, oldest and newest kept:
+    Theil-Sen weighs every pair, so ten thousand runs would be fifty million slopes."""
+    if len(values) <= most:
+        return days, values
+    step = (len(values) - 1) / (most - 1)
+    picked = sorted({round(i * step) for i in range(most)})
+    return [days[i] for i in picked], [values[i] for i in picked]
+
+
+def _finite(value: float | str) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def _statistic(term: HistoryTerm) -> str:

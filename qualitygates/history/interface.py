@@ -22,6 +22,9 @@ from qualitygates.model import MetricValue, RunResult, Status, Unit
 if TYPE_CHECKING:
     from qualitygates.history.context import RunContext
 
+#: The most runs one window of `passing_values` reads (the newest, when a duration holds more).
+MAX_WINDOW_RUNS = 10_000
+
 Redactor = Callable[[str], str]
 """Takes a text, returns it with every secret value replaced (e.g. `reports.write.redact`)."""
 
@@ -172,7 +175,7 @@ class HistoryStore(abc.ABC):
         or warned, oldest first: the `last` such runs, or those recorded since `since`,
         in either case recorded no later than `until` (a run's own time, so that a run
         recorded with `--now` in the past sees only what came before it)."""
-        limit = _limit(last) if last is not None else 1_000_000
+        limit = _limit(last) if last is not None else MAX_WINDOW_RUNS
         wanted = RunFilter(branch, since, limit, series.gate, None, until)
         return self._passing_values(series, wanted)
 
