@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 SHOWN_POINTS = 30  # values `trend` shows by default
 MAX_LIMIT = 100_000  # runs listed at once; a larger number overflows the store's integers
-HISTORY_COMMANDS: dict[str, str] = {}
+HISTORY_COMMANDS: dict[str, str] = {
+    "flaky": "history_flaky:flaky",
+}
 
 
 def _store_for(history: str | None, config: str) -> HistoryStore:
