@@ -23,6 +23,7 @@ SHOWN_POINTS = 30  # values `trend` shows by default
 MAX_LIMIT = 100_000  # runs listed at once; a larger number overflows the store's integers
 HISTORY_COMMANDS: dict[str, str] = {
     "flaky": "history_flaky:flaky",
+    "report": "history_report:report",
 }
 
 

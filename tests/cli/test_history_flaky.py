@@ -92,4 +92,4 @@ def test_a_bad_since_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_history_lists_its_subcommands() -> None:
     done = CliRunner().invoke(cli, ["history", "--help"])
-    assert "flaky" in done.output
+    assert "flaky" in done.output and "report" in done.output
