@@ -53,7 +53,7 @@ def flaky(
     if format_ == "json":
         echo(_as_json(found, start))
         return
-    from qualitygates.history.render import format_flaky
+    from qualitygates.history.flaky_render import format_flaky
 
     scope = f"since {start:%Y-%m-%d %H:%M} UTC" if start else "recorded"
     echo(format_flaky(found, scope + (f" on {branch}" if branch else "")), nl=False)
