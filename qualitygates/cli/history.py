@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 SHOWN_POINTS = 30  # values `trend` shows by default
 MAX_LIMIT = 100_000  # runs listed at once; a larger number overflows the store's integers
-HISTORY_COMMANDS: dict[str, str] = {}
+HISTORY_COMMANDS: dict[str, str] = {
+    "flaky": "history_flaky:flaky",
+    "report": "history_report:report",
+}
 
 
 def _store_for(history: str | None, config: str) -> HistoryStore:

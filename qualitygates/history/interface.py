@@ -21,6 +21,8 @@ from qualitygates.model import MetricValue, RunResult, Status, Unit
 
 if TYPE_CHECKING:
     from qualitygates.history.context import RunContext
+    from qualitygates.history.monthly import PeriodReport
+    from qualitygates.history.period import Period
 
 #: The most runs one window of `passing_values` reads (the newest, when a duration holds more).
 MAX_WINDOW_RUNS = 10_000
@@ -83,6 +85,30 @@ class TrendPoint:
     value: MetricValue
     unit: Unit
     commit: str | None
+
+
+@dataclass(frozen=True)
+class FlakyTest:
+    """A test that both passed and failed on the same commit (`HistoryStore.flaky_tests`)."""
+
+    gate: str
+    check: str
+    test: str  # the failed-test finding's id
+    failed: int  # runs in which it failed (on the commits where it is flaky)
+    passed: int  # runs on those commits that judged its check without error and did not fail it
+    commits: int  # commits on which it both passed and failed
+    last_failed: datetime
+
+
+@dataclass(frozen=True)
+class FlakyFilter:
+    """Which runs, gates and checks `flaky_tests` reads."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    branch: str | None = None
+    gate: str | None = None
+    check: str | None = None
 
 
 class HistoryStore(abc.ABC):
@@ -190,6 +216,37 @@ class HistoryStore(abc.ABC):
         With `project`, the latest run that judged that project's gates (`NAME/GATE`) and
         passed or warned on every one of them, whatever the other projects did.
         """
+
+    def flaky_tests(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        branch: str | None = None,
+        gate: str | None = None,
+        check: str | None = None,
+    ) -> list[FlakyTest]:
+        """Flaky tests among runs recorded in [since, until], most failures first.
+
+        Passing tests are not recorded, so a pass is inferred: a run at the same commit
+        judged the test's check without error and did not report the test failing. Waived
+        failures count (the record is the record); runs without a commit never count.
+        """
+        return self._flaky_tests(FlakyFilter(since, until, branch, gate, check))
+
+    @abc.abstractmethod
+    def _flaky_tests(self, wanted: FlakyFilter) -> list[FlakyTest]:
+        """The flaky tests among the runs, gates and checks `wanted` selects."""
+
+    @abc.abstractmethod
+    def failing_tests(
+        self, commit: str, gate: str, check: str, until: datetime | None = None
+    ) -> list[frozenset[str]]:
+        """For each recorded run at `commit` that judged this check without error: the ids
+        of the tests it failed (oldest run first; an empty set for a run that failed none)."""
+
+    @abc.abstractmethod
+    def period_report(self, period: Period, branch: str | None = None) -> PeriodReport:
+        """What `history report` shows of the runs recorded in `period`."""
 
     @abc.abstractmethod
     def schema_version(self) -> int:

@@ -1,4 +1,5 @@
-"""A result turned into the rows the store writes: the run, its gates, metrics and findings.
+"""A result turned into the rows the store writes: the run, its gates, checks, metrics,
+conditions and findings.
 
 Redaction happens here, on every string of the result's JSON form (keys included) before
 it is serialised: a secret containing a quote or a backslash is caught in its raw form,
@@ -15,7 +16,7 @@ from typing import Any
 from qualitygates.errors import ReportError
 from qualitygates.history.context import RunContext
 from qualitygates.history.interface import HistoryError, Recordable, Redactor
-from qualitygates.model import RunResult
+from qualitygates.model import CheckResult, GateResult, RunResult
 from qualitygates.readers import InvalidJson, parse_json
 from qualitygates.result_io import result_from_dict, result_to_dict
 
@@ -30,6 +31,8 @@ class RunRows:
     gates: list[Row]
     metrics: list[Row]
     findings: list[Row]
+    checks: list[Row]
+    conditions: list[Row]
 
 
 def prepare(result: Recordable, context: RunContext, redact: Redactor | None) -> RunRows:
@@ -45,7 +48,9 @@ def prepare(result: Recordable, context: RunContext, redact: Redactor | None) ->
         run=_run_row(parsed, data, context),
         gates=_gate_rows(parsed),
         metrics=_metric_rows(parsed),
-        findings=_finding_rows(parsed),
+        findings=finding_rows(parsed),
+        checks=check_rows(parsed),
+        conditions=condition_rows(parsed),
     )
 
 
@@ -120,20 +125,53 @@ def _metric_rows(result: RunResult) -> list[Row]:
     return rows
 
 
-def _finding_rows(result: RunResult) -> list[Row]:
+def _part_of_check(gate: GateResult, check: CheckResult, position: int) -> Row:
+    """The key of a check's row, or of one of its conditions or findings."""
+    return {"gate_id": _text(gate.id), "check_id": _text(check.id), "position": position}
+
+
+def finding_rows(result: RunResult) -> list[Row]:
     rows = []
     for gate in result.gates:
         for check in gate.checks:
             for i, finding in enumerate(check.findings):
                 rows.append(
                     {
-                        "gate_id": _text(gate.id),
-                        "check_id": _text(check.id),
-                        "position": i,
+                        **_part_of_check(gate, check, i),
                         "fingerprint": _text(finding.fingerprint),
                         "finding_id": _text(finding.id),
                         "severity": finding.severity.value,
                         "waived": finding.waived,
+                        "kind": finding.kind.value,
                     }
                 )
     return rows
+
+
+def check_rows(result: RunResult) -> list[Row]:
+    """Each check: its adapter, its status, and whether its source could not be read."""
+    return [
+        {
+            **_part_of_check(gate, check, i),
+            "adapter": _text(check.adapter),
+            "status": check.status.value,
+            "errored": check.error is not None,
+        }
+        for gate in result.gates
+        for i, check in enumerate(gate.checks)
+    ]
+
+
+def condition_rows(result: RunResult) -> list[Row]:
+    """Each condition of each check with its verdict (the history report counts failures)."""
+    return [
+        {
+            **_part_of_check(gate, check, i),
+            "expr": _text(condition.expr),
+            "metric": _text(condition.metric),
+            "status": condition.status.value,
+        }
+        for gate in result.gates
+        for check in gate.checks
+        for i, condition in enumerate(check.conditions)
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Engine, Select, event, exists, insert, select
 from sqlalchemy.engine import Connection
@@ -21,6 +21,8 @@ from qualitygates.errors import ReportError
 from qualitygates.history import schema
 from qualitygates.history.context import RunContext
 from qualitygates.history.interface import (
+    FlakyFilter,
+    FlakyTest,
     HistoryError,
     HistoryStore,
     MetricSeries,
@@ -34,6 +36,12 @@ from qualitygates.history.rows import prepare
 from qualitygates.model import RunResult, Status, Unit
 from qualitygates.readers import parse_json
 from qualitygates.result_io import result_from_dict
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from qualitygates.history.monthly import PeriodReport
+    from qualitygates.history.period import Period
 
 ADVISORY_LOCK_KEY = 0x7167_6869_7374  # "qghist": serialises migrations on PostgreSQL
 PASSING = (Status.PASSED.value, Status.WARNED.value)
@@ -102,6 +110,8 @@ class SqlHistoryStore(HistoryStore):
                 (schema.gates, rows.gates),
                 (schema.metrics, rows.metrics),
                 (schema.findings, rows.findings),
+                (schema.checks, rows.checks),
+                (schema.conditions, rows.conditions),
             ):
                 if children:
                     conn.execute(insert(table), [{**row, "run_id": run_id} for row in children])
@@ -203,6 +213,26 @@ class SqlHistoryStore(HistoryStore):
             row = conn.execute(query).one_or_none()
         return None if row is None else self._parse(row.id, row.result_json)
 
+    def _flaky_tests(self, wanted: FlakyFilter) -> list[FlakyTest]:
+        from qualitygates.history import flaky
+
+        with self._transaction() as conn:
+            return flaky.flaky_tests(conn, wanted)
+
+    def failing_tests(
+        self, commit: str, gate: str, check: str, until: datetime | None = None
+    ) -> list[frozenset[str]]:
+        from qualitygates.history import flaky
+
+        with self._transaction() as conn:
+            return flaky.failing_tests(conn, commit, gate, check, until)
+
+    def period_report(self, period: Period, branch: str | None = None) -> PeriodReport:
+        from qualitygates.history.monthly_sql import gather
+
+        with self._transaction() as conn:
+            return gather(conn, period, branch)
+
     def schema_version(self) -> int:
         with self._transaction() as conn:
             return schema.current_version(conn)
@@ -252,13 +282,7 @@ def _newest(query: Select[Any], wanted: RunFilter) -> Select[Any]:
     """`query` on the runs table, narrowed to `wanted`'s branch and time, newest first."""
     r = schema.runs
     query = query.order_by(r.c.recorded_at.desc(), r.c.id.desc()).limit(wanted.limit)
-    if wanted.branch is not None:
-        query = query.where(r.c.branch == wanted.branch)
-    if wanted.since is not None:
-        query = query.where(r.c.recorded_at >= wanted.since)
-    if wanted.until is not None:
-        query = query.where(r.c.recorded_at <= wanted.until)
-    return query
+    return schema.recorded_within(query, wanted.branch, wanted.since, wanted.until)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:

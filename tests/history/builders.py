@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from qualitygates.model import (
     CheckResult,
+    ConditionResult,
     Finding,
+    FindingKind,
     GateResult,
     Location,
     Measurement,
@@ -89,3 +91,39 @@ def coverage_run(total: float, status: Status = Status.PASSED) -> RunResult:
         ],
     )
     return result(quality, gate("security", trivy))
+
+
+def junit_check(
+    failed: Sequence[str] = (),
+    check_id: str = "unit",
+    error: str | None = None,
+    waived: Sequence[str] = (),
+) -> CheckResult:
+    """A JUnit check that failed these tests (`waived`: failed too, but waived); with
+    `error`, one whose report could not be read."""
+    findings = [
+        Finding(
+            id=test,
+            tool="junit",
+            severity=Severity.HIGH,
+            message="failure",
+            kind=FindingKind.FAILED_TEST,
+            rule="failure",
+            waived=test in waived,
+            waiver_reason="known flaky" if test in waived else None,
+        )
+        for test in (*failed, *waived)
+    ]
+    unwaived = len(failed)
+    status = Status.ERROR if error else Status.FAILED if unwaived else Status.PASSED
+    condition = ConditionResult("failures == 0", "failures", status, f"{unwaived} failures")
+    return CheckResult(
+        id=check_id,
+        adapter="junit",
+        status=status,
+        blocking=True,
+        error=error,
+        metrics={} if error else {"failures": Measurement(unwaived, Unit.COUNT)},
+        conditions=() if error else (condition,),
+        findings=() if error else tuple(findings),
+    )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from qualitygates.history import HistoryError, RunContext, open_store
 from qualitygates.history import schema as history_schema
-from tests.history.builders import coverage_run
+from qualitygates.history.period import parse_period
+from qualitygates.history.rows import prepare
+from qualitygates.model import RunResult
+from tests.history.builders import coverage_run, gate, junit_check, result
 
 
 @pytest.fixture
@@ -22,6 +26,10 @@ def engine(store_url: str) -> Iterator[sa.Engine]:
     raw.dispose()
 
 
+LATEST = len(history_schema.MIGRATIONS)
+DESCRIPTIONS = [(i, m.description) for i, m in enumerate(history_schema.MIGRATIONS, start=1)]
+
+
 def _versions(engine: sa.Engine) -> list[tuple[int, str]]:
     query = sa.text("SELECT version, description FROM qg_schema_version ORDER BY version")
     with engine.connect() as conn:
@@ -30,8 +38,9 @@ def _versions(engine: sa.Engine) -> list[tuple[int, str]]:
 
 def test_a_new_store_is_created_at_the_latest_version(store_url: str, engine: sa.Engine) -> None:
     with open_store(store_url) as store:
-        assert store.schema_version() == len(history_schema.MIGRATIONS) == 1
-    assert _versions(engine) == [(1, "runs, gates, metrics and findings")]
+        assert store.schema_version() == LATEST == 2
+    assert _versions(engine) == DESCRIPTIONS
+    assert DESCRIPTIONS[0] == (1, "runs, gates, metrics and findings")
 
 
 def test_opening_again_changes_nothing(store_url: str, engine: sa.Engine) -> None:
@@ -39,7 +48,7 @@ def test_opening_again_changes_nothing(store_url: str, engine: sa.Engine) -> Non
         store.record(coverage_run(80), RunContext())
     with open_store(store_url) as store:
         assert len(store.runs()) == 1
-    assert _versions(engine) == [(1, "runs, gates, metrics and findings")]
+    assert _versions(engine) == DESCRIPTIONS
 
 
 def test_a_later_migration_is_applied_to_an_existing_store(
@@ -54,9 +63,9 @@ def test_a_later_migration_is_applied_to_an_existing_store(
     step = history_schema.Migration("runs.note", add_column)
     monkeypatch.setattr(history_schema, "MIGRATIONS", (*history_schema.MIGRATIONS, step))
     with open_store(store_url) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == LATEST + 1
         assert store.get(run_id) == store.last_passing("main")
-    assert [v for v, _ in _versions(engine)] == [1, 2]
+    assert [v for v, _ in _versions(engine)] == list(range(1, LATEST + 2))
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT note FROM qg_runs")).all() == [(None,)]
 
@@ -73,12 +82,10 @@ def test_a_failed_migration_leaves_the_store_as_it_was(
 
     step = history_schema.Migration("broken", broken)
     monkeypatch.setattr(history_schema, "MIGRATIONS", (*history_schema.MIGRATIONS, step))
-    message = (
-        r"^cannot migrate the history store .* to schema version 2 \(broken\): .*no_such_table"
-    )
-    with pytest.raises(HistoryError, match=message):
+    message = rf"^cannot migrate the history store .* to schema version {LATEST + 1} \(broken\): "
+    with pytest.raises(HistoryError, match=message + ".*no_such_table"):
         open_store(store_url)
-    assert [v for v, _ in _versions(engine)] == [1]
+    assert [v for v, _ in _versions(engine)] == list(range(1, LATEST + 1))
     assert not sa.inspect(engine).has_table("qg_extra")
 
 
@@ -91,7 +98,8 @@ def test_a_store_from_a_newer_qualitygates_is_refused(store_url: str, engine: sa
             {"t": "2030-01-01 00:00:00"},
         )
     message = (
-        r"has schema version 7, newer than this qualitygates knows \(1\): upgrade qualitygates$"
+        rf"has schema version 7, newer than this qualitygates knows \({LATEST}\): "
+        "upgrade qualitygates$"
     )
     with pytest.raises(HistoryError, match=message):
         open_store(store_url)
@@ -136,3 +144,65 @@ def test_findings_fingerprints_and_metrics_are_rows_of_their_own(
         ("total", 80.0, "percent"),
         ("vulnerabilities.critical", 0.0, "count"),
     ]
+
+
+def _record_as_version_1(engine: sa.Engine, run: RunResult, context: RunContext) -> int:
+    """Write a run as qualitygates wrote it before version 2: no kinds, checks or conditions."""
+    rows = prepare(run, context, None)
+    with engine.begin() as conn:
+        run_id = int(
+            conn.execute(sa.insert(history_schema.runs).values(rows.run)).inserted_primary_key[0]
+        )
+        for table, children in (
+            (history_schema.gates, rows.gates),
+            (history_schema.metrics, rows.metrics),
+        ):
+            if children:
+                conn.execute(sa.insert(table), [{**row, "run_id": run_id} for row in children])
+        old_findings = [{k: v for k, v in row.items() if k != "kind"} for row in rows.findings]
+        if old_findings:
+            conn.execute(
+                sa.insert(history_schema.findings),
+                [{**row, "run_id": run_id} for row in old_findings],
+            )
+    return run_id
+
+
+def test_version_2_fills_in_the_runs_recorded_before_it(
+    store_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(history_schema, "MIGRATIONS", history_schema.MIGRATIONS[:1])
+        with open_store(store_url) as store:
+            assert store.schema_version() == 1
+    when = datetime(2026, 11, 3, tzinfo=timezone.utc)
+    for hours, failed in ((0, ["api::test_login"]), (1, [])):
+        run = result(gate("tests", junit_check(failed)))
+        moment = when + timedelta(hours=hours)
+        _record_as_version_1(engine, run, RunContext(commit="c1", recorded_at=moment))
+    _record_as_version_1(engine, coverage_run(80), RunContext(commit="c1", recorded_at=when))
+    with engine.begin() as conn:  # a run that can no longer be read back is left as it is
+        conn.execute(sa.text("UPDATE qg_runs SET result_json = '{' WHERE id = 3"))
+    with open_store(store_url) as store:
+        assert store.schema_version() == LATEST
+        assert [f.test for f in store.flaky_tests()] == ["api::test_login"]
+        report = store.period_report(parse_period("2026-11"))
+    assert [(c.expr, c.runs) for c in report.conditions] == [("failures == 0", 1)]
+    with engine.connect() as conn:
+        kinds = conn.execute(sa.text("SELECT run_id, kind FROM qg_findings ORDER BY run_id")).all()
+    assert [tuple(k) for k in kinds] == [(1, "failed-test"), (3, None), (3, None)]
+
+
+def test_version_2_indexes_what_the_flaky_tests_and_the_report_read(
+    store_url: str, engine: sa.Engine
+) -> None:
+    with open_store(store_url):
+        pass
+    inspector = sa.inspect(engine)
+    indexes = {
+        table: {ix["name"]: ix["column_names"] for ix in inspector.get_indexes(table)}
+        for table in ("qg_runs", "qg_findings", "qg_conditions")
+    }
+    assert indexes["qg_runs"]["qg_runs_commit"] == ["commit_sha", "recorded_at"]
+    assert indexes["qg_findings"]["qg_findings_kind"] == ["kind", "run_id"]
+    assert indexes["qg_conditions"]["qg_conditions_status"] == ["status", "run_id"]

@@ -1,0 +1,104 @@
+"""End to end, on SQLite and on PostgreSQL: a month of runs recorded by `qualitygates run
+--history ... --now ...` over real JUnit files, as CI records them, then `history flaky`
+finds the test that failed and passed on the same commit, and `history report` sums up
+the month."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import qualitygates
+from tests.history import conftest as history_fixtures
+
+# The history tests' store fixture, here under another name: a SQLite file, then a schema
+# of a throwaway PostgreSQL server (skipped, saying why, where there is none).
+postgres_admin = history_fixtures.postgres_admin
+history_url = history_fixtures.store_url
+
+POLICY = """\
+version: 1
+gates:
+  - id: tests
+    checks:
+      - id: unit
+        adapter: junit
+        with: {path: junit.xml}
+        conditions: [failures == 0]
+"""
+TESTS = ("test_add", "test_checkout", "test_payment")
+
+
+def junit(*failing: str) -> str:
+    """A pytest-style JUnit report of TESTS in which `failing` failed."""
+    cases = "".join(
+        f'<testcase classname="shop.test_cart" name="{name}" time="0.01">'
+        + (f'<failure message="AssertionError">{name} failed</failure>' if name in failing else "")
+        + "</testcase>"
+        for name in TESTS
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" '
+        f'tests="{len(TESTS)}" failures="{len(failing)}" errors="0">{cases}</testsuite></testsuites>'
+    )
+
+
+# (when, commit, the tests that failed, or None: the report is missing), in the order CI ran.
+SERIES = (
+    ("2026-11-03T10:00:00Z", "aaa111", ("test_checkout",)),
+    ("2026-11-03T10:20:00Z", "aaa111", ()),  # the retry passed: flaky on aaa111
+    ("2026-11-10T09:00:00Z", "bbb222", ("test_payment",)),
+    ("2026-11-24T09:00:00Z", "bbb222", None),  # no report: not a pass of test_payment
+    ("2026-11-25T16:00:00Z", "ccc333", ("test_checkout",)),
+    ("2026-11-25T16:30:00Z", "ccc333", ()),  # flaky again, on another commit
+)
+EXIT_CODES = [1, 0, 1, 3, 1, 0]
+
+
+def record_series(project: Path, store: str) -> None:
+    (project / "gates.yaml").write_text(POLICY)
+    report = project / "junit.xml"
+    for (when, commit, failing), expected in zip(SERIES, EXIT_CODES, strict=True):
+        if failing is None:
+            report.unlink()
+        else:
+            report.write_text(junit(*failing))
+        env = {"QUALITYGATES_COMMIT": commit, "QUALITYGATES_BRANCH": "main"}
+        done = qualitygates("run", "-q", "--history", store, "--now", when, cwd=project, env=env)
+        assert done.returncode == expected, done.stdout + done.stderr
+
+
+def test_a_month_of_runs_finds_the_flaky_test_and_reports_the_month(
+    tmp_path: Path, history_url: str
+) -> None:
+    record_series(tmp_path, history_url)
+    store = ("--history", history_url)
+
+    flaky = qualitygates("history", "flaky", "--since", "2026-11-01", *store, cwd=tmp_path)
+    assert flaky.returncode == 0, flaky.stderr
+    header, row, *rest = flaky.stdout.splitlines()
+    assert header.split()[:3] == ["TEST", "GATE/CHECK", "FAILED"]
+    assert row.split() == ["shop.test_cart::test_checkout", "tests/unit", "2", "2", "2",
+                           "2026-11-25", "16:00"]  # fmt: skip
+    assert rest == []  # test_payment failed, but never passed on its commit
+
+    as_json = qualitygates("history", "flaky", "--since", "2026-11-01", "--format", "json",
+                           "--branch", "main", *store, cwd=tmp_path)  # fmt: skip
+    (found,) = json.loads(as_json.stdout)["flaky_tests"]
+    assert (found["failed"], found["passed"], found["commits"]) == (2, 2, 2)
+
+    later = qualitygates("history", "flaky", "--since", "2026-11-26", *store, cwd=tmp_path)
+    assert later.stdout == "no flaky tests since 2026-11-26 00:00 UTC\n"
+
+    page = tmp_path / "november.html"
+    month = qualitygates("history", "report", "--period", "2026-11", "--html", str(page),
+                         *store, cwd=tmp_path)  # fmt: skip
+    assert month.returncode == 0, month.stderr
+    assert "6 runs: 3 failed, 2 passed, 1 error." in month.stdout
+    assert "| `tests` | 2 | 6 | 33.33% |" in month.stdout
+    assert "| `tests` | `unit` | `failures == 0` | 3 |" in month.stdout
+    assert "<h2>Top failing conditions</h2>" in page.read_text()
+
+    october = qualitygates("history", "report", "--period", "2026-10", *store, cwd=tmp_path)
+    assert october.returncode == 0
+    assert october.stdout.endswith("No run was recorded in 2026-10.\n")
