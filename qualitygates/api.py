@@ -225,7 +225,9 @@ def _judge_and_record(
     if store is None:
         return run_engine(policy, compared_with(options, baseline, None, policy), adapters), None
     with store:
-        compared = compared_with(options, baseline, store, policy)
+        compared = compared_with(
+            options, baseline, store, policy, lambda: _commit(env, policy.base_dir)
+        )
         result = run_engine(policy, compared, adapters)
         trends = trends_for(store, result)
         record_run(
@@ -238,6 +240,13 @@ def _judge_and_record(
             env=env,
         )
         return result, trends
+
+
+def _commit(env: Mapping[str, str], cwd: Path) -> str | None:
+    """This run's commit, as the history records it."""
+    from qualitygates.history.context import RunContext
+
+    return RunContext.detect(env, cwd=cwd).commit
 
 
 def _publish(

@@ -19,9 +19,16 @@ from qualitygates.engine.baseline import (
     new_finding_metrics,
     uses_baseline,
 )
+from qualitygates.engine.flaky import flaky_count
 from qualitygates.engine.history_judge import judge_against_history
-from qualitygates.engine.judge import check_status, judge_condition, judge_provenance, measured
-from qualitygates.engine.recent import NO_STORE, CheckHistory, history_term
+from qualitygates.engine.judge import (
+    check_status,
+    judge_condition,
+    judge_provenance,
+    measured,
+    no_baseline,
+)
+from qualitygates.engine.recent import FLAKY_METRIC, NO_STORE, CheckHistory, history_term
 from qualitygates.engine.severities import mapped
 from qualitygates.engine.waivers import apply_waivers
 from qualitygates.model import (
@@ -53,6 +60,9 @@ def judge_check(
     metrics = dict(collection.metrics)
     counted = adapter.count_findings([f for f in findings if not f.waived])
     metrics.update(counted)
+    record = recent.flaky() if recent is not None and FLAKY_METRIC in asked_metrics(check) else None
+    if record is not None:
+        metrics[FLAKY_METRIC] = flaky_count(record, findings, check.waivers, now)
     corrupt = _impossible(check, adapter, collection, metrics, now)
     if corrupt is None and baseline is not None and uses_baseline(check):
         corrupt = damaged_baseline(adapter, baseline)
@@ -88,7 +98,9 @@ def _judge_conditions(
     conditions = []
     for condition in check.conditions:
         term = history_term(condition)
-        if term is None:
+        if condition.metric == FLAKY_METRIC and recent.flaky() is None:
+            judged = no_baseline(condition, None, "flaky tests are found in a history store")
+        elif term is None:
             judged = judge_condition(condition, metrics, available, before, collection.unavailable)
         else:
             value = measured(condition, metrics, available, collection.unavailable)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,15 +54,20 @@ def baseline_from_file(path: str | Path, any_status: bool = False) -> dict[str, 
 
 
 def compared_with(
-    options: RunOptions, baseline: Baseline, store: HistoryStore | None, policy: Policy
+    options: RunOptions,
+    baseline: Baseline,
+    store: HistoryStore | None,
+    policy: Policy,
+    commit_of: Callable[[], str | None] = lambda: None,
 ) -> RunOptions:
     """The options with their baseline and, with a store, the recent history the policy's
-    conditions read (from the baseline branch, up to the run's time)."""
+    conditions read (from the baseline branch, up to the run's time; `commit_of` gives this
+    run's commit, asked only when a condition counts flaky tests)."""
     options = _with_baseline(options, baseline, store, policy.projects)
     if store is None or not uses_history(policy.gates):
         return options
     now = options.now or datetime.now(timezone.utc)
-    recent = read_recent(store, policy.gates, baseline.branch, now)
+    recent = read_recent(store, policy.gates, baseline.branch, now, commit_of)
     return dataclasses.replace(options, recent=recent)
 
 

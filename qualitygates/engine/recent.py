@@ -10,9 +10,9 @@ to), recorded no later than the run's own time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from qualitygates.history.interface import MetricSeries, TrendPoint
@@ -23,6 +23,17 @@ if TYPE_CHECKING:
     from qualitygates.policy.model import Check, Condition, Gate
 
 WindowKey = tuple[str, str, str, str]  # gate id, check id, metric, window as written
+FLAKY_METRIC = "flaky_tests"
+FLAKY_WINDOW = timedelta(days=30)  # how far back a test that flaked still counts
+
+
+@dataclass(frozen=True)
+class FlakyRecord:
+    """What the record says of one check's tests: those found flaky in the last 30 days,
+    and the tests each earlier run of this commit failed (to find flakiness this run adds)."""
+
+    known: frozenset[str]
+    same_commit: tuple[frozenset[str], ...]
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,7 @@ class RecentHistory:
 
     windows: Mapping[WindowKey, RecentRuns]
     has_store: bool = True
+    flaky: Mapping[tuple[str, str], FlakyRecord] = field(default_factory=dict)
 
     def for_check(self, gate: str, check: str) -> CheckHistory:
         return CheckHistory(self, gate, check)
@@ -59,6 +71,12 @@ class CheckHistory:
         key = (self.gate, self.check, metric, term.window.text)
         return self.history.windows.get(key, RecentRuns("", ()))
 
+    def flaky(self) -> FlakyRecord | None:
+        """The check's flaky-test record, or None when there is no store to read it from."""
+        if not self.history.has_store:
+            return None
+        return self.history.flaky.get((self.gate, self.check), FlakyRecord(frozenset(), ()))
+
 
 NO_STORE = RecentHistory({}, has_store=False)
 
@@ -69,10 +87,16 @@ def history_term(condition: Condition) -> HistoryTerm | None:
 
 
 def read_recent(
-    store: HistoryStore, gates: Iterable[Gate], branch: str, now: datetime
+    store: HistoryStore,
+    gates: Iterable[Gate],
+    branch: str,
+    now: datetime,
+    commit_of: Callable[[], str | None] = lambda: None,
 ) -> RecentHistory:
-    """Every window the gates' conditions read, each read once."""
+    """Every window the gates' conditions read, each read once, and the flaky-test record
+    of each check gated on `flaky_tests` (`commit_of` gives this run's commit)."""
     windows: dict[WindowKey, RecentRuns] = {}
+    flaky: dict[tuple[str, str], FlakyRecord] = {}
     for gate in gates:
         for check in gate.checks:
             for condition, term in _terms(check):
@@ -80,7 +104,21 @@ def read_recent(
                 if key not in windows:
                     series = MetricSeries(gate.id, check.id, condition.metric)
                     windows[key] = RecentRuns(branch, _points(store, series, branch, term, now))
-    return RecentHistory(windows)
+            if _asks_flaky(check):
+                flaky[(gate.id, check.id)] = _flaky(store, gate.id, check.id, now, commit_of())
+    return RecentHistory(windows, flaky=flaky)
+
+
+def _asks_flaky(check: Check) -> bool:
+    return any(c.metric == FLAKY_METRIC for c in check.conditions)
+
+
+def _flaky(
+    store: HistoryStore, gate: str, check: str, now: datetime, commit: str | None
+) -> FlakyRecord:
+    found = store.flaky_tests(since=now - FLAKY_WINDOW, until=now, gate=gate, check=check)
+    earlier = store.failing_tests(commit, gate, check, until=now) if commit else []
+    return FlakyRecord(frozenset(t.test for t in found), tuple(earlier))
 
 
 def _terms(check: Check) -> Iterable[tuple[Condition, HistoryTerm]]:
@@ -100,5 +138,6 @@ def _points(
 
 
 def uses_history(gates: Iterable[Gate]) -> bool:
-    """Whether any condition of these gates reads recent history."""
-    return any(True for gate in gates for check in gate.checks for _ in _terms(check))
+    """Whether any condition of these gates reads recent history (or flaky tests)."""
+    checks = [check for gate in gates for check in gate.checks]
+    return any(_asks_flaky(check) or any(True for _ in _terms(check)) for check in checks)

@@ -13,7 +13,6 @@ from tests.history import conftest as history_fixtures
 
 # The history tests' store fixture, here under another name: a SQLite file, then a schema
 # of a throwaway PostgreSQL server (skipped, saying why, where there is none).
-postgres_admin = history_fixtures.postgres_admin
 history_url = history_fixtures.store_url
 
 POLICY = """\
@@ -102,3 +101,64 @@ def test_a_month_of_runs_finds_the_flaky_test_and_reports_the_month(
     october = qualitygates("history", "report", "--period", "2026-10", *store, cwd=tmp_path)
     assert october.returncode == 0
     assert october.stdout.endswith("No run was recorded in 2026-10.\n")
+
+
+GATED = POLICY.replace("[failures == 0]", "[failures == 0, flaky_tests == 0]")
+WAIVED = (
+    GATED
+    + """\
+        waivers:
+          - {id: "shop.test_cart::test_checkout", reason: "times out on the shared runner",
+             owner: shop-team, expires: 2027-01-31}
+"""
+)
+
+
+def test_flaky_tests_gates_on_the_record_and_a_waiver_accepts_a_known_one(
+    tmp_path: Path, history_url: str
+) -> None:
+    record_series(tmp_path, history_url)
+
+    def run(policy: str, commit: str, when: str, *failing: str) -> str:
+        (tmp_path / "gates.yaml").write_text(policy)
+        (tmp_path / "junit.xml").write_text(junit(*failing))
+        env = {"QUALITYGATES_COMMIT": commit, "QUALITYGATES_BRANCH": "main"}
+        done = qualitygates("run", "--history", history_url, "--now", when, "--json", "r.json",
+                            cwd=tmp_path, env=env)  # fmt: skip
+        checks = json.loads((tmp_path / "r.json").read_text())["gates"][0]["checks"]
+        messages = [c["message"] for c in checks[0]["conditions"]]
+        return f"{done.returncode}: " + " / ".join(messages)
+
+    # All pass now, but test_checkout flaked twice in the last 30 days.
+    assert run(GATED, "ddd444", "2026-11-26T09:00:00Z") == (
+        "1: failures 0 is == 0 / flaky_tests 1 is not == 0"
+    )
+    # Waived (a reason, an owner, an expiry): it counts neither as flaky nor as a failure.
+    assert run(WAIVED, "eee555", "2026-11-27T09:00:00Z", "test_checkout") == (
+        "0: failures 0 is == 0 / flaky_tests 0 is == 0"
+    )
+    # test_add fails, then passes on the same commit: this run shows it flaky.
+    assert run(WAIVED, "fff666", "2026-11-28T09:00:00Z", "test_add").startswith(
+        "1: failures 1 is not == 0 / flaky_tests 0 is == 0"
+    )
+    assert run(WAIVED, "fff666", "2026-11-28T09:30:00Z") == (
+        "1: failures 0 is == 0 / flaky_tests 1 is not == 0"
+    )
+    # Thirty days on, the old flakes are out of the window; test_add's is not.
+    assert run(GATED, "ggg777", "2026-12-26T09:00:00Z") == (
+        "1: failures 0 is == 0 / flaky_tests 1 is not == 0"
+    )
+    assert run(GATED, "hhh888", "2026-12-29T10:00:00Z") == (
+        "0: failures 0 is == 0 / flaky_tests 0 is == 0"
+    )
+
+
+def test_flaky_tests_without_a_store_follow_on_no_baseline(tmp_path: Path) -> None:
+    (tmp_path / "gates.yaml").write_text(GATED)
+    (tmp_path / "junit.xml").write_text(junit())
+    done = qualitygates("run", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "flaky_tests: flaky tests are found in a history store (on_no_baseline: warn)"
+        in done.stdout
+    )

@@ -231,6 +231,4 @@ def test_history_conditions_merge_by_what_they_judge(tmp_path: Path) -> None:
         "http_req_duration.p(95) <= history.median(last=10) * 1.50",
     )
     found = problems(project(tmp_path, looser, base))
-    assert any(
-        "cannot be compared with a baseline or history threshold" in p for p in found
-    ), found
+    assert any("cannot be compared with a baseline or history threshold" in p for p in found), found

@@ -25,6 +25,9 @@ without any test case is an error, never a pass.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from qualitygates.adapters._io import expand_paths
 from qualitygates.adapters._options import path_option
 from qualitygates.adapters.interface import (
@@ -32,10 +35,12 @@ from qualitygates.adapters.interface import (
     Collection,
     CollectRequest,
     MetricSpec,
+    count_metric,
 )
 from qualitygates.adapters.junit.cases import Tally
 from qualitygates.adapters.junit.reader import FileReader
-from qualitygates.model import Unit
+from qualitygates.finding import Finding, FindingKind
+from qualitygates.model import Measurement, Unit
 
 NO_TIMES = (
     "no test case in the reports has a time attribute: the tool wrote none, so there is "
@@ -75,7 +80,23 @@ class JUnitAdapter(Adapter):
             "sum of the test cases' times; unavailable when no case has a time",
             summary=True,
         ),
+        MetricSpec(
+            "flaky_tests",
+            Unit.COUNT,
+            "tests that both passed and failed on one commit in the recorded runs of the last "
+            "30 days, this run included; from the history store (waived tests not counted)",
+        ),
     )
+
+    def count_findings(self, findings: Sequence[Finding]) -> dict[str, Measurement]:
+        """`failures` and `errors` over the failed tests no waiver accepts: one finding per
+        failed or errored case, so without waivers these equal the report's own counts,
+        and a known flaky test, waived, no longer fails `failures == 0`."""
+        verdicts = Counter(f.rule for f in findings if f.kind is FindingKind.FAILED_TEST)
+        return {
+            "failures": count_metric(verdicts["failure"]),
+            "errors": count_metric(verdicts["error"]),
+        }
 
     def collect(self, request: CollectRequest) -> Collection:
         """Read every file the `path` globs match and count their test cases."""
