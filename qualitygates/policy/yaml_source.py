@@ -18,6 +18,9 @@ MAX_POLICY_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 @dataclass
 class Located:
     """A value from the YAML document with its 1-based line and column.
@@ -158,18 +161,24 @@ class _Converter:
             return str(node.value)
 
     def _mapping(self, node: yaml.MappingNode, line: int, col: int) -> Located:
+        written = {id(key) for key, _ in node.value if key.tag != MERGE_TAG}
         self.loader.flatten_mapping(node)  # honour `<<` merge keys as safe_load does
         result: dict[str, Located] = {}
         marks: dict[str, tuple[int, int]] = {}
+        here: set[str] = set()  # keys written in this mapping, not merged into it
         for key_node, value_node in node.value:
             kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem("a mapping key must be a plain name", kline, kcol)
             key = str(self._scalar(key_node))
-            if key in result:
+            # Merged keys come first; a later one, or one written here, overrides them as
+            # YAML says. Only a key written twice in this mapping is a duplicate.
+            if key in here:
                 first = f"duplicate key {key!r} (the first one is on line {marks[key][0]})"
                 self.duplicates.append((first, kline, kcol))
                 continue
+            if id(key_node) in written:
+                here.add(key)
             marks[key] = (kline, kcol)
             result[key] = self.convert(value_node)
         return Located(result, line, col, marks)

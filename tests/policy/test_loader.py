@@ -221,6 +221,36 @@ def test_every_duplicate_key_is_reported_at_once(tmp_path: Path) -> None:
     ]
 
 
+MERGED = """\
+version: 1
+gates:
+  - id: g
+    checks:
+      - &check
+        id: base
+        adapter: fake
+        with: {path: m.json}
+        conditions: [count == 0]
+      - <<: *check
+        id: strict
+        conditions: [count == 0, line_rate >= 90%]
+      - <<: *check
+        id: plain
+"""
+
+
+def test_a_key_written_over_a_yaml_merge_overrides_it(tmp_path: Path) -> None:
+    """`<<: *anchor` then the same key is YAML's way to override: no duplicate."""
+    checks = load(tmp_path, MERGED).gates[0].checks
+    assert [c.id for c in checks] == ["base", "strict", "plain"]
+    assert [c.expr for c in checks[1].conditions] == ["count == 0", "line_rate >= 90%"]
+    assert [c.expr for c in checks[2].conditions] == ["count == 0"]
+    twice = MERGED.replace("        id: plain\n", "        id: plain\n        id: again\n")
+    assert problems(tmp_path, twice) == [
+        "gates.yaml:15:9: duplicate key 'id' (the first one is on line 14)"
+    ]
+
+
 def test_bad_max_age(tmp_path: Path) -> None:
     text = VALID.replace(
         "        adapter: fake\n", "        adapter: fake\n        max_age: soon\n", 1
