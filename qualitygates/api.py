@@ -86,7 +86,8 @@ class RunOutcome:
     exit_code: ExitCode
     #: One sentence per report (or job summary) that could not be written.
     report_failures: tuple[str, ...] = ()
-    #: Earlier values of each gated metric ("gate.check.metric"), with a store; else None.
+    #: Earlier values of each gated metric ("gate.check.metric") for the HTML report's trend
+    #: chart: with a store and an HTML report to write; else None.
     trends: Trends | None = None
     #: The values redacted from every report; whatever a caller prints should hide them too.
     secrets: frozenset[str] = field(default_factory=frozenset)
@@ -127,8 +128,9 @@ def run_gates(
     options = options or RunOptions()
     if targets or target is not None or writes_step_summary(environ):  # they show summaries
         options = dataclasses.replace(options, summary_metrics=True)
+    charted = any(name == "html" for name, _ in targets)  # only the HTML report draws trends
     result, trends = _judge_and_record(
-        policy, options, baseline or Baseline(), target, environ, adapters
+        policy, options, baseline or Baseline(), (target, charted), environ, adapters
     )
     if before_reports is not None:
         before_reports(result, policy.secrets)
@@ -216,11 +218,13 @@ def _judge_and_record(
     policy: Policy,
     options: RunOptions,
     baseline: Baseline,
-    target: str | None,
+    store_and_trends: tuple[str | None, bool],
     env: Mapping[str, str],
     adapters: Registry | None,
 ) -> tuple[RunResult, dict[str, list[float]] | None]:
-    """Judge against the baseline, recording the run (and reading its trends) with a store."""
+    """Judge against the baseline, recording the run with a store (and reading the trends
+    the HTML report draws, when one is written)."""
+    target, charted = store_and_trends
     store = open_history(target)
     if store is None:
         return run_engine(policy, compared_with(options, baseline, None, policy), adapters), None
@@ -229,7 +233,7 @@ def _judge_and_record(
             options, baseline, store, policy, lambda: _commit(env, policy.base_dir)
         )
         result = run_engine(policy, compared, adapters)
-        trends = trends_for(store, result)
+        trends = trends_for(store, result) if charted else None
         record_run(
             store,
             result,

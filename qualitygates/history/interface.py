@@ -185,6 +185,11 @@ class HistoryStore(abc.ABC):
         wanted = RunFilter(branch, since, _limit(limit), until=until)
         return self._trend(self.resolve_metric(metric, gate, check), wanted)
 
+    def values(self, series: MetricSeries, limit: int = 50) -> list[TrendPoint]:
+        """The latest `limit` values of a series named in full, oldest first (no lookup of
+        the name: a run that knows its own checks asks this way)."""
+        return self._trend(series, RunFilter(None, None, _limit(limit)))
+
     @abc.abstractmethod
     def _trend(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
         """The values of `series` in the latest runs `wanted` selects, oldest first."""

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from qualitygates.errors import HistoryError
+from qualitygates.history.interface import MetricSeries
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,13 +50,10 @@ def trends_for(store: HistoryStore, result: RunResult) -> dict[str, list[float]]
         for check in gate.checks:
             for condition in check.conditions:
                 key = f"{gate.id}.{check.id}.{condition.metric}"
-                try:
-                    points = store.trend(
-                        condition.metric, gate=gate.id, check=check.id, limit=TREND_POINTS
-                    )
-                except HistoryError:  # never recorded before: no trend yet
-                    continue
-                trends[key] = [p.value for p in points if isinstance(p.value, (int, float))]
+                series = MetricSeries(gate.id, check.id, condition.metric)
+                points = store.values(series, limit=TREND_POINTS)
+                if points:  # never recorded before: no trend yet
+                    trends[key] = [p.value for p in points if isinstance(p.value, (int, float))]
     return trends
 
 

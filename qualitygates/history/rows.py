@@ -47,7 +47,7 @@ def prepare(result: Recordable, context: RunContext, redact: Redactor | None) ->
     return RunRows(
         run=_run_row(parsed, data, context),
         gates=_gate_rows(parsed),
-        metrics=_metric_rows(parsed),
+        metrics=[{**row, "recorded_at": context.recorded_at} for row in _metric_rows(parsed)],
         findings=finding_rows(parsed),
         checks=check_rows(parsed),
         conditions=condition_rows(parsed),

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from qualitygates.errors import ReportError
+from qualitygates.history import migrations as schema_steps
 from qualitygates.history import schema
 from qualitygates.history.context import RunContext
 from qualitygates.history.interface import (
@@ -54,7 +55,7 @@ class SqlHistoryStore(HistoryStore):
         self,
         engine: Engine,
         location: str,
-        migrations: tuple[schema.Migration, ...] | None = None,
+        migrations: tuple[schema_steps.Migration, ...] | None = None,
     ) -> None:
         self._engine = engine
         self.backend = engine.dialect.name
@@ -62,26 +63,26 @@ class SqlHistoryStore(HistoryStore):
         if self.backend == "sqlite":
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
-        self._open(schema.MIGRATIONS if migrations is None else migrations)
+        self._open(schema_steps.MIGRATIONS if migrations is None else migrations)
 
-    def _open(self, migrations: tuple[schema.Migration, ...]) -> None:
+    def _open(self, migrations: tuple[schema_steps.Migration, ...]) -> None:
         try:
             with self._engine.connect() as conn:
                 with conn.begin():
-                    if schema.current_version(conn) == len(migrations):
+                    if schema_steps.current_version(conn) == len(migrations):
                         return  # the usual case: no lock needed
                 conn.execution_options(qg_write=True)
                 with conn.begin():
                     if self.backend == "postgresql":
                         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
-                    schema.migrate(conn, self.location, migrations)
+                    schema_steps.migrate(conn, self.location, migrations)
         except HistoryError:
             self.close()
             raise
         except SQLAlchemyError as exc:
             self.close()
             raise HistoryError(
-                f"cannot open the history store {self.location}: {schema.reason(exc)}"
+                f"cannot open the history store {self.location}: {schema_steps.reason(exc)}"
             ) from None
 
     @contextmanager
@@ -94,7 +95,7 @@ class SqlHistoryStore(HistoryStore):
         except SQLAlchemyError as exc:
             action = "write to" if write else "read"
             raise HistoryError(
-                f"cannot {action} the history store {self.location}: {schema.reason(exc)}"
+                f"cannot {action} the history store {self.location}: {schema_steps.reason(exc)}"
             ) from None
 
     def record(
@@ -191,7 +192,7 @@ class SqlHistoryStore(HistoryStore):
 
     def _points(self, query: Select[Any], wanted: RunFilter) -> list[TrendPoint]:
         with self._transaction() as conn:
-            found = conn.execute(_newest(query, wanted)).all()
+            found = conn.execute(_newest_values(query, wanted)).all()
         return [
             TrendPoint(
                 row.id,
@@ -235,7 +236,7 @@ class SqlHistoryStore(HistoryStore):
 
     def schema_version(self) -> int:
         with self._transaction() as conn:
-            return schema.current_version(conn)
+            return schema_steps.current_version(conn)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -276,6 +277,21 @@ def _series_query(series: MetricSeries) -> Select[Any]:
         .where(m.c.gate_id == series.gate, m.c.check_id == series.check)
         .where(m.c.metric == series.metric)
     )
+
+
+def _newest_values(query: Select[Any], wanted: RunFilter) -> Select[Any]:
+    """A `_series_query` narrowed to `wanted`, newest first, by the metric's own time: the
+    timeline index then serves the order and the time bounds, and the newest rows are read
+    first, as many as the limit asks (the branch is checked run by run)."""
+    r, m = schema.runs, schema.metrics
+    query = query.order_by(m.c.recorded_at.desc(), m.c.run_id.desc()).limit(wanted.limit)
+    if wanted.branch is not None:
+        query = query.where(r.c.branch == wanted.branch)
+    if wanted.since is not None:
+        query = query.where(m.c.recorded_at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(m.c.recorded_at <= wanted.until)
+    return query
 
 
 def _newest(query: Select[Any], wanted: RunFilter) -> Select[Any]:

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from qualitygates.history import HistoryError, RunContext, open_store
+from qualitygates.history import migrations as history_migrations
 from qualitygates.history import schema as history_schema
 from qualitygates.history.period import parse_period
 from qualitygates.history.rows import prepare
@@ -26,8 +27,8 @@ def engine(store_url: str) -> Iterator[sa.Engine]:
     raw.dispose()
 
 
-LATEST = len(history_schema.MIGRATIONS)
-DESCRIPTIONS = [(i, m.description) for i, m in enumerate(history_schema.MIGRATIONS, start=1)]
+LATEST = len(history_migrations.MIGRATIONS)
+DESCRIPTIONS = [(i, m.description) for i, m in enumerate(history_migrations.MIGRATIONS, start=1)]
 
 
 def _versions(engine: sa.Engine) -> list[tuple[int, str]]:
@@ -38,7 +39,7 @@ def _versions(engine: sa.Engine) -> list[tuple[int, str]]:
 
 def test_a_new_store_is_created_at_the_latest_version(store_url: str, engine: sa.Engine) -> None:
     with open_store(store_url) as store:
-        assert store.schema_version() == LATEST == 2
+        assert store.schema_version() == LATEST == 3
     assert _versions(engine) == DESCRIPTIONS
     assert DESCRIPTIONS[0] == (1, "runs, gates, metrics and findings")
 
@@ -60,8 +61,8 @@ def test_a_later_migration_is_applied_to_an_existing_store(
     def add_column(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE qg_runs ADD COLUMN note TEXT"))
 
-    step = history_schema.Migration("runs.note", add_column)
-    monkeypatch.setattr(history_schema, "MIGRATIONS", (*history_schema.MIGRATIONS, step))
+    step = history_migrations.Migration("runs.note", add_column)
+    monkeypatch.setattr(history_migrations, "MIGRATIONS", (*history_migrations.MIGRATIONS, step))
     with open_store(store_url) as store:
         assert store.schema_version() == LATEST + 1
         assert store.get(run_id) == store.last_passing("main")
@@ -80,8 +81,8 @@ def test_a_failed_migration_leaves_the_store_as_it_was(
         conn.execute(sa.text("CREATE TABLE qg_extra (x INTEGER)"))
         conn.execute(sa.text("SELECT * FROM no_such_table"))
 
-    step = history_schema.Migration("broken", broken)
-    monkeypatch.setattr(history_schema, "MIGRATIONS", (*history_schema.MIGRATIONS, step))
+    step = history_migrations.Migration("broken", broken)
+    monkeypatch.setattr(history_migrations, "MIGRATIONS", (*history_migrations.MIGRATIONS, step))
     message = rf"^cannot migrate the history store .* to schema version {LATEST + 1} \(broken\): "
     with pytest.raises(HistoryError, match=message + ".*no_such_table"):
         open_store(store_url)
@@ -153,9 +154,10 @@ def _record_as_version_1(engine: sa.Engine, run: RunResult, context: RunContext)
         run_id = int(
             conn.execute(sa.insert(history_schema.runs).values(rows.run)).inserted_primary_key[0]
         )
+        metrics = [{k: v for k, v in row.items() if k != "recorded_at"} for row in rows.metrics]
         for table, children in (
             (history_schema.gates, rows.gates),
-            (history_schema.metrics, rows.metrics),
+            (history_schema.metrics, metrics),
         ):
             if children:
                 conn.execute(sa.insert(table), [{**row, "run_id": run_id} for row in children])
@@ -172,7 +174,7 @@ def test_version_2_fills_in_the_runs_recorded_before_it(
     store_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patched:
-        patched.setattr(history_schema, "MIGRATIONS", history_schema.MIGRATIONS[:1])
+        patched.setattr(history_migrations, "MIGRATIONS", history_migrations.MIGRATIONS[:1])
         with open_store(store_url) as store:
             assert store.schema_version() == 1
     when = datetime(2026, 11, 3, tzinfo=timezone.utc)
@@ -206,3 +208,30 @@ def test_version_2_indexes_what_the_flaky_tests_and_the_report_read(
     assert indexes["qg_runs"]["qg_runs_commit"] == ["commit_sha", "recorded_at"]
     assert indexes["qg_findings"]["qg_findings_kind"] == ["kind", "run_id"]
     assert indexes["qg_conditions"]["qg_conditions_status"] == ["status", "run_id"]
+
+
+def test_version_3_gives_each_metric_its_runs_time_and_reads_a_series_by_it(
+    store_url: str, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(history_migrations, "MIGRATIONS", history_migrations.MIGRATIONS[:1])
+        with open_store(store_url):
+            pass
+    when = datetime(2026, 11, 3, tzinfo=timezone.utc)
+    for day, total in enumerate((70.0, 75.0, 72.0)):
+        moment = when + timedelta(days=day)
+        _record_as_version_1(engine, coverage_run(total), RunContext(recorded_at=moment))
+    with open_store(store_url) as store:
+        assert store.schema_version() == LATEST
+        points = store.trend("total", limit=2)
+        assert [(p.recorded_at.day, p.value) for p in points] == [(4, 75.0), (5, 72.0)]
+    with engine.connect() as conn:
+        times = conn.execute(sa.text("SELECT count(*) FROM qg_metrics WHERE recorded_at IS NULL"))
+        assert times.scalar_one() == 0
+        if engine.dialect.name == "sqlite":  # the plan reads the newest rows, no sort of all
+            series = ("SELECT value FROM qg_metrics WHERE gate_id = 'quality' AND check_id = "
+                      "'coverage' AND metric = 'total' ORDER BY recorded_at DESC LIMIT 2")  # fmt: skip
+            plan = " ".join(
+                str(r[-1]) for r in conn.execute(sa.text(f"EXPLAIN QUERY PLAN {series}"))
+            )
+            assert "qg_metrics_timeline" in plan and "TEMP B-TREE" not in plan
