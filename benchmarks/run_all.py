@@ -23,6 +23,7 @@ FULL = [
     ["trivy_bench.py", "--vulns", "50000", "--repeat", "3"],
     ["sarif_bench.py", "--results", "100000", "--repeat", "3"],
     ["k6_ndjson.py", "--size", "1GB", "--repeat", "3"],
+    ["history_bench.py", "--runs", "100000", "--repeat", "5"],
 ]
 QUICK = [
     ["whole.py", "--quick", "--repeat", "1"],
@@ -31,6 +32,7 @@ QUICK = [
     ["trivy_bench.py", "--vulns", "2000", "--repeat", "1"],
     ["sarif_bench.py", "--results", "2000", "--repeat", "1"],
     ["k6_ndjson.py", "--size", "20MB"],
+    ["history_bench.py", "--quick", "--backends", "sqlite"],
 ]
 
 
