@@ -134,9 +134,7 @@ def trend(
 
     with _store_for(history, config) as store:
         series = store.resolve_metric(metric, gate=gate, check=check)
-        points = store.trend(
-            metric, gate=gate, check=check, branch=branch, since=_since(since), limit=limit
-        )
+        points = store.values(series, branch, since=_since(since), limit=limit)
         echo(format_trend(series, points), nl=False)
 
 

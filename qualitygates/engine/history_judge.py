@@ -23,7 +23,7 @@ from qualitygates.policy.expressions import ExpressionError, convert
 from qualitygates.policy.history_terms import HistoryTerm
 from qualitygates.policy.model import Condition
 
-MAX_DRIFT_POINTS = 2_000  # runs a drift weighs, this one included (see _thinned)
+MAX_DRIFT_POINTS = 1_000  # runs a drift weighs, this one included (see _thinned)
 AGGREGATE: dict[str, Callable[[list[float]], float]] = {
     "median": median,
     "mean": fmean,

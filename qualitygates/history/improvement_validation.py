@@ -214,10 +214,9 @@ def _values(
 ) -> tuple[list[float], Unit]:
     """The numeric values of `series` recorded on the improvement's branch in [begins, ends)."""
     begins, ends = span
-    points = store.trend(
-        series.metric, series.gate, series.check, improvement.branch,
-        since=begins, until=ends - _INSTANT, limit=MAX_RUNS,
-    )  # fmt: skip
+    points = store.values(
+        series, improvement.branch, since=begins, until=ends - _INSTANT, limit=MAX_RUNS
+    )
     values = [float(p.value) for p in points if _is_number(p.value)]
     if not points:
         last_day = (ends - _INSTANT).date().isoformat()

@@ -182,13 +182,21 @@ class HistoryStore(abc.ABC):
     ) -> list[TrendPoint]:
         """The latest `limit` values of one metric, oldest first (see `resolve_metric`),
         recorded from `since` to `until` (both included) when given."""
-        wanted = RunFilter(branch, since, _limit(limit), until=until)
-        return self._trend(self.resolve_metric(metric, gate, check), wanted)
+        _limit(limit)  # refused before the store is asked
+        series = self.resolve_metric(metric, gate, check)
+        return self.values(series, branch, since, until, limit)
 
-    def values(self, series: MetricSeries, limit: int = 50) -> list[TrendPoint]:
-        """The latest `limit` values of a series named in full, oldest first (no lookup of
-        the name: a run that knows its own checks asks this way)."""
-        return self._trend(series, RunFilter(None, None, _limit(limit)))
+    def values(
+        self,
+        series: MetricSeries,
+        branch: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+    ) -> list[TrendPoint]:
+        """`trend` of a series already named in full (by `resolve_metric`, or by a run that
+        knows its own checks): no lookup of the name."""
+        return self._trend(series, RunFilter(branch, since, _limit(limit), until=until))
 
     @abc.abstractmethod
     def _trend(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import MetaData, Table, func, inspect, select, text
+from sqlalchemy import Index, MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -49,7 +49,14 @@ class Migration:
 # Tables as version 1 made them, where a later migration altered them.
 _V1 = MetaData()
 _runs_v1 = Table("qg_runs", _V1, *run_columns())
-_metrics_v1 = part_of_run("qg_metrics", "gate_id check_id metric", *metric_columns(), metadata=_V1)
+_metrics_v1 = part_of_run(
+    "qg_metrics",
+    "gate_id check_id metric",
+    *metric_columns(),
+    Index("qg_metrics_series", "gate_id", "check_id", "metric"),
+    Index("qg_metrics_name", "metric"),
+    metadata=_V1,
+)
 _findings_v1 = part_of_run("qg_findings", "gate_id check_id", *finding_columns(), metadata=_V1)
 
 
@@ -80,16 +87,18 @@ _V2_INDEXES = ("qg_findings_kind", "qg_runs_commit")
 def _metric_times(conn: Connection) -> None:
     """Version 3: each metric row carries its run's time (copied for the runs recorded
     before), and one index reads a series by time: a window of the last ten runs, or a
-    trend's last thirty points, then reads that many rows at 100,000 runs as at 100."""
+    trend's last thirty points, then reads that many rows at 100,000 runs as at 100. The
+    name index covers the checks that recorded a name; the two it replaces are dropped."""
     column = metrics.c.recorded_at
     conn.execute(
         text(f"ALTER TABLE qg_metrics ADD COLUMN recorded_at {column.type.compile(conn.dialect)}")
     )
     of_run = select(runs.c.recorded_at).where(runs.c.id == metrics.c.run_id).scalar_subquery()
     conn.execute(metrics.update().values(recorded_at=of_run))
+    for old in ("qg_metrics_series", "qg_metrics_name"):
+        conn.execute(text(f"DROP INDEX {old}"))
     for index in metrics.indexes:
-        if index.name == "qg_metrics_timeline":
-            index.create(conn)
+        index.create(conn)
 
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -131,14 +131,12 @@ gates = part_of_run(
 )
 
 
-def metric_columns() -> tuple[Column[Any] | Index, ...]:
+def metric_columns() -> tuple[Column[Any], ...]:
     """The columns of qg_metrics as version 1 made them (a Column belongs to one Table)."""
     return (
         Column("value", Float),  # numeric metrics
         Column("text_value", Text),  # word metrics such as a quality gate's OK / ERROR
         Column("unit", String(16), nullable=False),
-        Index("qg_metrics_series", "gate_id", "check_id", "metric"),
-        Index("qg_metrics_name", "metric"),
     )
 
 
@@ -150,6 +148,8 @@ metrics = part_of_run(
     # as many rows as a window or a trend shows, whatever the planner knows of the data.
     Column("recorded_at", UTCDateTime),
     Index("qg_metrics_timeline", "gate_id", "check_id", "metric", "recorded_at"),
+    # Version 3: which checks recorded a metric of this name, from the index alone.
+    Index("qg_metrics_by_name", "metric", "gate_id", "check_id"),
 )
 
 

@@ -118,7 +118,9 @@ def test_the_tables_and_indexes_exist(store_url: str, engine: sa.Engine) -> None
         for t in ("qg_runs", "qg_metrics", "qg_findings")
         for ix in inspector.get_indexes(t)
     }
-    assert {"qg_runs_branch_time", "qg_metrics_series", "qg_findings_fingerprint"} <= indexes
+    assert {"qg_runs_branch_time", "qg_metrics_timeline", "qg_findings_fingerprint"} <= indexes
+    assert {"qg_metrics_by_name"} <= indexes  # version 3 replaces these two:
+    assert not {"qg_metrics_series", "qg_metrics_name"} & indexes
 
 
 def test_findings_fingerprints_and_metrics_are_rows_of_their_own(
