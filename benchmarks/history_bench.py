@@ -92,7 +92,7 @@ def template(folder: Path) -> dict:
     """A real result of the policy, run once, to vary run by run."""
     out = folder / "template.json"
     subprocess.run([*_console_script("qualitygates"), "run", "-q", "-c", "plain.yaml",
-                    "--json", str(out)], cwd=folder, check=False)  # fmt: skip
+                    "--json", str(out)], cwd=folder, capture_output=True, check=False)  # fmt: skip
     return json.loads(out.read_text())
 
 
