@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualitygates.cli.common import Instant, config_option, fails_cleanly, parse_now
+from qualitygates.cli.common import config_option, fails_cleanly, parse_now
 from qualitygates.cli.output import echo
+from qualitygates.cli.params import Instant
 
 if TYPE_CHECKING:
     from collections.abc import Callable

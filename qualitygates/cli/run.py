@@ -14,10 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from qualitygates.cli.common import (
-    Instant,
     Process,
-    ReportTarget,
-    Seconds,
     base_options,
     bases_of,
     choice_option,
@@ -37,6 +34,7 @@ from qualitygates.cli.output import (
     echo_error,
     show_annotations,
 )
+from qualitygates.cli.params import Instant, ReportTarget, Seconds
 
 F = TypeVar("F", bound=Callable[..., Any])
 

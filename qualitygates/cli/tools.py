@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from qualitygates.cli.common import Instant, config_option, fails_cleanly, parse_now
+from qualitygates.cli.common import config_option, fails_cleanly, parse_now
 from qualitygates.cli.output import echo
+from qualitygates.cli.params import Instant
 
 
 @click.command()
