@@ -26,9 +26,8 @@ from qualitygates.history.monthly import (
     windows_between,
 )
 from qualitygates.history.period import Period
+from qualitygates.history.queries import PASSING
 from qualitygates.model import Status
-
-PASSING = (Status.PASSED.value, Status.WARNED.value)
 
 
 def gather(conn: Connection, period: Period, branch: str | None) -> PeriodReport:

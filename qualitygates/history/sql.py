@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Engine, Select, event, exists, insert, select
+from sqlalchemy import Engine, Select, event, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,6 +33,13 @@ from qualitygates.history.interface import (
     RunSummary,
     TrendPoint,
 )
+from qualitygates.history.queries import (
+    PASSING,
+    newest,
+    newest_values,
+    project_passed,
+    series_query,
+)
 from qualitygates.history.rows import prepare
 from qualitygates.model import RunResult, Status, Unit
 from qualitygates.readers import parse_json
@@ -45,7 +52,6 @@ if TYPE_CHECKING:
     from qualitygates.history.period import Period
 
 ADVISORY_LOCK_KEY = 0x7167_6869_7374  # "qghist": serialises migrations on PostgreSQL
-PASSING = (Status.PASSED.value, Status.WARNED.value)
 
 
 class SqlHistoryStore(HistoryStore):
@@ -120,7 +126,7 @@ class SqlHistoryStore(HistoryStore):
 
     def _runs(self, wanted: RunFilter) -> list[RunSummary]:
         r, g = schema.runs, schema.gates
-        query = _newest(select(*_SUMMARY_COLUMNS), wanted)
+        query = newest(select(*_SUMMARY_COLUMNS), wanted)
         if wanted.gate is not None:
             judged = (g.c.run_id == r.c.id) & (g.c.gate_id == wanted.gate)
             if wanted.status:
@@ -182,17 +188,17 @@ class SqlHistoryStore(HistoryStore):
             return resolve(conn, metric, gate, check, self.location)
 
     def _trend(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
-        return self._points(_series_query(series), wanted)
+        return self._points(series_query(series), wanted)
 
     def _passing_values(self, series: MetricSeries, wanted: RunFilter) -> list[TrendPoint]:
         g = schema.gates
         passed = (g.c.run_id == schema.runs.c.id) & (g.c.gate_id == series.gate)
-        query = _series_query(series).join(g, passed).where(g.c.status.in_(PASSING))
+        query = series_query(series).join(g, passed).where(g.c.status.in_(PASSING))
         return self._points(query, wanted)
 
     def _points(self, query: Select[Any], wanted: RunFilter) -> list[TrendPoint]:
         with self._transaction() as conn:
-            found = conn.execute(_newest_values(query, wanted)).all()
+            found = conn.execute(newest_values(query, wanted)).all()
         return [
             TrendPoint(
                 row.id,
@@ -207,9 +213,9 @@ class SqlHistoryStore(HistoryStore):
     def last_passing(self, branch: str = "main", project: str | None = None) -> RunResult | None:
         r = schema.runs
         passing = select(r.c.id, r.c.result_json).where(
-            r.c.status.in_(PASSING) if project is None else _project_passed(project)
+            r.c.status.in_(PASSING) if project is None else project_passed(project)
         )
-        query = _newest(passing, RunFilter(branch, since=None, limit=1))
+        query = newest(passing, RunFilter(branch, since=None, limit=1))
         with self._transaction() as conn:
             row = conn.execute(query).one_or_none()
         return None if row is None else self._parse(row.id, row.result_json)
@@ -255,50 +261,6 @@ _SUMMARY_COLUMNS = (
 def _summary(row: Any, gates: dict[str, Status]) -> RunSummary:
     fields = row._asdict()
     return RunSummary(**{**fields, "status": Status(fields["status"])}, gates=gates)
-
-
-def _project_passed(project: str) -> ColumnElement[bool]:
-    """The run judged `project`'s gates and none of them failed or errored."""
-    g = schema.gates
-    of_project = (g.c.run_id == schema.runs.c.id) & g.c.gate_id.startswith(
-        f"{project}/", autoescape=True
-    )
-    judged = exists().where(of_project)
-    not_passing = exists().where(of_project & g.c.status.not_in(PASSING))
-    return judged & ~not_passing
-
-
-def _series_query(series: MetricSeries) -> Select[Any]:
-    """The recorded values of one metric of one check, with their runs' time and commit."""
-    r, m = schema.runs, schema.metrics
-    return (
-        select(r.c.id, r.c.recorded_at, r.c.commit_sha, m.c.value, m.c.text_value, m.c.unit)
-        .join(m, m.c.run_id == r.c.id)
-        .where(m.c.gate_id == series.gate, m.c.check_id == series.check)
-        .where(m.c.metric == series.metric)
-    )
-
-
-def _newest_values(query: Select[Any], wanted: RunFilter) -> Select[Any]:
-    """A `_series_query` narrowed to `wanted`, newest first, by the metric's own time: the
-    timeline index then serves the order and the time bounds, and the newest rows are read
-    first, as many as the limit asks (the branch is checked run by run)."""
-    r, m = schema.runs, schema.metrics
-    query = query.order_by(m.c.recorded_at.desc(), m.c.run_id.desc()).limit(wanted.limit)
-    if wanted.branch is not None:
-        query = query.where(r.c.branch == wanted.branch)
-    if wanted.since is not None:
-        query = query.where(m.c.recorded_at >= wanted.since)
-    if wanted.until is not None:
-        query = query.where(m.c.recorded_at <= wanted.until)
-    return query
-
-
-def _newest(query: Select[Any], wanted: RunFilter) -> Select[Any]:
-    """`query` on the runs table, narrowed to `wanted`'s branch and time, newest first."""
-    r = schema.runs
-    query = query.order_by(r.c.recorded_at.desc(), r.c.id.desc()).limit(wanted.limit)
-    return schema.recorded_within(query, wanted.branch, wanted.since, wanted.until)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
