@@ -36,7 +36,7 @@ def _store_for(history: str | None, config: str) -> HistoryStore:
         from qualitygates.policy import load_policy
 
         target = load_policy(config).history
-    store = open_history(target)
+    store = open_history(target, existing=True)
     if store is None:
         raise click.UsageError(
             f"name a history store: --history PATH|URL, ${HISTORY_ENV}, or history: in {config}"
@@ -64,7 +64,9 @@ def _since(value: str | None) -> datetime | None:
 
 
 _history_option = click.option(
-    "--history", metavar="PATH|URL", help="The store (default: $QUALITYGATES_HISTORY)."
+    "--history",
+    metavar="PATH|URL",
+    help="The store (default: $QUALITYGATES_HISTORY, else the policy's history:).",
 )
 
 
@@ -130,10 +132,14 @@ def trend(
     limit: int,
 ) -> None:
     """Show a metric over time, with a sparkline (METRIC: gate.check.metric or a unique name)."""
+    from qualitygates.errors import HistoryError, UsageError
     from qualitygates.history import format_trend
 
     with _store_for(history, config) as store:
-        series = store.resolve_metric(metric, gate=gate, check=check)
+        try:  # the name is the command line's: a typo or an ambiguous name is a usage error
+            series = store.resolve_metric(metric, gate=gate, check=check)
+        except HistoryError as exc:
+            raise UsageError(str(exc)) from None
         points = store.values(series, branch, since=_since(since), limit=limit)
         echo(format_trend(series, points), nl=False)
 

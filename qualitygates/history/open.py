@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from qualitygates.errors import UsageError
 from qualitygates.history.interface import HistoryError, HistoryStore
 
 SQLITE_BUSY_TIMEOUT = 60.0  # seconds a writer waits for another one (concurrent CI jobs)
@@ -22,23 +23,31 @@ INSTALL_HINT = "pip install 'qualitygates[postgresql]'"
 SQLALCHEMY_HINT = "pip install 'SQLAlchemy>=2'"
 
 
-def open_store(target: str | os.PathLike[str]) -> HistoryStore:
-    """Open (creating and migrating as needed) the store at a path or URL."""
+def open_store(target: str | os.PathLike[str], existing: bool = False) -> HistoryStore:
+    """Open (creating and migrating as needed) the store at a path or URL.
+
+    With `existing` (the commands that only read), a SQLite file that is not there is a
+    usage error: a mistyped path would otherwise be created and answer "nothing recorded".
+    """
     text = os.fspath(target).strip()
     if not text:
-        raise HistoryError("the history store is empty: name a file path or a postgresql:// URL")
+        raise UsageError("the history store is empty: name a file path or a postgresql:// URL")
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     try:
         import sqlalchemy  # noqa: F401  (one clear sentence rather than a traceback)
     except ImportError:
         raise HistoryError(f"the history store needs SQLAlchemy: {SQLALCHEMY_HINT}") from None
-    if not scheme:
-        return _open_sqlite(Path(text).expanduser())
-    if scheme == "sqlite":
-        return _open_sqlite(_sqlite_path(text))
+    if scheme in ("", "sqlite"):
+        path = _sqlite_path(text) if scheme else Path(text).expanduser()
+        if existing and not path.exists():
+            raise UsageError(
+                f"there is no history store at {path}: runs recorded with --history {path} "
+                "create it"
+            )
+        return _open_sqlite(path)
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         return _open_postgresql(text)
-    raise HistoryError(
+    raise UsageError(
         f"unsupported history store {scheme}://…: name a file path, sqlite:///PATH "
         "or postgresql://USER@HOST/DATABASE"
     )
@@ -47,7 +56,7 @@ def open_store(target: str | os.PathLike[str]) -> HistoryStore:
 def _sqlite_path(url: str) -> Path:
     rest = url.split("://", 1)[1]
     if not rest.startswith("/") or rest in ("/", "/:memory:"):
-        raise HistoryError(f"{url} names no file: write sqlite:///relative.db or sqlite:////abs.db")
+        raise UsageError(f"{url} names no file: write sqlite:///relative.db or sqlite:////abs.db")
     return Path(rest[1:]).expanduser()
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from qualitygates.errors import UsageError
 from qualitygates.history.interface import MetricSeries
 
 if TYPE_CHECKING:
@@ -29,18 +30,30 @@ TREND_POINTS = 30
 def history_target(
     option: str | None, policy_history: str | None = None, env: Mapping[str, str] | None = None
 ) -> str | None:
-    """`--history`, else $QUALITYGATES_HISTORY, else the policy's `history:`."""
+    """`--history`, else $QUALITYGATES_HISTORY, else the policy's `history:`.
+
+    An empty `--history ""` or variable is a usage error, not "no store": a CI template's
+    unset variable would otherwise turn every condition on history into a warning.
+    """
     environ = os.environ if env is None else env
-    return option or environ.get(HISTORY_ENV) or policy_history
+    if option is not None and not option.strip():
+        raise UsageError("--history is empty: name a file path or a postgresql:// URL")
+    from_env = environ.get(HISTORY_ENV)
+    if option is None and from_env is not None and not from_env.strip():
+        raise UsageError(
+            f"${HISTORY_ENV} is set but empty: name a file path or a postgresql:// URL, or unset it"
+        )
+    return option or from_env or policy_history
 
 
-def open_history(target: str | None) -> HistoryStore | None:
-    """The store at `target`, opened (and migrated); None when no store is named."""
+def open_history(target: str | None, existing: bool = False) -> HistoryStore | None:
+    """The store at `target`, opened (and migrated); None when no store is named. With
+    `existing`, for the commands that only read, a SQLite file must already be there."""
     if target is None:
         return None
     from qualitygates.history.open import open_store
 
-    return open_store(target)
+    return open_store(target, existing)
 
 
 def trends_for(store: HistoryStore, result: RunResult) -> dict[str, list[float]]:

@@ -70,7 +70,7 @@ def test_a_bad_period_is_a_usage_error_before_any_store_is_opened(tmp_path: Path
 def test_no_store_named_is_a_usage_error(tmp_path: Path) -> None:
     done = CliRunner().invoke(
         cli, ["history", "report", "--period", "2026-11", "-c", str(tmp_path / "none.yaml")],
-        env={"QUALITYGATES_HISTORY": ""},
+        env={"QUALITYGATES_HISTORY": None},
     )  # fmt: skip
     assert done.exit_code == 2
     assert "name a history store" in done.output

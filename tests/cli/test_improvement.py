@@ -112,7 +112,7 @@ def test_list_shows_each_state_and_what_was_measured(project: Path) -> None:
 def test_list_needs_no_store(project: Path) -> None:
     done = CliRunner().invoke(
         cli, ["improvement", "list", "--now", "2026-09-01", "-c", str(project / "gates.yaml")],
-        env={"QUALITYGATES_HISTORY": ""},
+        env={"QUALITYGATES_HISTORY": None},
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     assert [line.split()[1] for line in done.output.splitlines()] == ["planned", "planned"]
@@ -140,7 +140,7 @@ def test_a_bad_period_is_a_usage_error(project: Path) -> None:
 def test_validate_needs_a_store(project: Path) -> None:
     done = CliRunner().invoke(
         cli, ["improvement", "validate", "IMP-2026-001", "-c", str(project / "gates.yaml")],
-        env={"QUALITYGATES_HISTORY": ""},
+        env={"QUALITYGATES_HISTORY": None},
     )  # fmt: skip
     assert done.exit_code == 2
     assert "name a history store: --history PATH|URL, $QUALITYGATES_HISTORY" in done.output

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from qualitygates.errors import UsageError
 from qualitygates.history import HistoryError, RunContext, open_store
 from tests.history.builders import coverage_run
 
@@ -54,9 +55,24 @@ def test_a_sqlite_url_names_a_relative_or_absolute_file(
     ],
 )
 def test_what_is_not_a_store_is_refused(target: str, message: str) -> None:
-    with pytest.raises(HistoryError) as caught:
+    """A name that cannot be a store is the command line's mistake (exit 2); a URL that
+    libpq cannot read is the store's (exit 3)."""
+    expected = HistoryError if target.startswith("postgresql://") else UsageError
+    with pytest.raises((HistoryError, UsageError)) as caught:
         open_store(target)
+    assert type(caught.value) is expected
     assert str(caught.value) == message
+
+
+def test_a_reading_command_does_not_create_a_store_at_a_mistyped_path(tmp_path: Path) -> None:
+    typo = tmp_path / "histroy.sqlite"
+    with pytest.raises(UsageError, match=r"^there is no history store at .*histroy\.sqlite: "):
+        open_store(typo, existing=True)
+    assert not typo.exists()
+    with open_store(typo):  # a run that records creates it
+        pass
+    with open_store(typo, existing=True) as store:
+        assert store.runs() == []
 
 
 def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
