@@ -19,7 +19,7 @@ from qualitygates.engine.baseline import (
     new_finding_metrics,
     uses_baseline,
 )
-from qualitygates.engine.flaky import flaky_count
+from qualitygates.engine.flaky import FlakyTests, applied, flaky_tests, named
 from qualitygates.engine.history_judge import judge_against_history
 from qualitygates.engine.judge import (
     check_status,
@@ -61,8 +61,11 @@ def judge_check(
     counted = adapter.count_findings([f for f in findings if not f.waived])
     metrics.update(counted)
     record = recent.flaky() if recent is not None and FLAKY_METRIC in asked_metrics(check) else None
+    flaky = FlakyTests((), {})
     if record is not None:
-        metrics[FLAKY_METRIC] = flaky_count(record, findings, check.waivers, now)
+        flaky = flaky_tests(record, findings, check.waivers, now)
+        metrics[FLAKY_METRIC] = flaky.measurement
+        notes = applied(notes, flaky, now, policy.waiver_notice_days)
     corrupt = _impossible(check, adapter, collection, metrics, now)
     if corrupt is None and baseline is not None and uses_baseline(check):
         corrupt = damaged_baseline(adapter, baseline)
@@ -73,7 +76,9 @@ def judge_check(
     summary = {spec.name for spec in adapter.metrics if spec.summary}
     return replace(
         _verdict(
-            check, _judge_conditions(check, collection, metrics, (baseline, recent), now), None
+            check,
+            named(_judge_conditions(check, collection, metrics, (baseline, recent), now), flaky),
+            None,
         ),
         metrics={k: v for k, v in metrics.items() if k in wanted or k in summary},
         # After counting: the policy's severities change how findings show, never a count.

@@ -127,26 +127,33 @@ def test_flaky_tests_gates_on_the_record_and_a_waiver_accepts_a_known_one(
                             cwd=tmp_path, env=env)  # fmt: skip
         checks = json.loads((tmp_path / "r.json").read_text())["gates"][0]["checks"]
         messages = [c["message"] for c in checks[0]["conditions"]]
-        return f"{done.returncode}: " + " / ".join(messages)
+        waivers = [f"{w['state']} {w['matched']}" for w in checks[0]["waivers"]]
+        return f"{done.returncode}: " + " / ".join(messages + waivers)
 
-    # All pass now, but test_checkout flaked twice in the last 30 days.
+    named = " (flaky: shop.test_cart::{}; qualitygates history flaky lists where)"
+    # All pass now, but test_checkout flaked twice in the last 30 days: named in the message.
     assert run(GATED, "ddd444", "2026-11-26T09:00:00Z") == (
-        "1: failures 0 is == 0 / flaky_tests 1 is not == 0"
+        "1: failures 0 is == 0 / flaky_tests 1 is not == 0" + named.format("test_checkout")
     )
-    # Waived (a reason, an owner, an expiry): it counts neither as flaky nor as a failure.
+    # Waived (a reason, an owner, an expiry): it counts neither as flaky nor as a failure,
+    # and the waiver is applied, whether the test failed this time or not.
     assert run(WAIVED, "eee555", "2026-11-27T09:00:00Z", "test_checkout") == (
-        "0: failures 0 is == 0 / flaky_tests 0 is == 0"
+        "0: failures 0 is == 0 / flaky_tests 0 is == 0 / applied 1"
+    )
+    assert run(WAIVED, "eee556", "2026-11-27T10:00:00Z") == (
+        "0: failures 0 is == 0 / flaky_tests 0 is == 0 / applied 1"
     )
     # test_add fails, then passes on the same commit: this run shows it flaky.
     assert run(WAIVED, "fff666", "2026-11-28T09:00:00Z", "test_add").startswith(
         "1: failures 1 is not == 0 / flaky_tests 0 is == 0"
     )
     assert run(WAIVED, "fff666", "2026-11-28T09:30:00Z") == (
-        "1: failures 0 is == 0 / flaky_tests 1 is not == 0"
-    )
+        "1: failures 0 is == 0 / flaky_tests 1 is not == 0" + named.format("test_add")
+        + " / applied 1"
+    )  # fmt: skip
     # Thirty days on, the old flakes are out of the window; test_add's is not.
     assert run(GATED, "ggg777", "2026-12-26T09:00:00Z") == (
-        "1: failures 0 is == 0 / flaky_tests 1 is not == 0"
+        "1: failures 0 is == 0 / flaky_tests 1 is not == 0" + named.format("test_add")
     )
     assert run(GATED, "hhh888", "2026-12-29T10:00:00Z") == (
         "0: failures 0 is == 0 / flaky_tests 0 is == 0"
