@@ -25,7 +25,12 @@ from datetime import timedelta
 from qualitygates.durations import parse_duration
 from qualitygates.finding import Severity
 from qualitygates.policy.problems import Problems
-from qualitygates.policy.strictness import at_least_as_strict, condition_text, metric_of
+from qualitygates.policy.strictness import (
+    at_least_as_strict,
+    comparable,
+    condition_text,
+    metric_of,
+)
 from qualitygates.policy.yaml_source import Located
 
 #: Settings whose change would loosen a base: (key, the base's default, is it looser?).
@@ -126,7 +131,11 @@ class Merger:
         items = list(base.value)
         replaced: set[int] = set()
         for new in child.value:
-            judged = [(n, c) for n, c in enumerate(base.value) if _same_metric(c, new)]
+            judged = [
+                (n, c)
+                for n, c in enumerate(base.value)
+                if _same_metric(c, new) and (comparable(c, new) or _locked(c))
+            ]
             refused = [c for _, c in judged if not self._tightens(c, new)]
             if not refused:
                 replaced.update(n for n, _ in judged)

@@ -65,14 +65,64 @@ def at_least_as_strict(base: Located, new: Located) -> str | None:
         and _on(new, "on_no_baseline", "warn") == "warn"
     ):
         return "on_no_baseline: warn where the base fails"
-    if _relative(old) or _relative(tighter):
-        same = old.operator == tighter.operator and old.threshold.text == tighter.threshold.text
-        return (
-            None
-            if same
-            else f"{tighter.text!r} cannot be compared with a baseline or history threshold"
-        )
+    if _relative(old) and _relative(tighter):
+        return _offset_passes_less(old, tighter)
     return _passes_less(old, tighter)
+
+
+def comparable(base: Located, new: Located) -> bool:
+    """Whether `new` can be weighed against `base` at all: two plain thresholds, or two
+    relative to the same statistic (or baseline) by the same kind of offset. A condition
+    that cannot (`p95 < 300ms` beside `p95 <= history.median(last=10) * 1.10`) replaces
+    nothing: both are judged, which can only be stricter."""
+    old, tighter = _expression(base), _expression(new)
+    if old is None or tighter is None:
+        return True  # validation reports the expression itself
+    if _relative(old) or _relative(tighter):
+        return _anchor(old) == _anchor(tighter) is not None
+    return True
+
+
+def _anchor(expression: Expression) -> tuple[str, bool] | None:
+    """What a relative threshold is relative to, and whether its offset is a factor."""
+    threshold = expression.threshold
+    if threshold.history is not None:
+        term = f"history.{threshold.history.function}({threshold.history.window.text})"
+    elif threshold.baseline:
+        term = "baseline"
+    else:
+        return None
+    return term, threshold.baseline_op == "*"
+
+
+def _offset_passes_less(old: Expression, new: Expression) -> str | None:
+    """Two thresholds on the same statistic (which is no negative number): the smaller
+    factor or offset is the stricter for `<` and `<=`, the larger for `>` and `>=`."""
+    allowed = _WITHIN[old.operator].get(new.operator)
+    offsets = _offsets(old.threshold, new.threshold)
+    if allowed is None or offsets is None:
+        return f"{new.text!r} cannot be compared with it: write it as its base does"
+    if not allowed(offsets[1], offsets[0]):
+        return f"{new.text!r} passes values that {old.text!r} fails"
+    return None
+
+
+def _offsets(old: Threshold, new: Threshold) -> tuple[Fraction, Fraction] | None:
+    """Both factors (`* F`), or both signed offsets (`+ X`, `- X`, none) in one unit."""
+    if old.baseline_op == "*":
+        return exact(old.number or "1"), exact(new.number or "1")
+
+    def signed(threshold: Threshold) -> Threshold:
+        number = threshold.number or "0"
+        return Threshold("", number=number if threshold.baseline_op != "-" else f"-{number}",
+                         unit=threshold.unit)  # fmt: skip
+
+    if old.number is None or new.number is None:  # one has no offset: compare in its unit
+        sign = signed(old if old.number is not None else new)
+        unit_of = Threshold("", number="0", unit=sign.unit)
+        pair = (sign, unit_of) if old.number is not None else (unit_of, sign)
+        return _values(*pair)
+    return _values(signed(old), signed(new))
 
 
 def _relative(expression: Expression) -> bool:

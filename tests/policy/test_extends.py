@@ -209,26 +209,51 @@ def test_with_policy_ref_local_bases_are_read_from_that_ref(tmp_path: Path) -> N
 
 
 def test_history_conditions_merge_by_what_they_judge(tmp_path: Path) -> None:
-    """anomaly(M, W) and drift(M, W) judge something other than M: adding one keeps the
-    base's condition on M; a history threshold cannot be compared, so only the same one
-    stands in for the base's."""
+    """anomaly(M, W) and drift(M, W) judge something other than M, and a threshold on
+    history cannot be weighed against an absolute one: adding either keeps the base's
+    condition beside it. Two on the same statistic compare by their factors."""
     history = "http_req_duration.p(95) <= history.median(last=10) * 1.10"
     base = BASE.replace(
         "conditions: [http_req_duration.p(95) < 300ms]",
-        f'conditions: [http_req_duration.p(95) < 300ms, "{history}"]',
+        f'conditions: ["{history}"]',
     )
-    added = (
+
+    def extended(*added: str) -> list[str]:
+        lines = "".join(f'          - "{a}"\n' for a in added)
+        text = "gates:\n  - id: performance\n    checks:\n      - id: load\n        conditions:\n"
+        return conditions(project(tmp_path, text + lines, base))["performance.load"]
+
+    anomaly = "anomaly(http_req_duration.p(95), last=20) < 3.5"
+    ceiling = "http_req_duration.p(95) < 300ms"
+    assert extended(anomaly, ceiling) == [history, anomaly, ceiling]
+    tighter = history.replace("1.10", "1.05")
+    assert extended(tighter) == [tighter]  # replaces the base's, as any tightening does
+    looser = history.replace("1.10", "1.50")
+    text = (
         "gates:\n  - id: performance\n    checks:\n      - id: load\n        conditions:\n"
-        '          - "anomaly(http_req_duration.p(95), last=20) < 3.5"\n'
+        f'          - "{looser}"\n'
     )
-    assert conditions(project(tmp_path, added, base))["performance.load"] == [
-        "http_req_duration.p(95) < 300ms",
-        history,
-        "anomaly(http_req_duration.p(95), last=20) < 3.5",
-    ]
-    looser = added.replace(
-        "anomaly(http_req_duration.p(95), last=20) < 3.5",
-        "http_req_duration.p(95) <= history.median(last=10) * 1.50",
-    )
-    found = problems(project(tmp_path, looser, base))
-    assert any("cannot be compared with a baseline or history threshold" in p for p in found), found
+    found = problems(project(tmp_path, text, base))
+    assert any(f"{looser!r} passes values that {history!r} fails" in p for p in found), found
+    other = history.replace("median(last=10)", "max(30d)")
+    assert extended(other) == [history, other]  # another statistic: both are judged
+
+
+@pytest.mark.parametrize(
+    ("written", "accepted"),
+    [
+        ("line_rate >= baseline - 0.2%", True),
+        ("line_rate >= baseline", True),
+        ("line_rate >= baseline - 1%", False),
+        ("line_rate > baseline - 0.5%", True),
+    ],
+)
+def test_baseline_offsets_compare_in_one_unit(tmp_path: Path, written: str, accepted: bool) -> None:
+    base = BASE.replace("- line_rate >= 80%", "- line_rate >= baseline - 0.5%")
+    text = f"gates:\n  - id: code-quality\n    checks:\n      - id: coverage\n        conditions: [{written}]\n"
+    path = project(tmp_path, text, base)
+    if accepted:
+        assert conditions(path)["code-quality.coverage"] == ["branch_rate >= 70%", written]
+    else:
+        assert any("passes values that 'line_rate >= baseline - 0.5%' fails" in p
+                   for p in problems(path))  # fmt: skip
