@@ -76,4 +76,6 @@ def test_no_store_follows_on_no_baseline() -> None:
     assert term is not None
     judged = judge_against_history(condition, term, Measurement(1.0, Unit.MILLISECONDS), None, NOW)
     assert judged.status is Status.FAILED
-    assert judged.message == "p95: no history store to compare with (on_no_baseline: fail)"
+    assert judged.message == (
+        "p95: no history store to read anomaly over 7d from (on_no_baseline: fail)"
+    )

@@ -12,6 +12,7 @@ import click
 from qualitygates.cli.common import config_option, fails_cleanly
 from qualitygates.cli.group import LazyGroup
 from qualitygates.cli.output import echo
+from qualitygates.cli.params import Instant
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -44,15 +45,17 @@ def _store_for(history: str | None, config: str) -> HistoryStore:
     return store
 
 
-def _since(value: str | None) -> datetime | None:
+def _since(value: str | None, now: str | None = None) -> datetime | None:
+    """`--since`: an age before `--now` (default: this machine's clock), or a date."""
     if value is None:
         return None
     from datetime import datetime, timezone
 
+    from qualitygates.cli.common import parse_now
     from qualitygates.durations import parse_duration, parse_instant
 
     try:
-        return datetime.now(timezone.utc) - parse_duration(value)
+        return (parse_now(now) or datetime.now(timezone.utc)) - parse_duration(value)
     except ValueError:
         pass
     try:
@@ -62,6 +65,13 @@ def _since(value: str | None) -> datetime | None:
             f"{value!r} is neither a duration (7d) nor a date", param_hint="--since"
         ) from None
 
+
+_now_option = click.option(
+    "--now",
+    type=Instant(),
+    metavar="ISO-TIME",
+    help="The time an age in --since counts back from (default: now), as run --now does.",
+)
 
 _history_option = click.option(
     "--history",
@@ -120,6 +130,7 @@ def history_group(
 @click.option(
     "--limit", default=SHOWN_POINTS, show_default=True, type=click.IntRange(min=1, max=MAX_LIMIT)
 )
+@_now_option
 @fails_cleanly
 def trend(
     metric: str,
@@ -130,8 +141,10 @@ def trend(
     branch: str | None,
     since: str | None,
     limit: int,
+    now: str | None,
 ) -> None:
     """Show a metric over time, with a sparkline (METRIC: gate.check.metric or a unique name)."""
+    from qualitygates.cli.common import parse_now
     from qualitygates.errors import HistoryError, UsageError
     from qualitygates.history import format_trend
 
@@ -140,7 +153,8 @@ def trend(
             series = store.resolve_metric(metric, gate=gate, check=check)
         except HistoryError as exc:
             raise UsageError(str(exc)) from None
-        points = store.values(series, branch, since=_since(since), limit=limit)
+        until = parse_now(now)
+        points = store.values(series, branch, since=_since(since, now), until=until, limit=limit)
         echo(format_trend(series, points), nl=False)
 
 

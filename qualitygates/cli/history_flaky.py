@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qualitygates.cli.common import choice_option, config_option, fails_cleanly
-from qualitygates.cli.history import _history_option, _since, _store_for
+from qualitygates.cli.common import choice_option, config_option, fails_cleanly, parse_now
+from qualitygates.cli.history import _history_option, _now_option, _since, _store_for
 from qualitygates.cli.output import echo
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ DEFAULT_SINCE = "30d"
 @click.option("--gate", help="Only tests of this gate.")
 @click.option("--check", help="Only tests of this check.")
 @choice_option("--format", "format_", ("text", "json"), "text: a table; json: a list of objects.")
+@_now_option
 @fails_cleanly
 def flaky(
     history: str | None,
@@ -41,15 +42,16 @@ def flaky(
     gate: str | None,
     check: str | None,
     format_: str,
+    now: str | None,
 ) -> None:
     """List the flaky tests: tests that both passed and failed on the same commit.
 
     A passing test is not recorded, so a pass is a run at that commit that read the
     test's report without error and did not report the test failing. Exits 0.
     """
-    start = _since(since)
+    start, until = _since(since, now), parse_now(now)
     with _store_for(history, config) as store:
-        found = store.flaky_tests(since=start, branch=branch, gate=gate, check=check)
+        found = store.flaky_tests(since=start, until=until, branch=branch, gate=gate, check=check)
     if format_ == "json":
         echo(_as_json(found, start))
         return

@@ -46,7 +46,8 @@ def judge_against_history(
         message = f"{condition.metric} is {measurement.value}: the source has no usable value"
         return error(condition, message, measurement)
     if recent is None:
-        return no_baseline(condition, measurement, "no history store to compare with")
+        why = f"no history store to read {_statistic(term)} over {term.window.text} from"
+        return no_baseline(condition, measurement, why)
     points = [p for p in recent.points if _finite(p.value)]
     units = {p.unit for p in points}
     if units - {measurement.unit}:

@@ -50,7 +50,22 @@ def resolve(
     if found:
         names = ", ".join(sorted(str(s) for s in found)[:MAX_LISTED])
         raise HistoryError(f"metric {name!r} is ambiguous: name one of {names}")
+    if gate is not None or check is not None:
+        elsewhere = _recording(conn, name)
+        if elsewhere:
+            asked = ".".join(part for part in (gate, check) if part is not None)
+            raise HistoryError(
+                f"{asked} has recorded no metric {name!r} in the history store {location}; "
+                f"it is recorded by {', '.join(elsewhere[:MAX_LISTED])}"
+            )
     raise HistoryError(_unknown(conn, name, location))
+
+
+def _recording(conn: Connection, name: str) -> list[str]:
+    """The checks (`gate.check`) that recorded a metric of this name."""
+    m = schema.metrics
+    query = select(m.c.gate_id, m.c.check_id).where(m.c.metric == name).distinct()
+    return sorted(f"{gate}.{check}" for gate, check in conn.execute(query))
 
 
 def _unknown(conn: Connection, name: str, location: str) -> str:

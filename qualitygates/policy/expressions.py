@@ -173,6 +173,11 @@ def parse_threshold(value: str, op: str) -> Threshold:
     if word is None and _WORD.match(value):
         word = value
     if word is None:
+        if re.search(r"\b(baseline|history\.)", value):
+            raise ExpressionError(
+                f"{value!r}: write the statistic first and its factor or offset after it, "
+                "e.g. baseline * 1.10 or history.median(last=10) + 20ms"
+            )
         units = " ".join(UNITS)
         raise ExpressionError(
             f"{value!r} is not a number with a known unit ({units}), a word or a baseline"

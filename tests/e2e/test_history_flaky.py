@@ -88,6 +88,14 @@ def test_a_month_of_runs_finds_the_flaky_test_and_reports_the_month(
 
     later = qualitygates("history", "flaky", "--since", "2026-11-26", *store, cwd=tmp_path)
     assert later.stdout == "no flaky tests since 2026-11-26 00:00 UTC\n"
+    # Replayed as the runs were recorded: an age counts back from --now, as run's does.
+    then = qualitygates("history", "flaky", "--since", "10d", "--now", "2026-11-12T00:00:00Z",
+                        *store, cwd=tmp_path)  # fmt: skip
+    assert then.stdout.splitlines()[1].split()[:5] == [
+        "shop.test_cart::test_checkout", "tests/unit", "1", "1", "1"]  # fmt: skip
+    trend = qualitygates("trend", "failures", "--since", "3d", "--now", "2026-11-11T00:00:00Z",
+                         *store, cwd=tmp_path)  # fmt: skip
+    assert trend.returncode == 0 and trend.stdout.endswith(" 1\n"), trend.stdout
 
     page = tmp_path / "november.html"
     month = qualitygates("history", "report", "--period", "2026-11", "--html", str(page),

@@ -161,6 +161,12 @@ def test_an_unknown_metric_suggests_the_recorded_ones(store: HistoryStore) -> No
         store.trend("totl")
     with pytest.raises(HistoryError, match=r"\(recorded: quality.coverage.total, security.trivy"):
         store.trend("zzz")
+    with pytest.raises(  # a mistyped check: say which checks did record the name
+        HistoryError,
+        match=r"^quality.cov has recorded no metric 'total' in the history store .*; it is "
+        r"recorded by quality.coverage$",
+    ):
+        store.trend("total", gate="quality", check="cov")
 
 
 def test_word_metrics_are_kept_as_words(store: HistoryStore) -> None:

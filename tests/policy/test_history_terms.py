@@ -69,6 +69,9 @@ def test_history_conditions_load(
         ('"drift(pp95, 30d) < 5%"', "unknown metric 'pp95' for adapter 'fake' (did you mean 'p95'?)"),
         ('"drift(state, 30d) < 5%"', "state is a word: drift needs a number"),
         ('"anomaly(p95, 30d) < baseline"', "'anomaly(p95, 30d) < baseline': compare anomaly(...) with a number"),
+        ('"p95 <= 1.10 * history.median(last=10)"', "'1.10 * history.median(last=10)': write the "
+         "statistic first and its factor or offset after it, e.g. baseline * 1.10 or "
+         "history.median(last=10) + 20ms"),
     ],
 )  # fmt: skip
 def test_history_condition_mistakes_are_said_where_they_are(
