@@ -39,7 +39,10 @@ def test_a_long_window_is_thinned_for_theil_sen_and_still_reads_the_creep() -> N
     judged = judge("drift(p95, 60d) < 5%", values[-1] + 0.01, values, hours=0.1)
     assert judged.status is Status.FAILED
     assert judged.history is not None and judged.history.runs == 10_000
-    assert "10000 passing runs of main (weighing 999 of them) and this one" in judged.message
+    assert (
+        "10000 passing runs of main from 2026-10-19 to 2026-11-30 (weighing 999 of them) and "
+        "this one" in judged.message
+    )
     assert judged.actual == pytest.approx(96, abs=0.1)
 
 
@@ -57,7 +60,9 @@ def test_recorded_values_in_another_unit_cannot_be_compared() -> None:
 def test_non_finite_recorded_values_are_left_out_of_the_window() -> None:
     judged = judge("p95 <= history.max(last=3)", 1.0, [1.0, float("inf"), 2.0])
     assert judged.status is Status.WARNED  # two numbers, three needed
-    assert "2 passing runs of main, fewer than the 3 needed" in judged.message
+    assert "2 passing runs of main from 2026-11-27 to 2026-11-29, fewer than the 3 needed" in (
+        judged.message
+    )
 
 
 def test_a_flat_window_makes_any_other_value_an_infinite_anomaly() -> None:

@@ -59,7 +59,7 @@ def judge_against_history(
             measurement,
         )
     if len(points) < term.minimum_runs:
-        where = term.window.describe(recent.branch, len(points))
+        where = term.window.describe(recent.branch, len(points), recent.dates)
         why = f"{_statistic(term)} over {where}, fewer than the {term.minimum_runs} needed"
         return no_baseline(condition, measurement, why)
     values = [float(p.value) for p in points]
@@ -93,7 +93,9 @@ def _aggregate(
         limit = statistic + delta if threshold.baseline_op == "+" else statistic - delta
     name = _statistic(term)
     shown = format_value(statistic, measurement.unit)
-    note = f" ({name} over {term.window.describe(recent.branch, len(values))}: {shown})"
+    note = (
+        f" ({name} over {term.window.describe(recent.branch, len(values), recent.dates)}: {shown})"
+    )
     judged = verdict(condition, measurement, limit, note)
     return _noted(judged, name, statistic, term, recent, len(values))
 
@@ -112,7 +114,7 @@ def _anomaly(
     detail = (
         f"{format_value(value, unit)} against a median of {format_value(centre, unit)} "
         f"and a spread of {format_value(spread, unit)} over "
-        f"{term.window.describe(recent.branch, len(values))}"
+        f"{term.window.describe(recent.branch, len(values), recent.dates)}"
     )
     name = f"anomaly({condition.metric}, {term.window.text})"
     threshold = float(condition.threshold.number or 0)
@@ -143,7 +145,7 @@ def _drift(
     reading = "significant" if found.significant else "not significant, so 0"
     detail = (
         f"Theil-Sen {weekly:+.3g} %/week, Mann-Kendall p = {found.p_value:.3g} ({reading}), "
-        f"over {term.window.describe(recent.branch, recorded)}{thinned} and this one"
+        f"over {term.window.describe(recent.branch, recorded, recent.dates)}{thinned} and this one"
     )
     name = f"drift({condition.metric}, {term.window.text})"
     threshold = float(condition.threshold.number or 0)

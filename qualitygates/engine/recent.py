@@ -43,6 +43,15 @@ class RecentRuns:
     branch: str
     points: tuple[TrendPoint, ...]
 
+    @property
+    def dates(self) -> str:
+        """` from 2026-10-02 to 2026-10-11`: how old the window is (a gate that failed
+        since keeps its window at its last passing runs), or nothing when it is empty."""
+        if not self.points:
+            return ""
+        first, last = (f"{p.recorded_at:%Y-%m-%d}" for p in (self.points[0], self.points[-1]))
+        return f" on {first}" if first == last else f" from {first} to {last}"
+
 
 @dataclass(frozen=True)
 class RecentHistory:

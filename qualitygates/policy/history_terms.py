@@ -45,10 +45,10 @@ class Window:
     last: int | None = None
     span: timedelta | None = None
 
-    def describe(self, branch: str, runs: int) -> str:
-        """`last=10, 10 passing runs of main` / `30d, 1 passing run of main`."""
+    def describe(self, branch: str, runs: int, dates: str = "") -> str:
+        """`last=10, 10 passing runs of main from 2026-10-02 to 2026-10-11`."""
         plural = "run" if runs == 1 else "runs"
-        return f"{self.text}, {runs} passing {plural} of {branch or 'any branch'}"
+        return f"{self.text}, {runs} passing {plural} of {branch or 'any branch'}{dates}"
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,10 @@ def test_a_stable_noisy_series_passes_where_the_last_run_as_baseline_fails(
     assert median["status"] == "passed"
     assert median["history"]["statistic"] == "history.median"
     assert median["history"]["window"] == "last=10" and median["history"]["runs"] == 10
-    assert "(history.median over last=10, 10 passing runs of main: " in median["message"]
+    assert (  # the window says how old it is: the 10 runs before this one, a day apart
+        "(history.median over last=10, 10 passing runs of main from 2026-10-03 to 2026-10-12: "
+        in median["message"]
+    )
     anomaly = judged[HISTORY[1]]
     assert anomaly["status"] == "passed" and abs(anomaly["actual"]) < 3.5
     drift = judged[HISTORY[2]]
@@ -141,8 +144,8 @@ def test_too_few_runs_follow_on_no_baseline(tmp_path: Path, store: str) -> None:
     assert code == 1
     assert judged[HISTORY[0]]["status"] == "warned"
     assert judged[HISTORY[0]]["message"] == (
-        "http_req_duration.p(95): history.median over last=10, 2 passing runs of main, "
-        "fewer than the 10 needed (on_no_baseline: warn)"
+        "http_req_duration.p(95): history.median over last=10, 2 passing runs of main from "
+        "2026-10-01 to 2026-10-02, fewer than the 10 needed (on_no_baseline: warn)"
     )
     assert judged[HISTORY[1]]["status"] == "failed"
 
