@@ -9,6 +9,7 @@ are reported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +111,8 @@ def parse_yaml(text: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+        hint = _colon_hint(text, line)
+        raise YamlProblem(f"invalid YAML: {exc.problem or exc.context}{hint}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {' '.join(str(exc).split())}") from None  # one line
     except RecursionError:  # the composer recurses per level: `[[[[...` thousands deep
@@ -120,6 +122,16 @@ def parse_yaml(text: str) -> Located:
         ) from None
     finally:
         loader.dispose()
+
+
+_KEYWORD_COLON = re.compile(r"\(\s*[^()]*\blast\s*:\s")
+
+
+def _colon_hint(text: str, line: int) -> str:
+    """`{expr: p95 <= history.median(last: 10)}` breaks the flow mapping at `last: `."""
+    lines = text.splitlines()
+    found = 0 < line <= len(lines) and _KEYWORD_COLON.search(lines[line - 1])
+    return " (in a condition, write last=10, not last: 10)" if found else ""
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:

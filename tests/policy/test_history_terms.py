@@ -79,3 +79,12 @@ def test_history_condition_mistakes_are_said_where_they_are(
 ) -> None:
     text = VALID.replace("line_rate >= 80%", condition)
     assert problems(tmp_path, text) == [f"gates.yaml:10:13: {message}"]
+
+
+def test_last_colon_inside_a_flow_mapping_says_how_to_write_it(tmp_path: Path) -> None:
+    condition = "{expr: p95 <= history.median(last: 10) * 1.1, on_fail: warn}"
+    text = VALID.replace("line_rate >= 80%", condition)
+    assert problems(tmp_path, text) == [
+        "gates.yaml:10:46: invalid YAML: expected ',' or '}', but got ':' (in a condition, "
+        "write last=10, not last: 10)"
+    ]
