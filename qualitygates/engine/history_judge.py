@@ -14,12 +14,12 @@ from dataclasses import replace
 from datetime import datetime
 from statistics import fmean, median
 
-from qualitygates.engine.judge import error, no_baseline, verdict
+from qualitygates.engine.judge import error, no_baseline, offset_limit, verdict
 from qualitygates.engine.recent import RecentRuns
 from qualitygates.formatting import format_value
 from qualitygates.history.stats import MAD_TO_SIGMA, drift, mad, robust_z
 from qualitygates.model import ConditionResult, HistoryNote, Measurement, Unit
-from qualitygates.policy.expressions import ExpressionError, convert
+from qualitygates.policy.expressions import ExpressionError
 from qualitygates.policy.history_terms import HistoryTerm
 from qualitygates.policy.model import Condition
 
@@ -79,18 +79,10 @@ def _aggregate(
     recent: RecentRuns,
 ) -> ConditionResult:
     statistic = float(AGGREGATE[term.function](values))
-    threshold = condition.threshold
-    limit = statistic
-    if threshold.baseline_op == "*":
-        limit = statistic * float(threshold.number or 1)
-    elif threshold.baseline_op in ("+", "-"):
-        try:
-            delta = convert(
-                threshold.number or "0", threshold.unit, measurement.unit, condition.metric
-            )
-        except ExpressionError as exc:
-            return error(condition, str(exc), measurement)
-        limit = statistic + delta if threshold.baseline_op == "+" else statistic - delta
+    try:
+        limit = offset_limit(condition, statistic, measurement)
+    except ExpressionError as exc:
+        return error(condition, str(exc), measurement)
     name = _statistic(term)
     shown = format_value(statistic, measurement.unit)
     note = (

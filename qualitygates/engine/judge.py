@@ -124,22 +124,26 @@ def _judge_against_baseline(
     before = (baseline or {}).get(condition.metric)
     if before is None or isinstance(before.value, str) or isinstance(measurement.value, str):
         return no_baseline(condition, measurement)
-    threshold = condition.threshold
     base = before.value
-    if threshold.baseline_op is None:
-        limit = base
-    elif threshold.baseline_op == "*":
-        limit = base * float(threshold.number or 1)
-    else:
-        try:
-            delta = convert(
-                threshold.number or "0", threshold.unit, measurement.unit, condition.metric
-            )
-        except ExpressionError as exc:
-            return error(condition, str(exc), measurement)
-        limit = base + delta if threshold.baseline_op == "+" else base - delta
+    try:
+        limit = offset_limit(condition, base, measurement)
+    except ExpressionError as exc:
+        return error(condition, str(exc), measurement)
     note = f" (baseline {format_value(base, measurement.unit)})"
     return verdict(condition, measurement, limit, note)
+
+
+def offset_limit(condition: Condition, base: float, measurement: Measurement) -> float:
+    """The limit of a relative threshold: the baseline's or a statistic's value, then `* F`,
+    `+ X` or `- X` (X converted to the metric's unit); ExpressionError when X's unit cannot
+    apply to the metric."""
+    threshold = condition.threshold
+    if threshold.baseline_op == "*":
+        return base * float(threshold.number or 1)
+    if threshold.baseline_op not in ("+", "-"):
+        return base
+    delta = convert(threshold.number or "0", threshold.unit, measurement.unit, condition.metric)
+    return base + delta if threshold.baseline_op == "+" else base - delta
 
 
 def no_baseline(

@@ -74,11 +74,8 @@ def _derived_condition(
     on a numeric metric of the adapter."""
     assert expression.derived is not None
     metric, function = expression.metric, expression.derived.function
-    spec = metric_spec(adapter, metric)
+    spec = _known_metric(node, metric, adapter, problems)
     if spec is None:
-        names = [m.name for m in adapter.metrics]
-        hint = suggest(metric, names) or f" (its metrics: {', '.join(names)})"
-        problems.add(node, f"unknown metric {metric!r} for adapter {adapter.name!r}{hint}")
         return None
     if (units.get(metric) or spec.unit) is Unit.TEXT:
         problems.add(node, f"{metric} is a word: {function} needs a number")
@@ -142,6 +139,18 @@ def metric_spec(adapter: type[Adapter], metric: str) -> MetricSpec | None:
     return spec
 
 
+def _known_metric(
+    node: Located, metric: str, adapter: type[Adapter], problems: Problems
+) -> MetricSpec | None:
+    """The metric's spec, or None with the problem said (and the names it could mean)."""
+    spec = metric_spec(adapter, metric)
+    if spec is None:
+        names = [m.name for m in adapter.metrics]
+        hint = suggest(metric, names) or f" (its metrics: {', '.join(names)})"
+        problems.add(node, f"unknown metric {metric!r} for adapter {adapter.name!r}{hint}")
+    return spec
+
+
 def _check_metric(
     node: Located,
     metric: str,
@@ -150,11 +159,8 @@ def _check_metric(
     problems: Problems,
     units: Mapping[str, Unit],
 ) -> bool:
-    spec = metric_spec(adapter, metric)
+    spec = _known_metric(node, metric, adapter, problems)
     if spec is None:
-        names = [m.name for m in adapter.metrics]
-        hint = suggest(metric, names) or f" (its metrics: {', '.join(names)})"
-        problems.add(node, f"unknown metric {metric!r} for adapter {adapter.name!r}{hint}")
         return False
     unit = units.get(metric) or spec.unit
     if unit is Unit.TEXT and threshold.history is not None:
