@@ -56,14 +56,15 @@ def _since(value: str | None, now: str | None = None) -> datetime | None:
 
     try:
         return (parse_now(now) or datetime.now(timezone.utc)) - parse_duration(value)
-    except ValueError:
-        pass
+    except ValueError as exc:
+        as_age = str(exc)
     try:
         return parse_instant(value)
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is neither a duration (7d) nor a date", param_hint="--since"
-        ) from None
+        text = value.strip()
+        aged = text[:1].isdigit() and text[-1:].lower() in "smhdw"  # an age, just not a valid one
+        why = as_age if aged else f"{value!r} is neither a duration (7d) nor a date"
+        raise click.BadParameter(why, param_hint="--since") from None
 
 
 _now_option = click.option(

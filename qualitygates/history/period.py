@@ -39,8 +39,10 @@ def parse_period(text: str) -> Period:
     else:
         first, months, label = 1, 12, f"{year:04d}"
     after = first - 1 + months  # months after January of `year` at which the period ends
-    if not 1 <= first <= 12 or year < 1 or year + after // 12 > 9999:
+    if not 1 <= first <= 12:
         raise _not_a_period(text)
+    if year < 1 or year + after // 12 > 9999:  # its end, the next month's start, must exist
+        raise ValueError(f"{text!r} is outside the periods that can be read: 0001-01 to 9999-11")
     return Period(
         label, _month_start(year, first), _month_start(year + after // 12, after % 12 + 1)
     )

@@ -53,3 +53,12 @@ def test_a_metric_trend_cannot_find_is_a_usage_error(tmp_path: Path) -> None:
     assert "no metric has been recorded in the history store" in result.output
     unsupported = CliRunner().invoke(cli, ["history", "--history", "mysql://u@h/db"])
     assert unsupported.exit_code == 2 and "unsupported history store mysql://" in unsupported.output
+
+
+def test_since_says_what_is_wrong_with_an_age(tmp_path: Path) -> None:
+    store = ["--history", str(tmp_path / "h.sqlite")]
+    too_long = CliRunner().invoke(cli, ["history", "--since", "99999999d", *store])
+    assert too_long.exit_code == 2
+    assert "'99999999d' is longer than 100 years: write a shorter duration" in too_long.output
+    word = CliRunner().invoke(cli, ["history", "--since", "yesterday", *store])
+    assert "'yesterday' is neither a duration (7d) nor a date" in word.output
