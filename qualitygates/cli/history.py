@@ -115,8 +115,9 @@ def history_group(
         return
     from qualitygates.history import format_runs
 
+    start = _since(since)  # the command line first: a bad value opens no store
     with _store_for(history, config) as store:
-        runs = store.runs(branch=branch, gate=gate, status=status, since=_since(since), limit=limit)
+        runs = store.runs(branch=branch, gate=gate, status=status, since=start, limit=limit)
         echo(format_runs(runs), nl=False)
 
 
