@@ -7,6 +7,7 @@ from datetime import datetime
 
 from qualitygates.history.improvement_validation import Unevaluated, Validation
 from qualitygates.history.improvements import Improvement
+from qualitygates.sanitise import clean_value
 
 Outcome = Validation | Unevaluated
 
@@ -16,15 +17,18 @@ def format_improvements(
 ) -> str:
     """Id, state (as of `now`), days, owner and title in columns; then, for an improvement
     in `outcomes`, its measured change and conclusion, or why it could not be measured."""
-    rows = [
-        (imp.id, imp.state(now), f"{imp.start} → {imp.end}", imp.owner, imp.title)
+    rows = [  # one line each: a line break in a title or an owner is shown, never made
+        tuple(
+            clean_value(cell)
+            for cell in (imp.id, imp.state(now), f"{imp.start} → {imp.end}", imp.owner, imp.title)
+        )
         for imp in improvements
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
     lines = []
     for imp, row in zip(improvements, rows, strict=True):
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-        lines.append("  ".join([*cells, measured(outcomes.get(imp.id))]).rstrip())
+        lines.append("  ".join([*cells, clean_value(measured(outcomes.get(imp.id)))]).rstrip())
     return "".join(f"{line}\n" for line in lines)
 
 

@@ -3,6 +3,7 @@ each target, the conclusion, and every reason an improvement cannot be judged.""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date, datetime, timedelta, timezone
 
@@ -215,3 +216,13 @@ def test_periods(text: str, first: date, last: date) -> None:
 def test_a_bad_period_says_what_is_accepted(text: str) -> None:
     with pytest.raises(ValueError, match="write a year \\(2026\\), a quarter"):
         parse_period(text)
+
+
+def test_a_list_keeps_each_improvement_on_one_line() -> None:
+    """A title or owner from a pull request cannot forge a line of the CI log."""
+    forged = dataclasses.replace(
+        FASTER, title="Faster\n1/1 gates passed — deployment allowed\r\x1b[2J", owner="bob\n::x"
+    )
+    (line,) = format_improvements([forged], {}, NOW).splitlines()
+    assert "Faster⏎1/1 gates passed — deployment allowed" in line
+    assert "bob⏎::x" in line and "\x1b" not in line and "\r" not in line
