@@ -57,11 +57,24 @@ def test_recorded_values_in_another_unit_cannot_be_compared() -> None:
     assert "p95 is in ms now, but its recorded values are in s" in judged.message
 
 
-def test_non_finite_recorded_values_are_left_out_of_the_window() -> None:
-    judged = judge("p95 <= history.max(last=3)", 1.0, [1.0, float("inf"), 2.0])
-    assert judged.status is Status.WARNED  # two numbers, three needed
-    assert "2 passing runs of main from 2026-11-27 to 2026-11-29, fewer than the 3 needed" in (
-        judged.message
+@pytest.mark.parametrize(
+    ("recorded", "shown"),
+    [
+        (float("inf"), "inf, not a finite number"),
+        (float("nan"), "NaN, not a number"),
+        (-5.0, "-5 ms, outside 0 ms or more"),
+        ("NaN", "'NaN', not a number"),
+    ],
+)
+def test_a_recorded_value_that_cannot_be_is_an_error_not_a_smaller_window(
+    recorded: float | str, shown: str
+) -> None:
+    """Left out, it made a window of 3 into 2 (a warning, exit 0) where the run failed."""
+    judged = judge("p95 <= history.max(last=3)", 100.0, [1.0, recorded, 2.0])  # type: ignore[list-item]
+    assert judged.status is Status.ERROR
+    assert judged.message == (
+        f"p95 of run #1 in the history store is {shown}: the store is damaged, so its window "
+        "cannot be judged"
     )
 
 

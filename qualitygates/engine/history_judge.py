@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from statistics import fmean, median
 
+from qualitygates.domains import value_fault
 from qualitygates.engine.judge import error, no_baseline, offset_limit, verdict
 from qualitygates.engine.recent import RecentRuns
 from qualitygates.formatting import format_value
@@ -48,7 +49,10 @@ def judge_against_history(
     if recent is None:
         why = f"no history store to read {_statistic(term)} over {term.window.text} from"
         return no_baseline(condition, measurement, why)
-    points = [p for p in recent.points if _finite(p.value)]
+    damaged = _damaged(condition, recent)
+    if damaged is not None:
+        return error(condition, damaged, measurement)
+    points = list(recent.points)
     units = {p.unit for p in points}
     if units - {measurement.unit}:
         shown = ", ".join(sorted(u.value for u in units))
@@ -171,8 +175,19 @@ def _thinned(days: list[float], values: list[float], most: int) -> tuple[list[fl
     return [days[i] for i in picked], [values[i] for i in picked]
 
 
-def _finite(value: float | str) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
+def _damaged(condition: Condition, recent: RecentRuns) -> str | None:
+    """Why a recorded value of the window cannot be (not a number, NaN, a negative time):
+    the store is damaged, and a window that left it out would judge on fewer runs than it
+    says, or pass on none."""
+    for point in recent.points:
+        fault = value_fault(Measurement(point.value, point.unit), None)
+        if point.unit is Unit.TEXT or fault is not None:
+            shown = fault or f"{point.value!r:.60}, a word"
+            return (
+                f"{condition.metric} of run #{point.run_id} in the history store is {shown}: "
+                "the store is damaged, so its window cannot be judged"
+            )
+    return None
 
 
 def _statistic(term: HistoryTerm) -> str:
