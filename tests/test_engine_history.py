@@ -97,3 +97,11 @@ def test_no_store_follows_on_no_baseline() -> None:
     assert judged.message == (
         "p95: no history store to read anomaly over 7d from (on_no_baseline: fail)"
     )
+
+
+def test_a_limit_that_overflows_is_an_error_not_a_pass() -> None:
+    judged = judge("p95 <= history.median(last=3) * 1e308", 200.0, [150.0, 160.0, 170.0])
+    assert judged.status is Status.ERROR
+    assert judged.message == (
+        "'p95 <= history.median(last=3) * 1e308' overflows: its limit is no finite number"
+    )

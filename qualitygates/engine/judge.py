@@ -6,6 +6,7 @@ These are the documented verdict rules and nothing else: worst-of (`error` > `fa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -139,11 +140,15 @@ def offset_limit(condition: Condition, base: float, measurement: Measurement) ->
     apply to the metric."""
     threshold = condition.threshold
     if threshold.baseline_op == "*":
-        return base * float(threshold.number or 1)
-    if threshold.baseline_op not in ("+", "-"):
-        return base
-    delta = convert(threshold.number or "0", threshold.unit, measurement.unit, condition.metric)
-    return base + delta if threshold.baseline_op == "+" else base - delta
+        limit = base * float(threshold.number or 1)
+    elif threshold.baseline_op in ("+", "-"):
+        delta = convert(threshold.number or "0", threshold.unit, measurement.unit, condition.metric)
+        limit = base + delta if threshold.baseline_op == "+" else base - delta
+    else:
+        limit = base
+    if not math.isfinite(limit):  # `* 1e308` over a large value: any value would pass
+        raise ExpressionError(f"{condition.expr!r} overflows: its limit is no finite number")
+    return limit
 
 
 def no_baseline(

@@ -149,7 +149,15 @@ def _find_operator(text: str) -> tuple[int, str | None]:
 
 
 def parse_threshold(value: str, op: str) -> Threshold:
-    """Parse a threshold: a number with an optional unit, a word, or a baseline form."""
+    """Parse a threshold: a number with an optional unit, a word, or a baseline form; a
+    number outside a float's range (`* 1e400` would make any value pass) is refused."""
+    threshold = _threshold(value, op)
+    if threshold.number is not None:
+        _check_range(threshold.number)
+    return threshold
+
+
+def _threshold(value: str, op: str) -> Threshold:
     if match := _NUMBER_WITH_UNIT.match(value):
         return Threshold(value, number=match.group(1), unit=match.group(2))
     if value.startswith("history."):

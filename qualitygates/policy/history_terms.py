@@ -72,8 +72,11 @@ def parse_window(text: str) -> Window:
     text = text.strip()
     if text.startswith("last"):
         key, equals, count = text.partition("=")
-        if key.strip() != "last" or not equals or not count.strip().isdigit():
+        count = count.strip()
+        if key.strip() != "last" or not equals or not (count.isascii() and count.isdigit()):
             raise HistoryTermError(f"{text!r} is not a window: write last=N (e.g. last=10) or 30d")
+        if len(count.lstrip("0")) > 6:  # no int() of thousands of digits
+            raise HistoryTermError(f"{text[:24]!r}…: a window holds 1 to {MAX_LAST} runs")
         last = int(count)
         if not 1 <= last <= MAX_LAST:
             raise HistoryTermError(f"last={last}: a window holds 1 to {MAX_LAST} runs")

@@ -69,6 +69,14 @@ def test_history_conditions_load(
         ('"drift(pp95, 30d) < 5%"', "unknown metric 'pp95' for adapter 'fake' (did you mean 'p95'?)"),
         ('"drift(state, 30d) < 5%"', "state is a word: drift needs a number"),
         ('"anomaly(p95, 30d) < baseline"', "'anomaly(p95, 30d) < baseline': compare anomaly(...) with a number"),
+        ('"p95 <= history.median(last=5) * 1e400"', "1e400 is out of range for a threshold"),
+        ('"p95 <= baseline * 1e400"', "1e400 is out of range for a threshold"),
+        ('"drift(p95, 30d) < 1e400%"', "1e400 is out of range for a threshold"),
+        ('"anomaly(p95, last=10) < 1e400"', "1e400 is out of range for a threshold"),
+        ('"p95 < history.median(last=' + "1" * 5000 + ')"',
+         "'last=1111111111111111111'…: a window holds 1 to 10000 runs"),
+        ('"p95 < history.median(last=\u0661\u0660)"',
+         "'last=\u0661\u0660' is not a window: write last=N (e.g. last=10) or 30d"),
         ('"p95 <= 1.10 * history.median(last=10)"', "'1.10 * history.median(last=10)': write the "
          "statistic first and its factor or offset after it, e.g. baseline * 1.10 or "
          "history.median(last=10) + 20ms"),
