@@ -103,6 +103,11 @@ class SqlHistoryStore(HistoryStore):
             raise HistoryError(
                 f"cannot {action} the history store {self.location}: {schema_steps.reason(exc)}"
             ) from None
+        except (ValueError, TypeError) as exc:  # a time, unit or number no run writes
+            raise HistoryError(
+                f"the history store {self.location} holds a value no run writes ({exc}): "
+                "it is damaged"
+            ) from None
 
     def record(
         self, result: Recordable, context: RunContext, redact: Redactor | None = None
@@ -199,16 +204,16 @@ class SqlHistoryStore(HistoryStore):
     def _points(self, query: Select[Any], wanted: RunFilter) -> list[TrendPoint]:
         with self._transaction() as conn:
             found = conn.execute(newest_values(query, wanted)).all()
-        return [
-            TrendPoint(
-                row.id,
-                row.recorded_at,
-                row.value if row.value is not None else row.text_value,
-                Unit(row.unit),
-                row.commit_sha,
-            )
-            for row in reversed(found)
-        ]
+            return [  # inside: a row no run could have written is said as the store's fault
+                TrendPoint(
+                    row.id,
+                    row.recorded_at,
+                    row.value if row.value is not None else row.text_value,
+                    Unit(row.unit),
+                    row.commit_sha,
+                )
+                for row in reversed(found)
+            ]
 
     def last_passing(self, branch: str = "main", project: str | None = None) -> RunResult | None:
         r = schema.runs

@@ -58,6 +58,9 @@ _PERCENT = re.compile(_SIGNED_PERCENT)
 _LIMIT = re.compile(r"(<=|>=|<|>)\s*" + _SIGNED_PERCENT)
 _SHORT_GUARDRAIL = re.compile(r"(?P<name>[^\s<>=]+)\s*(?P<limit>[<>]=?.*)")
 
+EARLIEST_DAY = date(1970, 1, 1)  # as --now: runs are recorded at times from 1970 to 9000
+LATEST_DAY = date(8999, 12, 31)
+
 
 def registry_path(policy: str | Path, given: str | Path | None = None) -> Path:
     """The registry: `--file`, else improvements.yaml in the policy's folder."""
@@ -181,6 +184,10 @@ class _Entry:
             return None
         if isinstance(node.value, datetime):
             self.problem(node, f"{key} must be a day such as 2026-10-01, not a time ({node.text})")
+        elif isinstance(node.value, date) and not EARLIEST_DAY <= node.value <= LATEST_DAY:
+            # the windows before and after are counted from it: 0001-01-01 less 30 days is
+            # no date at all
+            self.problem(node, f"{key} must be a day from {EARLIEST_DAY} to {LATEST_DAY}")
         elif isinstance(node.value, date):
             return node.value
         else:

@@ -306,3 +306,19 @@ def test_a_nul_character_from_a_hostile_report_is_stored(store: HistoryStore) ->
     run_id = store.record(result(gate("security", odd)), ctx(0))
     assert store.get(run_id).gates[0].checks[0].findings[0].id == "id\x00"  # the JSON keeps it
     assert [p.value for p in store.trend("state\ufffd")] == ["bad\ufffdword"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("qg_metrics.unit", "bogus"), ("qg_runs.recorded_at", "garbage")]
+)
+def test_a_row_no_run_writes_is_the_stores_damage_in_one_sentence(
+    store: HistoryStore, column: str, value: str
+) -> None:
+    store.record(coverage_run(80), ctx(0))
+    if store.backend != "sqlite":  # PostgreSQL's types refuse such a value on write
+        pytest.skip("a typed column cannot hold it")
+    with store._engine.begin() as conn:  # type: ignore[attr-defined]
+        table, name = column.split(".")
+        conn.exec_driver_sql(f"UPDATE {table} SET {name} = ?", (value,))
+    with pytest.raises(HistoryError, match=r"holds a value no run writes \(.*\): it is damaged$"):
+        store.trend("total")

@@ -154,3 +154,14 @@ def test_unknown_top_level_keys_are_named(tmp_path: Path) -> None:
     assert problems_of(tmp_path, text)[0] == (
         "1:1: unknown key 'improvement' in the registry (did you mean 'improvements'?)"
     )
+
+
+def test_days_outside_what_a_run_can_record_are_refused_where_they_are(tmp_path: Path) -> None:
+    """0001-01-01 less the window is no date: it was an internal error (exit 3)."""
+    text = GOOD.replace("start: 2026-10-01", "start: 0001-01-01").replace(
+        "end: 2026-10-15", "end: 9999-12-31"
+    )
+    assert problems_of(tmp_path, text) == [
+        "10:12: start must be a day from 1970-01-01 to 8999-12-31",
+        "11:10: end must be a day from 1970-01-01 to 8999-12-31",
+    ]
