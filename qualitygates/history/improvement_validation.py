@@ -224,6 +224,12 @@ def _values(
             f"no run of branch {improvement.branch} "
             f"recorded {series} {side} the work (from {begins.date().isoformat()} to {last_day})"
         )
+    odd = next((p for p in points if not _is_number(p.value)), None)
+    if odd is not None and values:  # a number series with a value no run writes: damaged
+        raise HistoryError(
+            f"{series} of run #{odd.run_id} is {odd.value!r:.40}, not a finite number: the "
+            "history store is damaged"
+        )
     if not values:
         raise HistoryError(f"{series} is not a number (it was {points[-1].value!r})")
     return values, points[-1].unit

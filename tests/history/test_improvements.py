@@ -226,3 +226,16 @@ def test_a_list_keeps_each_improvement_on_one_line() -> None:
     (line,) = format_improvements([forged], {}, NOW).splitlines()
     assert "Faster⏎1/1 gates passed — deployment allowed" in line
     assert "bob⏎::x" in line and "\x1b" not in line and "\r" not in line
+
+
+def test_a_value_no_run_writes_is_the_stores_damage_not_one_run_fewer(
+    store: HistoryStore,
+) -> None:
+    record(store, BEFORE, 120, 85)
+    record(store, AFTER, 78, 85)
+    if store.backend != "sqlite":  # PostgreSQL's typed column refuses the text on write
+        pytest.skip("a typed column cannot hold it")
+    with store._engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.exec_driver_sql("UPDATE qg_metrics SET value = 'NaN' WHERE run_id = 3")
+    with pytest.raises(HistoryError, match=r"quality.tests.duration of run #3 is 'NaN', not a "):
+        validate(store, FASTER, NOW)
