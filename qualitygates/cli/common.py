@@ -53,18 +53,20 @@ def fails_cleanly(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
-            _internal_error(exc, debug)
+            has_debug = any(p.name == "debug" for p in click.get_current_context().command.params)
+            _internal_error(exc, debug, has_debug)
             sys.exit(ExitCode.ERROR)
 
     return wrapper  # type: ignore[return-value]
 
 
-def _internal_error(exc: Exception, debug: bool) -> None:
+def _internal_error(exc: Exception, debug: bool, has_debug: bool) -> None:
     if debug:
         import traceback
 
         echo(traceback.format_exc(), err=True, nl=False)
-    echo_error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+    hint = " (run with --debug for details)" if has_debug and not debug else ""
+    echo_error(f"internal error: {type(exc).__name__}: {str(exc)[:300]}{hint}")
 
 
 def parse_vars(values: tuple[str, ...]) -> dict[str, str]:

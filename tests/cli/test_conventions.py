@@ -157,3 +157,32 @@ def test_json_on_standard_output_is_what_its_consumers_read(example: Path) -> No
     )  # fmt: skip
     assert piped.returncode == 0, piped.stderr
     assert piped.stdout == "4\n"  # the pipe holds the result and nothing else
+
+
+def test_an_unexpected_error_is_one_line_and_offers_debug_only_where_there_is_one() -> None:
+    import click
+    from click.testing import CliRunner
+
+    from qualitygates.cli.common import fails_cleanly
+
+    @click.command()
+    @click.option("--debug", is_flag=True)
+    @fails_cleanly
+    def with_debug(debug: bool) -> None:
+        raise RuntimeError("x" * 1000)
+
+    @click.command()
+    @fails_cleanly
+    def without_debug() -> None:
+        raise RuntimeError("boom")
+
+    offered = CliRunner().invoke(with_debug, [])
+    assert offered.exit_code == 3
+    assert (
+        offered.output
+        == f"error: internal error: RuntimeError: {'x' * 300} (run with --debug for details)\n"
+    )
+    plain = CliRunner().invoke(without_debug, [])
+    assert (plain.exit_code, plain.output) == (3, "error: internal error: RuntimeError: boom\n")
+    shown = CliRunner().invoke(with_debug, ["--debug"])
+    assert "Traceback" in shown.output and "(run with --debug" not in shown.output
