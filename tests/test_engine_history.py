@@ -105,3 +105,11 @@ def test_a_limit_that_overflows_is_an_error_not_a_pass() -> None:
     assert judged.message == (
         "'p95 <= history.median(last=3) * 1e308' overflows: its limit is no finite number"
     )
+
+
+def test_the_spread_said_is_the_spread_used() -> None:
+    """MAD 0 (most runs equal): the z-score divides by 1.2533 x the mean absolute deviation,
+    and the message says that spread, not 0."""
+    judged = judge("anomaly(p95, last=5) < 3.5", 4.0, [1.0, 1.0, 1.0, 2.0, 3.0])
+    assert "against a median of 1ms and a spread of 0.752ms" in judged.message  # 1.2533 x 0.6
+    assert judged.actual == pytest.approx(3 / (1.2533 * 0.6))

@@ -18,7 +18,7 @@ from qualitygates.domains import value_fault
 from qualitygates.engine.judge import error, no_baseline, offset_limit, verdict
 from qualitygates.engine.recent import RecentRuns
 from qualitygates.formatting import format_value
-from qualitygates.history.stats import MAD_TO_SIGMA, drift, mad, robust_z
+from qualitygates.history.stats import drift, robust_spread, robust_z
 from qualitygates.model import ConditionResult, HistoryNote, Measurement, Unit
 from qualitygates.policy.expressions import ExpressionError
 from qualitygates.policy.history_terms import HistoryTerm
@@ -106,7 +106,7 @@ def _anomaly(
     value = float(measurement.value)
     z = robust_z(value, values)
     unit = measurement.unit
-    centre, spread = median(values), MAD_TO_SIGMA * mad(values)
+    centre, spread = median(values), robust_spread(values)
     detail = (
         f"{format_value(value, unit)} against a median of {format_value(centre, unit)} "
         f"and a spread of {format_value(spread, unit)} over "

@@ -39,14 +39,21 @@ def mad(values: Sequence[float]) -> float:
     return median(abs(v - centre) for v in values)
 
 
+def robust_spread(history: Sequence[float]) -> float:
+    """The spread a robust z-score divides by: 1.4826 x MAD, else 1.2533 x MeanAD, else 0."""
+    centre = median(history)
+    spread = MAD_TO_SIGMA * mad(history)
+    if spread == 0:
+        spread = MEAN_AD_TO_SIGMA * fmean(abs(v - centre) for v in history)
+    return spread
+
+
 def robust_z(value: float, history: Sequence[float]) -> float:
     """How many robust standard deviations `value` lies above (+) or below (-) the median."""
     if not history:
         raise ValueError("a robust z-score needs at least one earlier value")
     centre = median(history)
-    spread = MAD_TO_SIGMA * mad(history)
-    if spread == 0:
-        spread = MEAN_AD_TO_SIGMA * fmean(abs(v - centre) for v in history)
+    spread = robust_spread(history)
     if spread == 0:
         return 0.0 if value == centre else math.copysign(math.inf, value - centre)
     return (value - centre) / spread
