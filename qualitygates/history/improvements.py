@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from qualitygates.durations import format_duration
 from qualitygates.formatting import format_number
+from qualitygates.history.period import parse_period as history_period
 
 ID_PATTERN = re.compile(r"IMP-\d{4}-\d{3,}")
 DEFAULT_BRANCH = "main"
@@ -137,22 +138,8 @@ class Period:
         return isinstance(day, date) and self.first <= day <= self.last
 
 
-_PERIOD = re.compile(r"(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?")
-
-
 def parse_period(text: str) -> Period:
-    """`2026` (a year), `2026-Q4` (a quarter) or `2026-11` (a month); ValueError otherwise."""
-    found = _PERIOD.fullmatch(text.strip().upper())
-    if found is None or not 1970 <= int(found["year"]) < 9000:  # the years a run may have
-        raise ValueError(f"{text!r} is not a period: write a year (2026), a quarter (2026-Q4) "
-                         "or a month (2026-11)")  # fmt: skip
-    year = int(found["year"])
-    if found["quarter"]:
-        first_month, months = 3 * int(found["quarter"]) - 2, 3
-    elif found["month"]:
-        first_month, months = int(found["month"]), 1
-    else:
-        first_month, months = 1, 12
-    after = first_month + months  # the month after the period, 13 for January next year
-    following = date(year + 1, 1, 1) if after > 12 else date(year, after, 1)
-    return Period(text.strip(), date(year, first_month, 1), following - timedelta(days=1))
+    """`2026` (a year), `2026-Q4` (a quarter) or `2026-11` (a month), read as the history
+    report reads it, as the days it holds; ValueError otherwise."""
+    period = history_period(text)
+    return Period(period.label, period.start.date(), (period.end - timedelta(days=1)).date())

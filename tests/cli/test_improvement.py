@@ -132,8 +132,9 @@ def test_report_validates_the_improvements_that_ended_in_the_period(project: Pat
 def test_a_bad_period_is_a_usage_error(project: Path) -> None:
     done = invoke(project, "report", "--period", "2026-Q5")
     assert done.exit_code == 2
-    assert "Invalid value for --period: '2026-Q5' is not a period: write a year (2026)" in (
-        done.output
+    assert (
+        "Invalid value for --period: '2026-Q5' is not a period: give a month (2026-11), a "
+        "quarter (2026-Q4) or a year (2026)" in done.output
     )
 
 
