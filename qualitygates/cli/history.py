@@ -28,7 +28,7 @@ HISTORY_COMMANDS: dict[str, str] = {
 }
 
 
-def _store_for(history: str | None, config: str) -> HistoryStore:
+def store_for(history: str | None, config: str) -> HistoryStore:
     """The store named by --history, the environment or the policy (read without judging)."""
     from qualitygates.history.recording import HISTORY_ENV, history_target, open_history
 
@@ -45,7 +45,7 @@ def _store_for(history: str | None, config: str) -> HistoryStore:
     return store
 
 
-def _since(value: str | None, now: str | None = None) -> datetime | None:
+def since_of(value: str | None, now: str | None = None) -> datetime | None:
     """`--since`: an age before `--now` (default: this machine's clock), or a date."""
     if value is None:
         return None
@@ -67,14 +67,14 @@ def _since(value: str | None, now: str | None = None) -> datetime | None:
         raise click.BadParameter(why, param_hint="--since") from None
 
 
-_now_option = click.option(
+now_option = click.option(
     "--now",
     type=Instant(),
     metavar="ISO-TIME",
     help="The time an age in --since counts back from (default: now), as run --now does.",
 )
 
-_history_option = click.option(
+history_option = click.option(
     "--history",
     metavar="PATH|URL",
     help="The store (default: $QUALITYGATES_HISTORY, else the policy's history:).",
@@ -87,7 +87,7 @@ class _HistoryCommands(LazyGroup):
 
 
 @click.group(name="history", cls=_HistoryCommands, invoke_without_command=True)
-@_history_option
+@history_option
 @config_option
 @click.option("--branch", help="Only runs of this branch.")
 @click.option("--gate", help="Only runs that judged this gate (and --status is its status).")
@@ -115,15 +115,15 @@ def history_group(
         return
     from qualitygates.history import format_runs
 
-    start = _since(since)  # the command line first: a bad value opens no store
-    with _store_for(history, config) as store:
+    start = since_of(since)  # the command line first: a bad value opens no store
+    with store_for(history, config) as store:
         runs = store.runs(branch=branch, gate=gate, status=status, since=start, limit=limit)
         echo(format_runs(runs), nl=False)
 
 
 @click.command()
 @click.argument("metric")
-@_history_option
+@history_option
 @config_option
 @click.option("--gate", help="The gate of the metric, when its name is not unique.")
 @click.option("--check", help="The check of the metric, when its name is not unique.")
@@ -132,7 +132,7 @@ def history_group(
 @click.option(
     "--limit", default=SHOWN_POINTS, show_default=True, type=click.IntRange(min=1, max=MAX_LIMIT)
 )
-@_now_option
+@now_option
 @fails_cleanly
 def trend(
     metric: str,
@@ -150,13 +150,13 @@ def trend(
     from qualitygates.errors import HistoryError, UsageError
     from qualitygates.history import format_trend
 
-    with _store_for(history, config) as store:
+    with store_for(history, config) as store:
         try:  # the name is the command line's: a typo or an ambiguous name is a usage error
             series = store.resolve_metric(metric, gate=gate, check=check)
         except HistoryError as exc:
             raise UsageError(str(exc)) from None
         until = parse_now(now)
-        points = store.values(series, branch, since=_since(since, now), until=until, limit=limit)
+        points = store.values(series, branch, since=since_of(since, now), until=until, limit=limit)
         echo(format_trend(series, points), nl=False)
 
 
@@ -223,7 +223,7 @@ def stored_result(reference: str, history: str | None, config: str) -> RunResult
         raise UsageError(
             f"{reference} is not a file, and no history store is named to look it up in"
         )
-    with _store_for(history, config) as store:
+    with store_for(history, config) as store:
         if reference.lstrip("#").isdigit():
             return store.get(int(reference.lstrip("#")))
         latest = store.runs(branch=reference, limit=1)

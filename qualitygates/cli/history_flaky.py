@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualitygates.cli.common import choice_option, config_option, fails_cleanly, parse_now
-from qualitygates.cli.history import _history_option, _now_option, _since, _store_for
+from qualitygates.cli.history import history_option, now_option, since_of, store_for
 from qualitygates.cli.output import echo
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ DEFAULT_SINCE = "30d"
 
 
 @click.command()
-@_history_option
+@history_option
 @config_option
 @click.option(
     "--since",
@@ -32,7 +32,7 @@ DEFAULT_SINCE = "30d"
 @click.option("--gate", help="Only tests of this gate.")
 @click.option("--check", help="Only tests of this check.")
 @choice_option("--format", "format_", ("text", "json"), "text: a table; json: a list of objects.")
-@_now_option
+@now_option
 @fails_cleanly
 def flaky(
     history: str | None,
@@ -49,8 +49,8 @@ def flaky(
     A passing test is not recorded, so a pass is a run at that commit that read the
     test's report without error and did not report the test failing. Exits 0.
     """
-    start, until = _since(since, now), parse_now(now)
-    with _store_for(history, config) as store:
+    start, until = since_of(since, now), parse_now(now)
+    with store_for(history, config) as store:
         found = store.flaky_tests(since=start, until=until, branch=branch, gate=gate, check=check)
     if format_ == "json":
         echo(_as_json(found, start))

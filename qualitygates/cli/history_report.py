@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from qualitygates.cli.common import config_option, fails_cleanly
-from qualitygates.cli.history import _history_option, _store_for
+from qualitygates.cli.history import history_option, store_for
 from qualitygates.cli.output import echo
 
 
@@ -34,7 +34,7 @@ def _period(_ctx: click.Context, _param: click.Parameter, value: str) -> object:
     "--html", "html_path", type=click.Path(dir_okay=False), help="Write an HTML page here."
 )
 @click.option("--branch", help="Only runs of this branch.")
-@_history_option
+@history_option
 @config_option
 @fails_cleanly
 def report(
@@ -56,7 +56,7 @@ def report(
     from qualitygates.reports.write import write_atomic
 
     assert isinstance(period, Period)  # made by `_period`
-    with _store_for(history, config) as store:
+    with store_for(history, config) as store:
         gathered = store.period_report(period, branch=branch)
     markdown = report_markdown(gathered)
     if html_path:

@@ -62,9 +62,9 @@ class _Sources:
         raise UsageError(f"there is no improvement {wanted!r} in {self.registry_path}{hint}")
 
     def store(self) -> HistoryStore:
-        from qualitygates.cli.history import _store_for  # the store `history` and `trend` read
+        from qualitygates.cli.history import store_for  # the store `history` and `trend` read
 
-        return _store_for(self.history, self.config)
+        return store_for(self.history, self.config)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ to), recorded no later than the run's own time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -106,6 +107,7 @@ def read_recent(
     of each check gated on `flaky_tests` (`commit_of` gives this run's commit)."""
     windows: dict[WindowKey, RecentRuns] = {}
     flaky: dict[tuple[str, str], FlakyRecord] = {}
+    commit_of = functools.cache(commit_of)  # asked of git at most once, and only if needed
     for gate in gates:
         for check in gate.checks:
             for condition, term in _terms(check):
@@ -130,7 +132,7 @@ def _flaky(
     return FlakyRecord(frozenset(t.test for t in found), tuple(earlier))
 
 
-def _terms(check: Check) -> Iterable[tuple[Condition, HistoryTerm]]:
+def _terms(check: Check) -> Iterator[tuple[Condition, HistoryTerm]]:
     for condition in check.conditions:
         term = history_term(condition)
         if term is not None:
@@ -149,4 +151,4 @@ def _points(
 def uses_history(gates: Iterable[Gate]) -> bool:
     """Whether any condition of these gates reads recent history (or flaky tests)."""
     checks = [check for gate in gates for check in gate.checks]
-    return any(_asks_flaky(check) or any(True for _ in _terms(check)) for check in checks)
+    return any(_asks_flaky(check) or next(_terms(check), None) for check in checks)

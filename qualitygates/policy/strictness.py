@@ -111,18 +111,16 @@ def _offsets(old: Threshold, new: Threshold) -> tuple[Fraction, Fraction] | None
     """Both factors (`* F`), or both signed offsets (`+ X`, `- X`, none) in one unit."""
     if old.baseline_op == "*":
         return exact(old.number or "1"), exact(new.number or "1")
+    unit = old.unit or new.unit  # no offset at all is 0 in the other's unit
+    return _values(_signed(old, unit), _signed(new, unit))
 
-    def signed(threshold: Threshold) -> Threshold:
-        number = threshold.number or "0"
-        return Threshold("", number=number if threshold.baseline_op != "-" else f"-{number}",
-                         unit=threshold.unit)  # fmt: skip
 
-    if old.number is None or new.number is None:  # one has no offset: compare in its unit
-        sign = signed(old if old.number is not None else new)
-        unit_of = Threshold("", number="0", unit=sign.unit)
-        pair = (sign, unit_of) if old.number is not None else (unit_of, sign)
-        return _values(*pair)
-    return _values(signed(old), signed(new))
+def _signed(threshold: Threshold, unit: str | None) -> Threshold:
+    """The offset of `+ X`, `- X` or none as a signed number (0 for none, in `unit`)."""
+    if threshold.number is None:
+        return Threshold("", number="0", unit=unit)
+    sign = "-" if threshold.baseline_op == "-" else ""
+    return Threshold("", number=f"{sign}{threshold.number}", unit=threshold.unit)
 
 
 def _relative(expression: Expression) -> bool:
