@@ -160,7 +160,15 @@ def test_waivers_of_base_and_policy_are_both_kept(tmp_path: Path) -> None:
     assert [w.id for w in loaded.gates[0].checks[0].waivers] == ["CVE-2024-1", "CVE-2024-2"]
 
 
-def test_a_cycle_and_a_missing_base_are_refused_where_they_are_named(tmp_path: Path) -> None:
+def test_a_cycle_and_a_missing_base_are_refused_where_they_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Paths near the working folder are shown relative to it (`../org/base.yaml`): work from
+    # far away, so that where the checkout lies (beside the temporary files, in /tmp) does
+    # not decide how they are shown.
+    far = tmp_path / "a" / "b" / "c"
+    far.mkdir(parents=True)
+    monkeypatch.chdir(far)
     cycle = BASE.replace("version: 1\n", "version: 1\nextends: [../repo/gates.yaml]\n")
     found = problems(project(tmp_path, "", base=cycle))
     assert any("extends makes a cycle: " in p and p.startswith(str(tmp_path)) for p in found)
